@@ -1,0 +1,139 @@
+"""Command line for headless and batch use.
+
+    python -m scribe_core process AUDIO [--engine NAME] [--note-out FILE]
+    python -m scribe_core list
+    python -m scribe_core show ID [--json]
+    python -m scribe_core purge ID | --all
+    python -m scribe_core resume
+
+Exit codes: 0 success, 1 the job failed (the reason is printed), 2 bad usage or configuration.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from .bootstrap import Services, build_services
+from .errors import ScribeError
+from .model import EncounterState
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m scribe_core", description="AI medical scribe, headless.")
+    sub = p.add_subparsers(dest="command", required=True)
+    proc = sub.add_parser("process", help="transcribe a recording and draft its note; prints the encounter id last")
+    proc.add_argument("audio", type=Path)
+    proc.add_argument("--engine", help="assemblyai or offline (default: assemblyai with a key, else offline)")
+    proc.add_argument("--note-out", type=Path, help="write the note as Markdown (.md) or JSON (.json)")
+    proc.add_argument("--keyterm", action="append", default=[], help="a drug name or term to recognise (repeatable)")
+    proc.add_argument("--context", default="", help="visit context, e.g. 'follow-up, hypertension'")
+    proc.add_argument("--template", default="soap", help="note template: soap, apso, hpi")
+    sub.add_parser("list", help="list encounters")
+    show = sub.add_parser("show", help="show one encounter")
+    show.add_argument("id")
+    show.add_argument("--json", action="store_true", help="print state, utterances and note as JSON")
+    purge = sub.add_parser("purge", help="delete an encounter here and at the remote services")
+    target = purge.add_mutually_exclusive_group(required=True)
+    target.add_argument("id", nargs="?")
+    target.add_argument("--all", action="store_true")
+    sub.add_parser("resume", help="finish encounters a crash or restart left in progress")
+    return p
+
+
+def encounter_json(services: Services, encounter_id: str) -> dict:
+    encounter = services.store.get(encounter_id)
+    transcript = services.store.transcript(encounter_id)
+    note = services.store.note(encounter_id)
+    out = encounter.to_dict()
+    out["roles_confirmed"] = transcript.roles_confirmed if transcript else None
+    out["utterances"] = [
+        {"id": u.id, "role": u.role, "start_ms": u.start_ms, "end_ms": u.end_ms, "text": u.text}
+        for u in (transcript.utterances if transcript else [])
+    ]
+    out["note"] = None if note is None else {
+        "template": note.template,
+        "writer": note.writer,
+        "extractive": note.extractive,
+        "sections": [
+            {"key": s.key, "title": s.title,
+             "statements": [{"text": st.text, "evidence": st.evidence, "unsupported": st.unsupported}
+                            for st in s.statements]}
+            for s in note.sections
+        ],
+    }
+    return out
+
+
+def _process(services: Services, args: argparse.Namespace) -> int:
+    if not args.audio.exists():
+        print(f"error: no such file: {args.audio}", file=sys.stderr)
+        return 2
+    engine = args.engine or services.settings.default_engine
+    print(f"engine: {engine}" + (" (audio stays on this machine)" if engine == "offline" else
+                                 " (audio is sent to AssemblyAI)"), file=sys.stderr)
+    encounter = services.scribe.submit(args.audio, args.audio.name, engine=engine, keyterms=args.keyterm,
+                                       context=args.context, template=args.template)
+    print(f"encounter {encounter.id}: {encounter.duration_s:.0f} s of audio", file=sys.stderr)
+    encounter = services.scribe.process(encounter.id)
+    if encounter.state != EncounterState.READY:
+        print(f"error: {encounter.error}", file=sys.stderr)
+        print(encounter.id)
+        return 1
+    note = services.store.note(encounter.id)
+    if args.note_out and note is not None:
+        if args.note_out.suffix.lower() == ".json":
+            args.note_out.write_text(json.dumps(note.to_dict(), indent=2))
+        else:
+            args.note_out.write_text(note.to_markdown())
+        print(f"note written to {args.note_out}", file=sys.stderr)
+    print(encounter.id)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=os.environ.get("SCRIBE_LOG_LEVEL", "WARNING").upper(), stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        services = build_services()
+        if args.command == "process":
+            return _process(services, args)
+        if args.command == "list":
+            for e in services.store.list():
+                print(f"{e.id}  {e.created:%Y-%m-%d %H:%M}  {e.state.value:<12} {e.engine:<10} {e.source_name}")
+            return 0
+        if args.command == "show":
+            data = encounter_json(services, args.id)
+            if args.json:
+                print(json.dumps(data, indent=2, ensure_ascii=False))
+            else:
+                print(f"{data['id']}  {data['state']}  engine={data['engine']}  {data['source_name']}")
+                if data["error"]:
+                    print(f"error: {data['error']}")
+                for u in data["utterances"]:
+                    print(f"[{u['id']}] {u['start_ms'] / 1000:7.1f}s {u['role']}: {u['text']}")
+                note = services.store.note(args.id)
+                if note:
+                    print()
+                    print(note.to_markdown())
+            return 0
+        if args.command == "purge":
+            tombstones = (services.scribe.purge_all() if args.all else [services.scribe.purge(args.id)])
+            for t in tombstones:
+                remote = "; ".join(f"{r.what} {'confirmed' if r.confirmed else 'NOT confirmed'}" for r in t.remote)
+                print(f"purged {t.encounter_id}: local {', '.join(t.deleted) or 'nothing'}; remote {remote or 'none'}")
+            return 0
+        if args.command == "resume":
+            for encounter_id in services.scribe.unfinished():
+                e = services.scribe.process(encounter_id)
+                print(f"{e.id}: {e.state.value}" + (f" ({e.error})" if e.error else ""))
+            return 0
+    except ScribeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 2

@@ -1,0 +1,83 @@
+"""The AssemblyAI engine: the Transcriber port over AssemblyAIClient."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from ..config import Settings
+from ..errors import ServiceUnavailableError
+from ..http import HttpClient
+from ..model import RemoteDeletion, Transcript
+from .assemblyai_api import AssemblyAIClient, TranscriptOptions
+from .assemblyai_mapping import to_transcript
+from .base import ProgressFn, TranscriptionRequest
+
+# AssemblyAI status → the word the status page shows.
+STEP_WORDS = {"queued": "queued", "processing": "processing", "completed": "transcribed", "error": "failed"}
+
+
+class AssemblyAITranscriber:
+    name = "assemblyai"
+    sends_audio_off_device = True
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.settings = settings
+        self._monotonic = monotonic
+        self.client = AssemblyAIClient(
+            api_key=settings.assemblyai_api_key.reveal(),
+            base_url=settings.assemblyai_base_url,
+            http=HttpClient("AssemblyAI", "ASSEMBLYAI_API_KEY", sleep=sleep, clock=clock),
+            poll_interval_s=settings.poll_interval_s,
+        )
+
+    def options(self, request: TranscriptionRequest) -> TranscriptOptions:
+        return TranscriptOptions(
+            speech_models=self.settings.speech_models,
+            roles=request.roles,
+            speakers_expected=request.speakers_expected,
+            keyterms=request.keyterms,
+            medical_mode=request.medical_mode and self.settings.medical_mode,
+            redact_pii=request.redact_pii and self.settings.redact_pii,
+            language_code=request.language_code,
+        )
+
+    def submit(self, audio: Path, request: TranscriptionRequest, progress: ProgressFn) -> str:
+        body_options = self.options(request)  # validate settings before spending an upload
+        body_options.request_body("https://placeholder")
+        progress("uploading", 0.0)
+        upload_url = self.client.upload(
+            audio, on_progress=lambda sent, total: progress("uploading", sent / total if total else None)
+        )
+        body = body_options.request_body(upload_url)
+        try:
+            created = self.client.create(body)
+        except ServiceUnavailableError:
+            # The connection broke after the request was sent: the transcript may exist already.
+            # Upload URLs are unique, so the list tells whether it does; only if not, create again.
+            created = self.client.find_by_audio_url(upload_url) or self.client.create(body)
+        progress(STEP_WORDS.get(created.get("status", ""), "queued"), None)
+        return created["id"]
+
+    def wait(
+        self, job_id: str, audio: Path, request: TranscriptionRequest, progress: ProgressFn
+    ) -> Transcript:
+        raw = self.client.wait(
+            job_id,
+            deadline_s=self.settings.poll_deadline_s,
+            on_status=lambda status: progress(STEP_WORDS.get(status, status), None),
+            clock=self._monotonic,
+        )
+        return to_transcript(raw, request.roles)
+
+    def delete(self, job_id: str) -> RemoteDeletion:
+        confirmed, detail = self.client.delete(job_id)
+        return RemoteDeletion(what="transcript", remote_id=job_id, confirmed=confirmed, detail=detail)

@@ -1,0 +1,244 @@
+"""AssemblyAI's async transcription API (/v2) on `requests`: upload, create, poll, delete.
+
+Facts and pitfalls come from shared/reference/assemblyai/CONTRACT.md (section numbers cited below).
+This module speaks HTTP and JSON only; assemblyai_mapping.py turns responses into domain objects.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from requests.adapters import HTTPAdapter
+
+from ..errors import (
+    ConfigurationError,
+    DeadlineExceededError,
+    RemoteServiceError,
+    TranscriptionFailedError,
+    UnknownTranscriptError,
+)
+from ..http import HttpClient
+from ..pii_policy import DEFAULT_PII_POLICIES, DEFAULT_SUBSTITUTION, validate_policies
+
+log = logging.getLogger(__name__)
+
+DELETED_TEXT = "Deleted by user."  # CONTRACT §2.5: a deleted transcript keeps status "completed"
+MAX_KEYTERMS = 1000  # Universal-3 Pro family; Universal-2 allows 200 (CONTRACT §2.2)
+MAX_KEYTERM_WORDS = 6
+UPLOAD_CHUNK_BYTES = 1 << 20
+
+
+class _LargeBlockAdapter(HTTPAdapter):
+    """urllib3 sends a file body in 16 KiB blocks by default; 1 MiB blocks keep uploads CPU-cheap."""
+
+    def init_poolmanager(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs["blocksize"] = UPLOAD_CHUNK_BYTES
+        super().init_poolmanager(*args, **kwargs)
+
+
+class _ProgressReader:
+    """A file wrapper that reports bytes read; requests streams it in blocks with a Content-Length."""
+
+    def __init__(self, fileobj: BinaryIO, size: int, on_progress: Callable[[int, int], None]) -> None:
+        self._f = fileobj
+        self._size = size
+        self._sent = 0
+        self._on_progress = on_progress
+
+    def __len__(self) -> int:
+        return self._size
+
+    def read(self, n: int = -1) -> bytes:
+        chunk = self._f.read(n if n and n > 0 else UPLOAD_CHUNK_BYTES)
+        self._sent += len(chunk)
+        self._on_progress(self._sent, self._size)
+        return chunk
+
+
+def validate_keyterms(keyterms: list[str]) -> list[str]:
+    """Clean and check key terms against AssemblyAI's limits (CONTRACT §2.2: ≤ 6 words each)."""
+    cleaned = list(dict.fromkeys(" ".join(t.split()) for t in keyterms if t and t.strip()))
+    too_long = [t for t in cleaned if len(t.split()) > MAX_KEYTERM_WORDS]
+    if too_long:
+        raise ConfigurationError(
+            f"Key terms may have at most {MAX_KEYTERM_WORDS} words each; shorten: "
+            + "; ".join(repr(t) for t in too_long[:3])
+        )
+    if len(cleaned) > MAX_KEYTERMS:
+        raise ConfigurationError(f"At most {MAX_KEYTERMS} key terms are allowed; {len(cleaned)} were given.")
+    return cleaned
+
+
+@dataclass
+class TranscriptOptions:
+    speech_models: tuple[str, ...]
+    roles: tuple[str, ...] = ("Doctor", "Patient")
+    speakers_expected: int | None = None
+    keyterms: list[str] = field(default_factory=list)
+    medical_mode: bool = True
+    redact_pii: bool = True
+    pii_policies: tuple[str, ...] = DEFAULT_PII_POLICIES
+    pii_substitution: str = DEFAULT_SUBSTITUTION
+    language_code: str | None = "en"
+
+    def request_body(self, audio_url: str) -> dict:
+        """The POST /v2/transcript body (CONTRACT §2.2.3). Nulls are never sent."""
+        if not self.speech_models:
+            raise ConfigurationError("ASSEMBLYAI_SPEECH_MODELS must name at least one model")
+        body: dict = {
+            "audio_url": audio_url,
+            "speech_models": list(self.speech_models),
+            "speaker_labels": True,
+        }
+        if self.language_code:
+            body["language_code"] = self.language_code
+        if self.speakers_expected:
+            body["speakers_expected"] = self.speakers_expected
+        if self.roles:
+            if any(len(r) > 35 for r in self.roles):
+                raise ConfigurationError("Speaker roles may have at most 35 characters each")
+            body["speech_understanding"] = {
+                "request": {
+                    "speaker_identification": {"speaker_type": "role", "known_values": list(self.roles)}
+                }
+            }
+        keyterms = validate_keyterms(self.keyterms)
+        if keyterms:
+            body["keyterms_prompt"] = keyterms
+        if self.medical_mode:
+            body["domain"] = "medical-v1"
+        if self.redact_pii:
+            body["redact_pii"] = True
+            body["redact_pii_policies"] = list(validate_policies(self.pii_policies))
+            body["redact_pii_sub"] = self.pii_substitution
+        return body
+
+
+@dataclass
+class AssemblyAIClient:
+    """Thin client over /v2. Errors come out as ScribeError subclasses with actionable messages."""
+
+    api_key: str
+    base_url: str
+    http: HttpClient = field(default_factory=lambda: HttpClient("AssemblyAI", "ASSEMBLYAI_API_KEY"))
+    poll_interval_s: float = 3.0
+    upload_timeout_s: float = 3600.0
+
+    def __post_init__(self) -> None:
+        if not self.api_key:
+            raise ConfigurationError(
+                "ASSEMBLYAI_API_KEY is not set: add it to your environment, .env file or Streamlit "
+                "secrets, or use the offline engine."
+            )
+        self.base_url = self.base_url.rstrip("/")
+        self.http.session.headers["Authorization"] = self.api_key
+        self.http.session.mount("http://", _LargeBlockAdapter())
+        self.http.session.mount("https://", _LargeBlockAdapter())
+
+    # -- upload ---------------------------------------------------------------------------------
+    def upload(self, audio: Path, on_progress: Callable[[int, int], None] | None = None) -> str:
+        """Stream the file to /v2/upload; memory stays flat whatever the file size (CONTRACT §2.1)."""
+        size = os.path.getsize(audio)
+        report = on_progress or (lambda sent, total: None)
+        handles: list[BinaryIO] = []
+
+        def fresh_body() -> _ProgressReader:
+            # Each retry starts from byte 0 of a freshly opened file.
+            for h in handles:
+                h.close()
+            handles.clear()
+            handles.append(open(audio, "rb"))  # noqa: SIM115 - closed after the request, below
+            return _ProgressReader(handles[0], size, report)
+
+        read_timeout = (self.http.timeout_s[0], self.upload_timeout_s)
+        saved, self.http.timeout_s = self.http.timeout_s, read_timeout
+        try:
+            response = self.http.request(
+                "POST",
+                f"{self.base_url}/v2/upload",
+                body_factory=fresh_body,
+                headers={"Content-Type": "application/octet-stream"},
+            )
+        finally:
+            self.http.timeout_s = saved
+            for h in handles:
+                h.close()
+        return response.json()["upload_url"]
+
+    # -- transcripts ----------------------------------------------------------------------------
+    def create(self, body: dict) -> dict:
+        return self.http.request(
+            "POST", f"{self.base_url}/v2/transcript", json=body, idempotent=False
+        ).json()
+
+    def find_by_audio_url(self, audio_url: str, limit: int = 200) -> dict | None:
+        """After an ambiguous create failure: did the server create it anyway? (upload URLs are unique)."""
+        response = self.http.request("GET", f"{self.base_url}/v2/transcript", params={"limit": limit})
+        for item in response.json().get("transcripts", []):
+            if item.get("audio_url") == audio_url:
+                return item
+        return None
+
+    def get(self, transcript_id: str) -> dict:
+        try:
+            return self.http.request("GET", f"{self.base_url}/v2/transcript/{transcript_id}").json()
+        except RemoteServiceError as exc:
+            raise _unknown_or(exc, transcript_id) from exc
+
+    def wait(
+        self,
+        transcript_id: str,
+        *,
+        deadline_s: float,
+        on_status: Callable[[str], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> dict:
+        """Poll until completed or error. Raises DeadlineExceededError; the job keeps running remotely."""
+        give_up_at = clock() + deadline_s
+        while True:
+            transcript = self.get(transcript_id)
+            status = transcript.get("status")
+            if on_status:
+                on_status(status or "unknown")
+            if status == "completed":
+                return transcript
+            if status == "error":
+                raise TranscriptionFailedError(
+                    f"AssemblyAI could not transcribe this recording: {transcript.get('error') or 'no reason given'}"
+                )
+            if clock() + self.poll_interval_s > give_up_at:
+                raise DeadlineExceededError(
+                    f"Transcript {transcript_id} was still {status!r} after {deadline_s:.0f} s. It may "
+                    "still finish: resume the encounter later, or raise SCRIBE_POLL_DEADLINE_S."
+                )
+            self.http.sleep(self.poll_interval_s)
+
+    def delete(self, transcript_id: str) -> tuple[bool, str]:
+        """DELETE and read back; returns (confirmed, detail). Confirmed means the text is gone."""
+        try:
+            self.http.request("DELETE", f"{self.base_url}/v2/transcript/{transcript_id}")
+            after = self.get(transcript_id)
+        except UnknownTranscriptError:
+            return True, "transcript no longer exists at AssemblyAI"
+        gone = after.get("text") == DELETED_TEXT and not after.get("words") and not after.get("utterances")
+        if gone:
+            return True, "read back as 'Deleted by user.'"
+        return False, f"read back with status {after.get('status')!r}; the text is still stored"
+
+
+def _unknown_or(exc: RemoteServiceError, transcript_id: str) -> Exception:
+    text = str(exc).lower()
+    if exc.status_code in (400, 404) and ("lookup error" in text or "not found" in text):
+        return UnknownTranscriptError(
+            f"AssemblyAI has no transcript {transcript_id} (deleted, expired or made with another "
+            "API key). Submit the recording again.",
+            status_code=exc.status_code,
+            service="AssemblyAI",
+        )
+    return exc

@@ -1,0 +1,76 @@
+"""Every failure the scribe reports, as one tree of exceptions.
+
+    ScribeError                    base: `str(err)` is a message a clinic user can act on
+    ├── ConfigurationError         a setting is missing or wrong (names the setting)
+    ├── InvalidAudioError          the file is not usable audio (says why)
+    ├── RemoteServiceError         a remote API failed; carries `status_code`
+    │   ├── AuthenticationError    401/403: the key is wrong or lacks access
+    │   ├── RateLimitedError       429 retried until the budget ran out
+    │   ├── ServiceUnavailableError 5xx / connection errors retried until the budget ran out
+    │   └── UnknownTranscriptError  the remote id does not exist (any more)
+    ├── TranscriptionFailedError   the engine finished the job with an error (its own text)
+    ├── DeadlineExceededError      a job did not finish in time (the job may still be running)
+    ├── NoteDraftError             the note writer produced no valid note
+    ├── EncounterNotFoundError     no such encounter in the store
+    └── InvalidStateError          the action does not fit the encounter's state
+
+Errors are raised at the edge where they happen (HTTP, the engine, the store) and never carry
+patient text or secrets: messages name ids, settings and status codes only.
+"""
+
+from __future__ import annotations
+
+
+class ScribeError(Exception):
+    """Base class; the message says what to do next."""
+
+
+class ConfigurationError(ScribeError):
+    pass
+
+
+class InvalidAudioError(ScribeError):
+    pass
+
+
+class RemoteServiceError(ScribeError):
+    def __init__(self, message: str, *, status_code: int | None = None, service: str = "") -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.service = service
+
+
+class AuthenticationError(RemoteServiceError):
+    pass
+
+
+class RateLimitedError(RemoteServiceError):
+    pass
+
+
+class ServiceUnavailableError(RemoteServiceError):
+    pass
+
+
+class UnknownTranscriptError(RemoteServiceError):
+    pass
+
+
+class TranscriptionFailedError(ScribeError):
+    pass
+
+
+class DeadlineExceededError(ScribeError):
+    pass
+
+
+class NoteDraftError(ScribeError):
+    pass
+
+
+class EncounterNotFoundError(ScribeError):
+    pass
+
+
+class InvalidStateError(ScribeError):
+    pass

@@ -1,0 +1,203 @@
+"""The scribe's domain: plain dataclasses with no I/O.
+
+Times are integer milliseconds from the start of the recording (`start_ms`, `end_ms`), as AssemblyAI
+reports them. Every object converts to and from plain JSON-able dicts so the store and the CLI can
+persist and print it without knowing its shape.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+
+
+class EncounterState(enum.StrEnum):
+    UPLOADED = "uploaded"
+    TRANSCRIBING = "transcribing"
+    TRANSCRIBED = "transcribed"
+    DRAFTING = "drafting"
+    READY = "ready"
+    FAILED = "failed"
+    PURGED = "purged"
+
+    @property
+    def in_flight(self) -> bool:
+        return self in (self.UPLOADED, self.TRANSCRIBING, self.TRANSCRIBED, self.DRAFTING)
+
+
+DOCTOR = "Doctor"
+PATIENT = "Patient"
+DEFAULT_ROLES = (DOCTOR, PATIENT)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Encounter:
+    id: str
+    created: datetime
+    source_name: str
+    engine: str
+    state: EncounterState = EncounterState.UPLOADED
+    duration_s: float | None = None
+    error: str | None = None
+    # What the worker is doing right now, in words a clinician reads ("uploading", "queued", ...),
+    # and how far along it is (0..1) when that is known.
+    step: str | None = None
+    progress: float | None = None
+    remote_transcript_id: str | None = None
+    owner: str | None = None
+    context: str = ""
+    keyterms: list[str] = field(default_factory=list)
+    template: str = "soap"
+    updated: datetime | None = None
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["state"] = self.state.value
+        d["created"] = self.created.isoformat()
+        d["updated"] = self.updated.isoformat() if self.updated else None
+        return d
+
+
+@dataclass
+class Word:
+    text: str
+    start_ms: int
+    end_ms: int
+    confidence: float | None = None
+    speaker: str | None = None
+
+
+@dataclass
+class Utterance:
+    id: str  # "U1", "U2", ... stable within one transcript: notes cite these
+    role: str
+    start_ms: int
+    end_ms: int
+    text: str
+    confidence: float | None = None
+    words: list[Word] = field(default_factory=list)
+    speaker: str | None = None  # the engine's own label ("A", "B") before roles were applied
+
+
+@dataclass
+class Transcript:
+    utterances: list[Utterance]
+    # True when the engine itself identified who is Doctor and who is Patient; False when roles
+    # were guessed from speaker labels and a clinician should confirm them.
+    roles_confirmed: bool = False
+    language: str | None = None
+    duration_s: float | None = None
+    engine: str = ""
+    model: str | None = None
+    redacted: bool = False
+
+    @property
+    def text(self) -> str:
+        return " ".join(u.text for u in self.utterances)
+
+    def utterance_ids(self) -> set[str]:
+        return {u.id for u in self.utterances}
+
+    def by_id(self, utterance_id: str) -> Utterance | None:
+        return next((u for u in self.utterances if u.id == utterance_id), None)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Transcript:
+        utterances = [
+            Utterance(**{**u, "words": [Word(**w) for w in u.get("words", [])]})
+            for u in d["utterances"]
+        ]
+        return cls(**{**d, "utterances": utterances})
+
+
+@dataclass
+class Statement:
+    text: str
+    evidence: list[str] = field(default_factory=list)  # utterance ids
+    # Set when no valid citation supports the statement: the clinician must check it by hand.
+    unsupported: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.evidence:
+            self.unsupported = True
+
+
+@dataclass
+class Section:
+    key: str  # "subjective", "objective", ...
+    title: str
+    statements: list[Statement] = field(default_factory=list)
+
+
+@dataclass
+class Note:
+    template: str
+    sections: list[Section]
+    writer: str = ""  # which note writer produced it, e.g. "llm:claude-haiku..." or "extractive"
+    extractive: bool = False  # statements are transcript sentences, not generated text
+    edited: bool = False
+
+    def statements(self) -> list[Statement]:
+        return [s for sec in self.sections for s in sec.statements]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Note:
+        sections = [
+            Section(
+                key=s["key"],
+                title=s["title"],
+                statements=[Statement(**st) for st in s["statements"]],
+            )
+            for s in d["sections"]
+        ]
+        return cls(**{**d, "sections": sections})
+
+    def to_markdown(self) -> str:
+        lines = [f"# {self.template.upper()} note"]
+        if self.extractive:
+            lines.append("_Extractive draft: every line is quoted from the transcript. Review before use._")
+        for sec in self.sections:
+            lines += ["", f"## {sec.title}"]
+            if not sec.statements:
+                lines.append("- (nothing recorded)")
+            for st in sec.statements:
+                cite = f" [{', '.join(st.evidence)}]" if st.evidence else " [UNSUPPORTED: check]"
+                lines.append(f"- {st.text}{cite}")
+        return "\n".join(lines) + "\n"
+
+
+@dataclass
+class RemoteDeletion:
+    """What a remote service said when asked to forget something."""
+
+    what: str  # "transcript", "llm_request"
+    remote_id: str
+    confirmed: bool
+    detail: str = ""
+
+
+@dataclass
+class Tombstone:
+    encounter_id: str
+    created: datetime
+    purged: datetime
+    reason: str  # "user", "retention"
+    deleted: list[str]  # local things removed, e.g. ["audio", "transcript", "note"]
+    remote: list[RemoteDeletion]
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["created"] = self.created.isoformat()
+        d["purged"] = self.purged.isoformat()
+        return d

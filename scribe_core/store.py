@@ -1,0 +1,294 @@
+"""SQLite store under SCRIBE_DATA_DIR, with numbered migrations and audio files beside it.
+
+    <data_dir>/scribe.sqlite3      encounters, transcripts, notes, remote requests, audit, tombstones
+    <data_dir>/audio/<id><ext>     the recordings
+
+One short-lived connection per operation (WAL mode) keeps it safe across the worker thread, the
+Streamlit script threads and the CLI process. The audit log holds actions, ids and remote results,
+never patient text.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import fields
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from .errors import EncounterNotFoundError
+from .model import Encounter, EncounterState, Note, RemoteDeletion, Tombstone, Transcript, utc_now
+
+MIGRATIONS: list[str] = [
+    # 1: the initial schema
+    """
+    CREATE TABLE encounters (
+        id TEXT PRIMARY KEY, created TEXT NOT NULL, updated TEXT, source_name TEXT NOT NULL,
+        audio_file TEXT, duration_s REAL, engine TEXT NOT NULL, state TEXT NOT NULL, error TEXT,
+        step TEXT, progress REAL, remote_transcript_id TEXT, owner TEXT, context TEXT NOT NULL DEFAULT '',
+        keyterms TEXT NOT NULL DEFAULT '[]', template TEXT NOT NULL DEFAULT 'soap',
+        cancel_requested INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE transcripts (encounter_id TEXT PRIMARY KEY REFERENCES encounters(id), body TEXT NOT NULL);
+    CREATE TABLE notes (encounter_id TEXT PRIMARY KEY REFERENCES encounters(id), body TEXT NOT NULL,
+                        updated TEXT NOT NULL);
+    CREATE TABLE remote_requests (encounter_id TEXT NOT NULL, kind TEXT NOT NULL, remote_id TEXT NOT NULL,
+                                  deleted INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (kind, remote_id));
+    CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, action TEXT NOT NULL,
+                        encounter_id TEXT, actor TEXT, remote_result TEXT);
+    CREATE TABLE tombstones (encounter_id TEXT PRIMARY KEY, created TEXT NOT NULL, purged TEXT NOT NULL,
+                             reason TEXT NOT NULL, deleted TEXT NOT NULL, remote TEXT NOT NULL);
+    """,
+]
+
+_ENCOUNTER_COLUMNS = (
+    "id", "created", "updated", "source_name", "duration_s", "engine", "state", "error", "step",
+    "progress", "remote_transcript_id", "owner", "context", "keyterms", "template",
+)
+
+
+class EncounterStore:
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = Path(data_dir)
+        self.audio_dir = self.data_dir / "audio"
+        self.db_path = self.data_dir / "scribe.sqlite3"
+        self.audio_dir.mkdir(parents=True, exist_ok=True)
+        self._migrate()
+
+    # -- plumbing -------------------------------------------------------------------------------
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        conn = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            # Deleted rows are overwritten with zeros, so a purge leaves no readable text behind.
+            conn.execute("PRAGMA secure_delete=ON")
+            conn.execute("BEGIN IMMEDIATE")
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        finally:
+            conn.close()
+
+    def _migrate(self) -> None:
+        with self._db() as db:
+            db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied TEXT)")
+            done = {r[0] for r in db.execute("SELECT version FROM schema_migrations")}
+            for version, script in enumerate(MIGRATIONS, start=1):
+                if version in done:
+                    continue
+                for statement in filter(str.strip, script.split(";")):
+                    db.execute(statement)
+                db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (version, utc_now().isoformat()))
+
+    @property
+    def schema_version(self) -> int:
+        with self._db() as db:
+            return db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0]
+
+    # -- encounters -----------------------------------------------------------------------------
+    def add(self, encounter: Encounter, audio: BinaryIO, suffix: str) -> Encounter:
+        """Store the recording and its encounter row; the audio is copied in streaming fashion."""
+        audio_file = f"{encounter.id}{suffix.lower()}"
+        with open(self.audio_dir / audio_file, "wb") as out:
+            shutil.copyfileobj(audio, out, length=1 << 20)
+        encounter.updated = encounter.created
+        row = _encounter_row(encounter)
+        with self._db() as db:
+            db.execute(
+                f"INSERT INTO encounters ({', '.join(row)}, audio_file) VALUES ({', '.join('?' * len(row))}, ?)",
+                (*row.values(), audio_file),
+            )
+        return encounter
+
+    def get(self, encounter_id: str) -> Encounter:
+        with self._db() as db:
+            row = db.execute("SELECT * FROM encounters WHERE id = ?", (encounter_id,)).fetchone()
+        if row is None:
+            raise EncounterNotFoundError(f"No encounter {encounter_id!r}: it may have been purged.")
+        return _encounter_from_row(row)
+
+    def list(self, *, owner: str | None = None, include_purged: bool = False) -> list[Encounter]:
+        query, args = "SELECT * FROM encounters WHERE 1=1", []
+        if owner is not None:
+            query += " AND owner = ?"
+            args.append(owner)
+        if not include_purged:
+            query += " AND state != 'purged'"
+        with self._db() as db:
+            rows = db.execute(query + " ORDER BY created DESC", args).fetchall()
+        return [_encounter_from_row(r) for r in rows]
+
+    def update(self, encounter_id: str, **changes: object) -> Encounter:
+        allowed = {f.name for f in fields(Encounter)} - {"id", "created"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise ValueError(f"cannot update {sorted(unknown)}")
+        changes["updated"] = utc_now()
+        row = _encounter_row_values(changes)
+        with self._db() as db:
+            cursor = db.execute(
+                f"UPDATE encounters SET {', '.join(f'{k} = ?' for k in row)} WHERE id = ?",
+                (*row.values(), encounter_id),
+            )
+            if cursor.rowcount == 0:
+                raise EncounterNotFoundError(f"No encounter {encounter_id!r}: it may have been purged.")
+        return self.get(encounter_id)
+
+    def audio_path(self, encounter_id: str) -> Path | None:
+        with self._db() as db:
+            row = db.execute("SELECT audio_file FROM encounters WHERE id = ?", (encounter_id,)).fetchone()
+        if row is None or not row[0]:
+            return None
+        return self.audio_dir / row[0]
+
+    def request_cancel(self, encounter_id: str) -> None:
+        with self._db() as db:
+            db.execute("UPDATE encounters SET cancel_requested = 1 WHERE id = ?", (encounter_id,))
+
+    def cancel_requested(self, encounter_id: str) -> bool:
+        with self._db() as db:
+            row = db.execute("SELECT cancel_requested FROM encounters WHERE id = ?", (encounter_id,)).fetchone()
+        return bool(row and row[0])
+
+    # -- transcripts and notes ------------------------------------------------------------------
+    def save_transcript(self, encounter_id: str, transcript: Transcript) -> None:
+        body = json.dumps(transcript.to_dict())
+        with self._db() as db:
+            db.execute("INSERT OR REPLACE INTO transcripts VALUES (?, ?)", (encounter_id, body))
+
+    def transcript(self, encounter_id: str) -> Transcript | None:
+        with self._db() as db:
+            row = db.execute("SELECT body FROM transcripts WHERE encounter_id = ?", (encounter_id,)).fetchone()
+        return Transcript.from_dict(json.loads(row[0])) if row else None
+
+    def save_note(self, encounter_id: str, note: Note) -> None:
+        body = json.dumps(note.to_dict())
+        with self._db() as db:
+            db.execute("INSERT OR REPLACE INTO notes VALUES (?, ?, ?)", (encounter_id, body, utc_now().isoformat()))
+
+    def note(self, encounter_id: str) -> Note | None:
+        with self._db() as db:
+            row = db.execute("SELECT body FROM notes WHERE encounter_id = ?", (encounter_id,)).fetchone()
+        return Note.from_dict(json.loads(row[0])) if row else None
+
+    # -- remote requests that hold copies of patient data ---------------------------------------
+    def add_remote_request(self, encounter_id: str, kind: str, remote_id: str, *, deleted: bool = False) -> None:
+        with self._db() as db:
+            db.execute("INSERT OR REPLACE INTO remote_requests VALUES (?, ?, ?, ?)",
+                       (encounter_id, kind, remote_id, int(deleted)))
+
+    def remote_requests(self, encounter_id: str) -> list[tuple[str, str, bool]]:
+        with self._db() as db:
+            rows = db.execute("SELECT kind, remote_id, deleted FROM remote_requests WHERE encounter_id = ?",
+                              (encounter_id,)).fetchall()
+        return [(r[0], r[1], bool(r[2])) for r in rows]
+
+    # -- audit and tombstones -------------------------------------------------------------------
+    def audit(self, action: str, encounter_id: str | None = None, *, actor: str | None = None,
+              remote_result: str | None = None) -> None:
+        with self._db() as db:
+            db.execute("INSERT INTO audit (at, action, encounter_id, actor, remote_result) VALUES (?, ?, ?, ?, ?)",
+                       (utc_now().isoformat(), action, encounter_id, actor, remote_result))
+
+    def audit_log(self, limit: int = 500) -> list[dict]:
+        with self._db() as db:
+            rows = db.execute("SELECT * FROM audit ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+        return [dict(r) for r in rows]
+
+    def erase(self, encounter_id: str, tombstone: Tombstone) -> list[str]:
+        """Remove every local trace of the encounter's content and leave a tombstone. Returns what went."""
+        deleted = []
+        audio = self.audio_path(encounter_id)
+        if audio is not None and audio.exists():
+            audio.unlink()
+            deleted.append("audio")
+        with self._db() as db:
+            if db.execute("DELETE FROM transcripts WHERE encounter_id = ?", (encounter_id,)).rowcount:
+                deleted.append("transcript")
+            if db.execute("DELETE FROM notes WHERE encounter_id = ?", (encounter_id,)).rowcount:
+                deleted.append("note")
+            db.execute("DELETE FROM remote_requests WHERE encounter_id = ?", (encounter_id,))
+            # The row stays as a purged stub without its source name, context or key terms.
+            db.execute(
+                "UPDATE encounters SET state = 'purged', source_name = '', context = '', keyterms = '[]', "
+                "audio_file = NULL, error = NULL, step = NULL, updated = ? WHERE id = ?",
+                (utc_now().isoformat(), encounter_id),
+            )
+            tombstone.deleted = deleted
+            db.execute(
+                "INSERT OR REPLACE INTO tombstones VALUES (?, ?, ?, ?, ?, ?)",
+                (encounter_id, tombstone.created.isoformat(), tombstone.purged.isoformat(), tombstone.reason,
+                 json.dumps(deleted), json.dumps([vars(r) for r in tombstone.remote])),
+            )
+        self._checkpoint()
+        return deleted
+
+    def _checkpoint(self) -> None:
+        """Fold the write-ahead log into the database and truncate it: old page copies go too."""
+        conn = sqlite3.connect(self.db_path, timeout=30)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+
+    def tombstones(self) -> list[Tombstone]:
+        with self._db() as db:
+            rows = db.execute("SELECT * FROM tombstones ORDER BY purged DESC").fetchall()
+        return [
+            Tombstone(
+                encounter_id=r["encounter_id"],
+                created=datetime.fromisoformat(r["created"]),
+                purged=datetime.fromisoformat(r["purged"]),
+                reason=r["reason"],
+                deleted=json.loads(r["deleted"]),
+                remote=[RemoteDeletion(**d) for d in json.loads(r["remote"])],
+            )
+            for r in rows
+        ]
+
+
+def _encounter_row_values(values: dict) -> dict:
+    out = {}
+    for key, value in values.items():
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        elif isinstance(value, EncounterState):
+            value = value.value
+        elif key == "keyterms":
+            value = json.dumps(list(value))  # type: ignore[call-overload]
+        out[key] = value
+    return out
+
+
+def _encounter_row(e: Encounter) -> dict:
+    return _encounter_row_values({k: getattr(e, k) for k in _ENCOUNTER_COLUMNS})
+
+
+def _encounter_from_row(row: sqlite3.Row) -> Encounter:
+    return Encounter(
+        id=row["id"],
+        created=datetime.fromisoformat(row["created"]),
+        updated=datetime.fromisoformat(row["updated"]) if row["updated"] else None,
+        source_name=row["source_name"],
+        duration_s=row["duration_s"],
+        engine=row["engine"],
+        state=EncounterState(row["state"]),
+        error=row["error"],
+        step=row["step"],
+        progress=row["progress"],
+        remote_transcript_id=row["remote_transcript_id"],
+        owner=row["owner"],
+        context=row["context"],
+        keyterms=json.loads(row["keyterms"]),
+        template=row["template"],
+    )

@@ -1,0 +1,55 @@
+"""Background processing: encounters run on worker threads, never inside a page's script run.
+
+One Worker per process (the Streamlit app holds it in `st.cache_resource`; the CLI makes its own).
+The store is the only shared state, so two browser tabs, a reload or a restart all see the same
+encounters; on start the worker picks up whatever a crash left in flight.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from .pipeline import Scribe
+
+log = logging.getLogger(__name__)
+
+
+class Worker:
+    def __init__(self, scribe: Scribe, *, max_parallel: int = 2) -> None:
+        self.scribe = scribe
+        self._pool = ThreadPoolExecutor(max_workers=max_parallel, thread_name_prefix="scribe-worker")
+        self._lock = threading.Lock()
+        self._running: dict[str, Future] = {}
+
+    def enqueue(self, encounter_id: str) -> Future:
+        """Process an encounter in the background; enqueuing one already running is a no-op."""
+        with self._lock:
+            future = self._running.get(encounter_id)
+            if future is not None and not future.done():
+                return future
+            future = self._pool.submit(self._run, encounter_id)
+            self._running[encounter_id] = future
+            return future
+
+    def _run(self, encounter_id: str) -> None:
+        try:
+            self.scribe.process(encounter_id)
+        except Exception:  # process() records failures itself; this guards the thread
+            log.exception("worker: encounter %s could not be processed", encounter_id)
+
+    def resume_unfinished(self) -> list[str]:
+        ids = self.scribe.unfinished()
+        for encounter_id in ids:
+            self.enqueue(encounter_id)
+        if ids:
+            log.info("worker: resuming %d unfinished encounter(s)", len(ids))
+        return ids
+
+    def busy(self) -> bool:
+        with self._lock:
+            return any(not f.done() for f in self._running.values())
+
+    def shutdown(self, wait: bool = True) -> None:
+        self._pool.shutdown(wait=wait, cancel_futures=True)

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs everything the scribe needs on a fresh Debian machine; safe to run again (it skips what is done).
+#   bash scripts/setup.sh          runtime only (the app)
+#   bash scripts/setup.sh --dev    plus tests, lint, browser tests and the evaluation tools
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+dev=0; [ "${1:-}" = "--dev" ] && dev=1
+PYTHON=${PYTHON:-python3}
+
+apt_packages=()
+if [ "$dev" = 1 ]; then
+  command -v chromium >/dev/null || apt_packages+=(chromium)       # browser tests (never a downloaded browser)
+  command -v espeak-ng >/dev/null || apt_packages+=(espeak-ng)     # synthetic two-voice audio for diarization eval
+fi
+if [ ${#apt_packages[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  echo "setup: installing Debian packages: ${apt_packages[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${apt_packages[@]}" >/dev/null
+fi
+
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+req=requirements.txt; [ "$dev" = 1 ] && req=requirements-dev.txt
+stamp=".venv/.installed-$(cat requirements*.txt | sha256sum | cut -c1-16)-$dev"
+if [ ! -f "$stamp" ]; then
+  echo "setup: installing Python packages from $req (first run takes a few minutes)"
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -r "$req"
+  # Resemblyzer ships the speaker-embedding weights; its declared dependencies (torch, webrtcvad) are not
+  # needed: the offline engine runs the network in numpy.
+  .venv/bin/python -m pip install -q --no-deps resemblyzer==0.1.4
+  touch "$stamp"
+fi

@@ -1,0 +1,69 @@
+"""The store on a real SQLite file: migrations, round trips, erase with tombstone."""
+
+import io
+import sqlite3
+
+from scribe_core.model import (
+    Encounter,
+    EncounterState,
+    Note,
+    Section,
+    Statement,
+    Tombstone,
+    Transcript,
+    Utterance,
+    Word,
+    utc_now,
+)
+from scribe_core.store import MIGRATIONS, EncounterStore
+
+
+def make(store, eid="e1"):
+    e = Encounter(id=eid, created=utc_now(), source_name="visit.mp3", engine="assemblyai", keyterms=["metformin"])
+    return store.add(e, io.BytesIO(b"RIFFfake"), ".MP3")
+
+
+def test_migrations_are_numbered_and_idempotent(tmp_path):
+    EncounterStore(tmp_path)
+    store = EncounterStore(tmp_path)  # a second open applies nothing twice
+    assert store.schema_version == len(MIGRATIONS)
+    with sqlite3.connect(store.db_path) as db:
+        assert db.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0] == len(MIGRATIONS)
+
+
+def test_encounter_transcript_and_note_round_trip(tmp_path):
+    store = EncounterStore(tmp_path)
+    make(store)
+    assert store.audio_path("e1").name == "e1.mp3" and store.audio_path("e1").read_bytes() == b"RIFFfake"
+    store.update("e1", state=EncounterState.TRANSCRIBING, step="uploading", progress=0.5, remote_transcript_id="t-1")
+    words = [Word("Any", 0, 300, 0.9, "Doctor")]
+    t = Transcript([Utterance("U1", "Doctor", 0, 900, "Any allergies?", 0.9, words, "A")], roles_confirmed=True)
+    store.save_transcript("e1", t)
+    note = Note("soap", [Section("plan", "Plan", [Statement("Check allergies.", ["U1"]), Statement("Unbacked.")])])
+    store.save_note("e1", note)
+    reopened = EncounterStore(tmp_path)
+    e = reopened.get("e1")
+    assert (e.state, e.step, e.progress, e.remote_transcript_id, e.keyterms) == (
+        EncounterState.TRANSCRIBING, "uploading", 0.5, "t-1", ["metformin"])
+    assert reopened.transcript("e1") == t
+    loaded = reopened.note("e1")
+    assert loaded == note and loaded.sections[0].statements[1].unsupported
+
+
+def test_erase_removes_content_and_leaves_a_tombstone_and_audit_without_patient_text(tmp_path):
+    store = EncounterStore(tmp_path)
+    make(store)
+    store.save_transcript("e1", Transcript([Utterance("U1", "Patient", 0, 1, "I take metformin")]))
+    store.save_note("e1", Note("soap", []))
+    store.audit("submitted", "e1")
+    audio = store.audio_path("e1")
+    deleted = store.erase("e1", Tombstone("e1", utc_now(), utc_now(), "user", [], []))
+    assert deleted == ["audio", "transcript", "note"] and not audio.exists()
+    assert store.transcript("e1") is None and store.note("e1") is None
+    assert store.get("e1").state == EncounterState.PURGED and store.get("e1").source_name == ""
+    assert [t.encounter_id for t in store.tombstones()] == ["e1"]
+    raw = b"".join(p.read_bytes() for p in tmp_path.glob("scribe.sqlite3*"))
+    assert b"I take metformin" not in raw  # secure_delete + WAL checkpoint: no readable remains
+    with sqlite3.connect(store.db_path) as db:
+        rows = db.execute("SELECT * FROM audit").fetchall()
+    assert all("metformin" not in str(r) and "visit.mp3" not in str(r) for r in rows)

@@ -1,0 +1,91 @@
+"""Wiring for tests that drive the real client, writer, store and pipeline against the fake server."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from scribe_core.bootstrap import Services, build_services
+from scribe_core.config import Secret, Settings
+from scribe_core.engines.assemblyai import AssemblyAITranscriber
+from scribe_core.notes.llm import ChatCompletionsNoteWriter
+from tests.fakes.assemblyai import FakeAssemblyAI
+
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+FAREEZ_AUDIO = SHARED / "data" / "fareez-osce" / "audio"
+
+
+@dataclass
+class FakeClock:
+    """Time that moves only when the code under test sleeps: retries and deadlines without waiting."""
+
+    now: float = 1_000.0
+    sleeps: list[float] = field(default_factory=list)
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def fake():
+    with FakeAssemblyAI(api_key="test-key", polls_before_processing=1, polls_before_complete=2) as server:
+        yield server
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+def fake_settings(fake: FakeAssemblyAI, data_dir: Path, **overrides) -> Settings:
+    values = dict(
+        assemblyai_api_key=Secret("test-key"),
+        assemblyai_base_url=fake.base_url,
+        llm_gateway_base_url=fake.gateway_url,
+        data_dir=data_dir,
+        poll_interval_s=0.05,
+        poll_deadline_s=60.0,
+    )
+    values.update(overrides)
+    return Settings(**values)
+
+
+def services_against(fake: FakeAssemblyAI, data_dir: Path, clock: FakeClock, **overrides) -> Services:
+    settings = fake_settings(fake, data_dir, **overrides)
+    engine = AssemblyAITranscriber(settings, sleep=clock.sleep, clock=clock, monotonic=clock)
+    writer = ChatCompletionsNoteWriter(base_url=settings.llm_gateway_base_url, model=settings.llm_model,
+                                       api_key=settings.effective_llm_key.reveal(), sleep=clock.sleep)
+    return build_services(settings, transcribers={"assemblyai": lambda: engine},
+                          writer_for_engine=lambda _engine: writer)
+
+
+@pytest.fixture
+def services(fake, clean_scribe_env, clock) -> Services:
+    return services_against(fake, clean_scribe_env, clock)
+
+
+@pytest.fixture(scope="session")
+def short_wav(tmp_path_factory) -> Path:
+    """Three seconds of real-looking audio (a tone with noise); the fake never listens to it."""
+    path = tmp_path_factory.mktemp("audio") / "visit.wav"
+    rate = 16_000
+    t = np.arange(rate * 3) / rate
+    samples = (0.2 * np.sin(2 * np.pi * 220 * t) + 0.01 * np.random.default_rng(0).standard_normal(t.size))
+    pcm = (samples * 32767).astype(np.int16).reshape(1, -1)
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("pcm_s16le", rate=rate, layout="mono")
+        frame = av.AudioFrame.from_ndarray(pcm, format="s16", layout="mono")
+        frame.rate = rate
+        for packet in stream.encode(frame):
+            out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return path

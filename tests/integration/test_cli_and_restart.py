@@ -1,0 +1,97 @@
+"""The command line in real subprocesses: process, show, list, purge, and a kill -9 mid-job."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from scribe_core.model import EncounterState
+from scribe_core.store import EncounterStore
+
+from .conftest import FAREEZ_AUDIO
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def cli_env(fake, data_dir: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ASSEMBLYAI_", "LLM_", "SCRIBE_"))}
+    env.update(ASSEMBLYAI_API_KEY="test-key", ASSEMBLYAI_BASE_URL=fake.base_url, LLM_GATEWAY_BASE_URL=fake.gateway_url,
+               SCRIBE_DATA_DIR=str(data_dir), SCRIBE_POLL_INTERVAL_S="0.05", PYTHONPATH=str(ROOT))
+    return env
+
+
+def cli(env, *args, check=True):
+    result = subprocess.run([sys.executable, "-m", "scribe_core", *args], env=env, capture_output=True,
+                            text=True, timeout=120)
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_process_show_list_purge_on_a_real_consultation(fake, clean_scribe_env, tmp_path):
+    env = cli_env(fake, clean_scribe_env)
+    note_out = tmp_path / "note.md"
+    result = cli(env, "process", str(FAREEZ_AUDIO / "RES0091.mp3"), "--note-out", str(note_out))
+    encounter_id = result.stdout.strip().splitlines()[-1]
+    assert "engine: assemblyai" in result.stderr
+
+    note_md = note_out.read_text()
+    assert "## Subjective" in note_md and "## Plan" in note_md
+    assert "[U" in note_md  # statements cite utterances
+
+    shown = json.loads(cli(env, "show", encounter_id, "--json").stdout)
+    assert shown["state"] == "ready" and shown["utterances"][0]["role"] in ("Doctor", "Patient")
+    assert set(shown["utterances"][0]) == {"id", "role", "start_ms", "end_ms", "text"}
+    ids = {u["id"] for u in shown["utterances"]}
+    cited = [e for s in shown["note"]["sections"] for st in s["statements"] for e in st["evidence"]]
+    assert cited and set(cited) <= ids
+    assert encounter_id in cli(env, "list").stdout
+
+    purged = cli(env, "purge", encounter_id).stdout
+    assert "transcript confirmed" in purged
+    assert list((clean_scribe_env / "audio").iterdir()) == []
+    store = EncounterStore(clean_scribe_env)
+    assert store.get(encounter_id).state == EncounterState.PURGED
+    assert [t.encounter_id for t in store.tombstones()] == [encounter_id]
+    assert encounter_id not in cli(env, "list").stdout
+
+
+def test_failure_exits_nonzero_with_a_clear_message(fake, clean_scribe_env):
+    env = cli_env(fake, clean_scribe_env) | {"ASSEMBLYAI_API_KEY": "not-the-key"}
+    result = cli(env, "process", str(FAREEZ_AUDIO / "RES0091.mp3"), check=False)
+    assert result.returncode == 1
+    assert "ASSEMBLYAI_API_KEY" in result.stderr and "not-the-key" not in result.stderr + result.stdout
+    missing = cli(env, "process", "no-such-file.mp3", check=False)
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+def test_process_killed_mid_transcription_resumes_without_a_second_upload(fake, clean_scribe_env):
+    fake.polls_before_complete = 10**6  # the transcript stays "processing" until we say so
+    env = cli_env(fake, clean_scribe_env)
+    job = subprocess.Popen([sys.executable, "-m", "scribe_core", "process", str(FAREEZ_AUDIO / "RES0091.mp3")],
+                           env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.time() + 60
+        in_flight = []
+        while time.time() < deadline and not in_flight:
+            time.sleep(0.1)
+            if (clean_scribe_env / "scribe.sqlite3").exists():
+                in_flight = [e for e in EncounterStore(clean_scribe_env).list() if e.remote_transcript_id]
+        assert in_flight, "the job never reached the transcribing step"
+    finally:
+        job.send_signal(signal.SIGKILL)
+        job.wait()
+    stuck = EncounterStore(clean_scribe_env).get(in_flight[0].id)
+    assert stuck.state == EncounterState.TRANSCRIBING
+
+    fake.polls_before_complete = 0
+    resumed = cli(env, "resume").stdout
+    assert f"{stuck.id}: ready" in resumed
+    uploads = [r for r in fake.received if r.method == "POST" and r.path == "/v2/upload"]
+    creates = [r for r in fake.received if r.method == "POST" and r.path == "/v2/transcript"]
+    assert len(uploads) == 1 and len(creates) == 1 and len(fake.transcripts) == 1
