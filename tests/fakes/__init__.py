@@ -1,0 +1,1 @@
+"""Test doubles: fakes that record state, used instead of patching."""
