@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .config import Settings
+from .crypto import Vault
 from .engines.base import Transcriber
 from .errors import ConfigurationError
 from .notes.base import NoteWriter
@@ -102,7 +103,8 @@ def build_services(
     max_parallel: int = 2,
 ) -> Services:
     settings = settings or Settings.from_env()
-    store = store or EncounterStore(settings.data_dir)
+    store = store or EncounterStore(settings.data_dir, Vault(settings.encryption_key.reveal()))
+    store.sweep_tmp()
     transcribers = transcribers or default_transcribers(settings)
     if settings.default_engine not in transcribers:
         raise ConfigurationError(

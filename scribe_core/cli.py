@@ -42,7 +42,31 @@ def _parser() -> argparse.ArgumentParser:
     target.add_argument("id", nargs="?")
     target.add_argument("--all", action="store_true")
     sub.add_parser("resume", help="finish encounters a crash or restart left in progress")
+    keygen = sub.add_parser("keygen", help="print a new SCRIBE_ENCRYPTION_KEY")
+    keygen.add_argument("--write-env", type=Path, metavar="FILE",
+                        help="append it to this .env file unless one is already set there")
+    sub.add_parser("retention", help="purge encounters older than SCRIBE_RETENTION_HOURS (run from cron)")
     return p
+
+
+def _keygen(args: argparse.Namespace) -> int:
+    from .crypto import generate_key
+
+    if args.write_env is None:
+        print(generate_key())
+        return 0
+    existing = args.write_env.read_text() if args.write_env.exists() else ""
+    if any(line.startswith("SCRIBE_ENCRYPTION_KEY=") and line.split("=", 1)[1].strip()
+           for line in existing.splitlines()):
+        return 0
+    with open(args.write_env, "a") as f:
+        f.write(("" if existing.endswith("\n") or not existing else "\n")
+                + "# Encrypts recordings, transcripts and notes at rest.\n"
+                + "# Back it up: without it the stored encounters cannot be read.\n"
+                + f"SCRIBE_ENCRYPTION_KEY={generate_key()}\n")
+    os.chmod(args.write_env, 0o600)
+    print(f"A new encryption key was written to {args.write_env}; keep a copy of it somewhere safe.", file=sys.stderr)
+    return 0
 
 
 def encounter_json(services: Services, encounter_id: str) -> dict:
@@ -99,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=os.environ.get("SCRIBE_LOG_LEVEL", "WARNING").upper(), stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
+    if args.command == "keygen":
+        return _keygen(args)
     try:
         services = build_services()
         if args.command == "process":
@@ -127,6 +153,10 @@ def main(argv: list[str] | None = None) -> int:
             for t in tombstones:
                 remote = "; ".join(f"{r.what} {'confirmed' if r.confirmed else 'NOT confirmed'}" for r in t.remote)
                 print(f"purged {t.encounter_id}: local {', '.join(t.deleted) or 'nothing'}; remote {remote or 'none'}")
+            return 0
+        if args.command == "retention":
+            purged = services.scribe.purge_expired(services.settings.retention_hours)
+            print(f"retention {services.settings.retention_hours:g} h: purged {len(purged)} encounter(s)")
             return 0
         if args.command == "resume":
             for encounter_id in services.scribe.unfinished():

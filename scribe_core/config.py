@@ -7,6 +7,7 @@ repr-ing a Settings object never shows them.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -77,28 +78,33 @@ class Settings:
     poll_interval_s: float = 3.0
     poll_deadline_s: float = 3600.0
     whisper_model_dir: str = ""  # any CTranslate2 Whisper model dir; default: bundled base
+    encryption_key: Secret = field(default_factory=lambda: Secret(""))
+    retention_hours: float = 72.0  # AssemblyAI's BAA default TTL; 0 keeps encounters until purged by hand
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None, *, dotenv: bool = True) -> Settings:
-        """Read settings; `.env` in the working directory fills what the environment lacks."""
+    def from_env(
+        cls, env: dict[str, str] | None = None, *, dotenv: bool = True, secrets: Mapping[str, object] | None = None
+    ) -> Settings:
+        """Read settings: the environment wins, then `.env` in the working directory, then `secrets`
+        (Streamlit's st.secrets, flat keys with the same names)."""
         if env is None:
+            merged = {k: str(v) for k, v in (secrets or {}).items() if isinstance(v, str | int | float | bool)}
             if dotenv:
                 from dotenv import dotenv_values
 
-                merged = {k: v for k, v in dotenv_values(".env").items() if v is not None}
-                merged.update(os.environ)
-                env = merged
-            else:
-                env = dict(os.environ)
+                merged.update({k: v for k, v in dotenv_values(".env").items() if v is not None})
+            merged.update(os.environ)
+            env = merged
         get = env.get
         eu = _flag(get("ASSEMBLYAI_EU"), False)
         models = tuple(m.strip() for m in get("ASSEMBLYAI_SPEECH_MODELS", "").split(",") if m.strip())
         try:
             poll_interval_s = float(get("SCRIBE_POLL_INTERVAL_S") or 3.0)
             poll_deadline_s = float(get("SCRIBE_POLL_DEADLINE_S") or 3600.0)
+            retention_hours = float(get("SCRIBE_RETENTION_HOURS") or 72.0)
         except ValueError as exc:
             raise ConfigurationError(
-                "SCRIBE_POLL_INTERVAL_S and SCRIBE_POLL_DEADLINE_S must be numbers of seconds"
+                "SCRIBE_POLL_INTERVAL_S, SCRIBE_POLL_DEADLINE_S and SCRIBE_RETENTION_HOURS must be numbers"
             ) from exc
         return cls(
             assemblyai_api_key=Secret(get("ASSEMBLYAI_API_KEY", "").strip()),
@@ -116,6 +122,8 @@ class Settings:
             poll_interval_s=poll_interval_s,
             poll_deadline_s=poll_deadline_s,
             whisper_model_dir=get("SCRIBE_WHISPER_MODEL_DIR", ""),
+            encryption_key=Secret(get("SCRIBE_ENCRYPTION_KEY", "").strip()),
+            retention_hours=retention_hours,
         )
 
     @property

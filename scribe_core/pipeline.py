@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import functools
 import logging
+import shutil
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
@@ -73,26 +75,32 @@ class Scribe:
         if engine not in self.transcribers:
             raise ScribeError(f"Unknown engine {engine!r}; choose one of: {', '.join(self.transcribers)}")
         get_template(template)
-        suffix = Path(source_name).suffix or ".audio"
-        encounter = Encounter(
-            id=uuid.uuid4().hex[:12], created=utc_now(), source_name=Path(source_name).name, engine=engine,
-            keyterms=[k.strip() for k in keyterms if k.strip()], context=context, template=template,
-            owner=owner, step="waiting",
-        )
-        if isinstance(audio, Path):
-            with open(audio, "rb") as f:
-                self.store.add(encounter, f, suffix)
-        else:
-            self.store.add(encounter, audio, suffix)
-        stored = self.store.audio_path(encounter.id)
+        suffix = Path(source_name).suffix.lower() or ".audio"
+        # The upload is checked in a private staging file; only a real recording is encrypted into
+        # the store, and a rejected one leaves nothing behind.
+        staged = self.store.staging_file(suffix)
         try:
-            info = audio_probe.probe(stored)
-        except ScribeError:
-            self.store.erase(encounter.id, Tombstone(encounter.id, encounter.created, utc_now(), "rejected", [], []))
-            self.store.audit("rejected_upload", encounter.id)
-            raise
-        self.store.audit("submitted", encounter.id, remote_result=f"engine={engine}")
-        return self.store.update(encounter.id, duration_s=info.duration_s)
+            if isinstance(audio, Path):
+                shutil.copyfile(audio, staged)
+            else:
+                with open(staged, "wb") as out:
+                    shutil.copyfileobj(audio, out, length=1 << 20)
+            try:
+                info = audio_probe.probe(staged)
+            except ScribeError:
+                self.store.audit("rejected_upload")
+                raise
+            encounter = Encounter(
+                id=uuid.uuid4().hex[:12], created=utc_now(), source_name=Path(source_name).name, engine=engine,
+                keyterms=[k.strip() for k in keyterms if k.strip()], context=context, template=template,
+                owner=owner, step="waiting", duration_s=info.duration_s,
+            )
+            with open(staged, "rb") as f:
+                self.store.add(encounter, f, suffix)
+        finally:
+            staged.unlink(missing_ok=True)
+        self.store.audit("submitted", encounter.id, actor=owner, remote_result=f"engine={engine}")
+        return encounter
 
     # -- process --------------------------------------------------------------------------------
     def process(self, encounter_id: str) -> Encounter:
@@ -124,20 +132,21 @@ class Scribe:
 
     def _transcribe(self, encounter: Encounter) -> Encounter:
         engine = self.transcribers[encounter.engine]()
-        audio = self.store.audio_path(encounter.id)
         request = self._request(encounter)
         progress = self._progress_reporter(encounter.id)
         job_id = encounter.remote_transcript_id
-        if job_id is None:
-            encounter = self.store.update(
-                encounter.id, state=S.TRANSCRIBING, step="starting", progress=None, error=None
-            )
-            job_id = engine.submit(audio, request, progress)
-            encounter = self.store.update(encounter.id, remote_transcript_id=job_id)
-            self.store.audit("transcription_started", encounter.id, remote_result=f"{engine.name}:{job_id}")
-        else:
-            self.store.audit("transcription_resumed", encounter.id, remote_result=f"{engine.name}:{job_id}")
-        transcript = engine.wait(job_id, audio, request, progress)
+        # The engine reads a decrypted copy that exists only for the length of this block.
+        with self.store.plain_audio(encounter.id) as audio:
+            if job_id is None:
+                encounter = self.store.update(
+                    encounter.id, state=S.TRANSCRIBING, step="starting", progress=None, error=None
+                )
+                job_id = engine.submit(audio, request, progress)
+                encounter = self.store.update(encounter.id, remote_transcript_id=job_id)
+                self.store.audit("transcription_started", encounter.id, remote_result=f"{engine.name}:{job_id}")
+            else:
+                self.store.audit("transcription_resumed", encounter.id, remote_result=f"{engine.name}:{job_id}")
+            transcript = engine.wait(job_id, audio, request, progress)
         self.store.save_transcript(encounter.id, transcript)
         self.store.audit("transcribed", encounter.id)
         changes: dict = {"state": S.TRANSCRIBED, "step": "transcribed", "progress": None}
@@ -276,6 +285,14 @@ class Scribe:
         engine = self.transcribers[encounter.engine]()
         job_id = encounter.remote_transcript_id
         return _safe_delete(functools.partial(engine.delete, job_id), "transcript", job_id)
+
+    def purge_expired(self, retention_hours: float, *, now: datetime | None = None) -> list[Tombstone]:
+        """Purge, locally and remotely, every encounter created more than `retention_hours` ago."""
+        if retention_hours <= 0:
+            return []
+        cutoff = (now or utc_now()) - timedelta(hours=retention_hours)
+        expired = [e for e in self.store.list() if e.created < cutoff]
+        return [self.purge(e.id, reason="retention") for e in expired]
 
     def purge_all(self, *, owner: str | None = None, reason: str = "user") -> list[Tombstone]:
         return [self.purge(e.id, reason=reason) for e in self.store.list(owner=owner)]

@@ -1,7 +1,12 @@
 """SQLite store under SCRIBE_DATA_DIR, with numbered migrations and audio files beside it.
 
-    <data_dir>/scribe.sqlite3      encounters, transcripts, notes, remote requests, audit, tombstones
-    <data_dir>/audio/<id><ext>     the recordings
+    <data_dir>/scribe.sqlite3           encounters, transcripts, notes, remote requests, audit, tombstones
+    <data_dir>/audio/<id><ext>.enc      the recordings, encrypted
+    <data_dir>/tmp/                     short-lived decrypted copies for an engine (0700; swept at start)
+
+Everything a patient said or could be identified by (recordings, transcripts, notes, file names,
+visit context, key terms) is encrypted with the Vault (crypto.py); ids, states, times and the audit
+log are not, so the status page and retention work without decrypting anything.
 
 One short-lived connection per operation (WAL mode) keeps it safe across the worker thread, the
 Streamlit script threads and the CLI process. The audit log holds actions, ids and remote results,
@@ -11,8 +16,10 @@ never patient text.
 from __future__ import annotations
 
 import json
-import shutil
+import os
 import sqlite3
+import tempfile
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import fields
@@ -20,7 +27,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import EncounterNotFoundError
+from .crypto import DecryptionError, Vault
+from .errors import ConfigurationError, EncounterNotFoundError
 from .model import Encounter, EncounterState, Note, RemoteDeletion, Tombstone, Transcript, utc_now
 
 MIGRATIONS: list[str] = [
@@ -43,7 +51,13 @@ MIGRATIONS: list[str] = [
     CREATE TABLE tombstones (encounter_id TEXT PRIMARY KEY, created TEXT NOT NULL, purged TEXT NOT NULL,
                              reason TEXT NOT NULL, deleted TEXT NOT NULL, remote TEXT NOT NULL);
     """,
+    # 2: a sealed known value, so a wrong SCRIBE_ENCRYPTION_KEY is caught at start, not mid-visit
+    """
+    CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
 ]
+_KEY_CHECK = "scribe-key-check"
+_SEALED_COLUMNS = ("source_name", "context", "keyterms")
 
 _ENCOUNTER_COLUMNS = (
     "id", "created", "updated", "source_name", "duration_s", "engine", "state", "error", "step",
@@ -52,12 +66,38 @@ _ENCOUNTER_COLUMNS = (
 
 
 class EncounterStore:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, vault: Vault) -> None:
         self.data_dir = Path(data_dir)
+        self.vault = vault
         self.audio_dir = self.data_dir / "audio"
+        self.tmp_dir = self.data_dir / "tmp"
         self.db_path = self.data_dir / "scribe.sqlite3"
-        self.audio_dir.mkdir(parents=True, exist_ok=True)
+        for d in (self.data_dir, self.audio_dir, self.tmp_dir):
+            d.mkdir(parents=True, exist_ok=True)
+            os.chmod(d, 0o700)
         self._migrate()
+        self._check_key()
+
+    def _check_key(self) -> None:
+        with self._db() as db:
+            row = db.execute("SELECT value FROM meta WHERE name = 'key_check'").fetchone()
+            if row is None:
+                db.execute("INSERT INTO meta VALUES ('key_check', ?)", (self.vault.seal(_KEY_CHECK),))
+                return
+        try:
+            ok = self.vault.open(row[0]) == _KEY_CHECK
+        except DecryptionError:
+            ok = False
+        if not ok:
+            raise ConfigurationError(
+                f"SCRIBE_ENCRYPTION_KEY is not the key the data in {self.data_dir} was encrypted with. "
+                "Set the original key (nothing was changed or lost)."
+            )
+
+    def sweep_tmp(self) -> None:
+        """Remove decrypted copies a crash left behind."""
+        for leftover in self.tmp_dir.iterdir():
+            leftover.unlink(missing_ok=True)
 
     # -- plumbing -------------------------------------------------------------------------------
     @contextmanager
@@ -97,12 +137,12 @@ class EncounterStore:
 
     # -- encounters -----------------------------------------------------------------------------
     def add(self, encounter: Encounter, audio: BinaryIO, suffix: str) -> Encounter:
-        """Store the recording and its encounter row; the audio is copied in streaming fashion."""
-        audio_file = f"{encounter.id}{suffix.lower()}"
+        """Store the recording (encrypted, streamed in 1 MiB chunks) and its encounter row."""
+        audio_file = f"{encounter.id}{suffix.lower()}.enc"
         with open(self.audio_dir / audio_file, "wb") as out:
-            shutil.copyfileobj(audio, out, length=1 << 20)
+            self.vault.encrypt_stream(audio, out)
         encounter.updated = encounter.created
-        row = _encounter_row(encounter)
+        row = self._seal_row(_encounter_row(encounter), encounter.id)
         with self._db() as db:
             db.execute(
                 f"INSERT INTO encounters ({', '.join(row)}, audio_file) VALUES ({', '.join('?' * len(row))}, ?)",
@@ -115,7 +155,7 @@ class EncounterStore:
             row = db.execute("SELECT * FROM encounters WHERE id = ?", (encounter_id,)).fetchone()
         if row is None:
             raise EncounterNotFoundError(f"No encounter {encounter_id!r}: it may have been purged.")
-        return _encounter_from_row(row)
+        return self._encounter_from_row(row)
 
     def list(self, *, owner: str | None = None, include_purged: bool = False) -> list[Encounter]:
         query, args = "SELECT * FROM encounters WHERE 1=1", []
@@ -126,7 +166,7 @@ class EncounterStore:
             query += " AND state != 'purged'"
         with self._db() as db:
             rows = db.execute(query + " ORDER BY created DESC", args).fetchall()
-        return [_encounter_from_row(r) for r in rows]
+        return [self._encounter_from_row(r) for r in rows]
 
     def update(self, encounter_id: str, **changes: object) -> Encounter:
         allowed = {f.name for f in fields(Encounter)} - {"id", "created"}
@@ -134,7 +174,7 @@ class EncounterStore:
         if unknown:
             raise ValueError(f"cannot update {sorted(unknown)}")
         changes["updated"] = utc_now()
-        row = _encounter_row_values(changes)
+        row = self._seal_row(_encounter_row_values(changes), encounter_id)
         with self._db() as db:
             cursor = db.execute(
                 f"UPDATE encounters SET {', '.join(f'{k} = ?' for k in row)} WHERE id = ?",
@@ -143,6 +183,46 @@ class EncounterStore:
             if cursor.rowcount == 0:
                 raise EncounterNotFoundError(f"No encounter {encounter_id!r}: it may have been purged.")
         return self.get(encounter_id)
+
+    def _seal_row(self, row: dict, encounter_id: str) -> dict:
+        return {k: (self.vault.seal(v, context=f"{encounter_id}:{k}") if k in _SEALED_COLUMNS else v)
+                for k, v in row.items()}
+
+    def _encounter_from_row(self, row: sqlite3.Row) -> Encounter:
+        values = dict(row)
+        for k in _SEALED_COLUMNS:
+            if values[k]:  # purged stubs hold '' here
+                values[k] = self.vault.open(values[k], context=f"{values['id']}:{k}")
+        values["keyterms"] = values["keyterms"] or "[]"
+        return _encounter_from_values(values)
+
+    @contextmanager
+    def plain_audio(self, encounter_id: str) -> Iterator[Path]:
+        """A decrypted copy of the recording for an engine, deleted as soon as the block ends."""
+        stored = self.audio_path(encounter_id)
+        if stored is None or not stored.exists():
+            raise EncounterNotFoundError(f"The recording of encounter {encounter_id} is gone (purged?).")
+        suffix = stored.name.removesuffix(".enc")[len(encounter_id):]
+        plain = self.tmp_dir / f"{encounter_id}-{uuid.uuid4().hex[:8]}{suffix}"
+        try:
+            self.vault.decrypt_file(stored, plain)
+            yield plain
+        finally:
+            plain.unlink(missing_ok=True)
+
+    def audio_bytes(self, encounter_id: str) -> bytes:
+        """The decrypted recording, for playing it in the browser."""
+        stored = self.audio_path(encounter_id)
+        if stored is None or not stored.exists():
+            raise EncounterNotFoundError(f"The recording of encounter {encounter_id} is gone (purged?).")
+        with open(stored, "rb") as f:
+            return b"".join(self.vault.decrypt_chunks(f))
+
+    def staging_file(self, suffix: str) -> Path:
+        """A private temp path for an incoming upload, checked before it is encrypted into the store."""
+        fd, name = tempfile.mkstemp(suffix=suffix, dir=self.tmp_dir)
+        os.close(fd)
+        return Path(name)
 
     def audio_path(self, encounter_id: str) -> Path | None:
         with self._db() as db:
@@ -162,24 +242,28 @@ class EncounterStore:
 
     # -- transcripts and notes ------------------------------------------------------------------
     def save_transcript(self, encounter_id: str, transcript: Transcript) -> None:
-        body = json.dumps(transcript.to_dict())
+        body = self.vault.seal(json.dumps(transcript.to_dict()), context=f"{encounter_id}:transcript")
         with self._db() as db:
             db.execute("INSERT OR REPLACE INTO transcripts VALUES (?, ?)", (encounter_id, body))
 
     def transcript(self, encounter_id: str) -> Transcript | None:
         with self._db() as db:
             row = db.execute("SELECT body FROM transcripts WHERE encounter_id = ?", (encounter_id,)).fetchone()
-        return Transcript.from_dict(json.loads(row[0])) if row else None
+        if row is None:
+            return None
+        return Transcript.from_dict(json.loads(self.vault.open(row[0], context=f"{encounter_id}:transcript")))
 
     def save_note(self, encounter_id: str, note: Note) -> None:
-        body = json.dumps(note.to_dict())
+        body = self.vault.seal(json.dumps(note.to_dict()), context=f"{encounter_id}:note")
         with self._db() as db:
             db.execute("INSERT OR REPLACE INTO notes VALUES (?, ?, ?)", (encounter_id, body, utc_now().isoformat()))
 
     def note(self, encounter_id: str) -> Note | None:
         with self._db() as db:
             row = db.execute("SELECT body FROM notes WHERE encounter_id = ?", (encounter_id,)).fetchone()
-        return Note.from_dict(json.loads(row[0])) if row else None
+        if row is None:
+            return None
+        return Note.from_dict(json.loads(self.vault.open(row[0], context=f"{encounter_id}:note")))
 
     # -- remote requests that hold copies of patient data ---------------------------------------
     def add_remote_request(self, encounter_id: str, kind: str, remote_id: str, *, deleted: bool = False) -> None:
@@ -220,7 +304,7 @@ class EncounterStore:
             db.execute("DELETE FROM remote_requests WHERE encounter_id = ?", (encounter_id,))
             # The row stays as a purged stub without its source name, context or key terms.
             db.execute(
-                "UPDATE encounters SET state = 'purged', source_name = '', context = '', keyterms = '[]', "
+                "UPDATE encounters SET state = 'purged', source_name = '', context = '', keyterms = '', "
                 "audio_file = NULL, error = NULL, step = NULL, updated = ? WHERE id = ?",
                 (utc_now().isoformat(), encounter_id),
             )
@@ -274,7 +358,7 @@ def _encounter_row(e: Encounter) -> dict:
     return _encounter_row_values({k: getattr(e, k) for k in _ENCOUNTER_COLUMNS})
 
 
-def _encounter_from_row(row: sqlite3.Row) -> Encounter:
+def _encounter_from_values(row: dict) -> Encounter:
     return Encounter(
         id=row["id"],
         created=datetime.fromisoformat(row["created"]),

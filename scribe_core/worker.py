@@ -22,6 +22,8 @@ class Worker:
         self._pool = ThreadPoolExecutor(max_workers=max_parallel, thread_name_prefix="scribe-worker")
         self._lock = threading.Lock()
         self._running: dict[str, Future] = {}
+        self._stop = threading.Event()
+        self._retention: threading.Thread | None = None
 
     def enqueue(self, encounter_id: str) -> Future:
         """Process an encounter in the background; enqueuing one already running is a no-op."""
@@ -47,9 +49,29 @@ class Worker:
             log.info("worker: resuming %d unfinished encounter(s)", len(ids))
         return ids
 
+    def start_retention(self, retention_hours: float, *, every_s: float = 600.0) -> None:
+        """Purge expired encounters now and then every `every_s` seconds, on a daemon thread."""
+        if retention_hours <= 0 or self._retention is not None:
+            return
+
+        def loop() -> None:
+            while True:
+                try:
+                    purged = self.scribe.purge_expired(retention_hours)
+                    if purged:
+                        log.info("retention: purged %d encounter(s) older than %g h", len(purged), retention_hours)
+                except Exception:
+                    log.exception("retention sweep failed; will try again")
+                if self._stop.wait(every_s):
+                    return
+
+        self._retention = threading.Thread(target=loop, name="scribe-retention", daemon=True)
+        self._retention.start()
+
     def busy(self) -> bool:
         with self._lock:
             return any(not f.done() for f in self._running.values())
 
     def shutdown(self, wait: bool = True) -> None:
+        self._stop.set()
         self._pool.shutdown(wait=wait, cancel_futures=True)

@@ -3,6 +3,7 @@
 import io
 import sqlite3
 
+from scribe_core.crypto import Vault, generate_key
 from scribe_core.model import (
     Encounter,
     EncounterState,
@@ -17,6 +18,8 @@ from scribe_core.model import (
 )
 from scribe_core.store import MIGRATIONS, EncounterStore
 
+VAULT = Vault(generate_key())
+
 
 def make(store, eid="e1"):
     e = Encounter(id=eid, created=utc_now(), source_name="visit.mp3", engine="assemblyai", keyterms=["metformin"])
@@ -24,24 +27,24 @@ def make(store, eid="e1"):
 
 
 def test_migrations_are_numbered_and_idempotent(tmp_path):
-    EncounterStore(tmp_path)
-    store = EncounterStore(tmp_path)  # a second open applies nothing twice
+    EncounterStore(tmp_path, VAULT)
+    store = EncounterStore(tmp_path, VAULT)  # a second open applies nothing twice
     assert store.schema_version == len(MIGRATIONS)
     with sqlite3.connect(store.db_path) as db:
         assert db.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0] == len(MIGRATIONS)
 
 
 def test_encounter_transcript_and_note_round_trip(tmp_path):
-    store = EncounterStore(tmp_path)
+    store = EncounterStore(tmp_path, VAULT)
     make(store)
-    assert store.audio_path("e1").name == "e1.mp3" and store.audio_path("e1").read_bytes() == b"RIFFfake"
+    assert store.audio_path("e1").name == "e1.mp3.enc" and store.audio_bytes("e1") == b"RIFFfake"
     store.update("e1", state=EncounterState.TRANSCRIBING, step="uploading", progress=0.5, remote_transcript_id="t-1")
     words = [Word("Any", 0, 300, 0.9, "Doctor")]
     t = Transcript([Utterance("U1", "Doctor", 0, 900, "Any allergies?", 0.9, words, "A")], roles_confirmed=True)
     store.save_transcript("e1", t)
     note = Note("soap", [Section("plan", "Plan", [Statement("Check allergies.", ["U1"]), Statement("Unbacked.")])])
     store.save_note("e1", note)
-    reopened = EncounterStore(tmp_path)
+    reopened = EncounterStore(tmp_path, VAULT)
     e = reopened.get("e1")
     assert (e.state, e.step, e.progress, e.remote_transcript_id, e.keyterms) == (
         EncounterState.TRANSCRIBING, "uploading", 0.5, "t-1", ["metformin"])
@@ -51,7 +54,7 @@ def test_encounter_transcript_and_note_round_trip(tmp_path):
 
 
 def test_erase_removes_content_and_leaves_a_tombstone_and_audit_without_patient_text(tmp_path):
-    store = EncounterStore(tmp_path)
+    store = EncounterStore(tmp_path, VAULT)
     make(store)
     store.save_transcript("e1", Transcript([Utterance("U1", "Patient", 0, 1, "I take metformin")]))
     store.save_note("e1", Note("soap", []))

@@ -13,6 +13,7 @@ from scribe_core.bootstrap import Services, build_services
 from scribe_core.config import Secret, Settings
 from scribe_core.engines.assemblyai import AssemblyAITranscriber
 from scribe_core.notes.llm import ChatCompletionsNoteWriter
+from tests.conftest import TEST_KEY
 from tests.fakes.assemblyai import FakeAssemblyAI
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
@@ -53,6 +54,7 @@ def fake_settings(fake: FakeAssemblyAI, data_dir: Path, **overrides) -> Settings
         data_dir=data_dir,
         poll_interval_s=0.05,
         poll_deadline_s=60.0,
+        encryption_key=Secret(TEST_KEY),
     )
     values.update(overrides)
     return Settings(**values)

@@ -10,8 +10,10 @@ import sys
 import time
 from pathlib import Path
 
+from scribe_core.crypto import Vault
 from scribe_core.model import EncounterState
 from scribe_core.store import EncounterStore
+from tests.conftest import TEST_KEY
 
 from .conftest import FAREEZ_AUDIO
 
@@ -21,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def cli_env(fake, data_dir: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ASSEMBLYAI_", "LLM_", "SCRIBE_"))}
     env.update(ASSEMBLYAI_API_KEY="test-key", ASSEMBLYAI_BASE_URL=fake.base_url, LLM_GATEWAY_BASE_URL=fake.gateway_url,
-               SCRIBE_DATA_DIR=str(data_dir), SCRIBE_POLL_INTERVAL_S="0.05", PYTHONPATH=str(ROOT))
+               SCRIBE_DATA_DIR=str(data_dir), SCRIBE_POLL_INTERVAL_S="0.05", PYTHONPATH=str(ROOT),
+               SCRIBE_ENCRYPTION_KEY=TEST_KEY)
     return env
 
 
@@ -55,7 +58,7 @@ def test_process_show_list_purge_on_a_real_consultation(fake, clean_scribe_env, 
     purged = cli(env, "purge", encounter_id).stdout
     assert "transcript confirmed" in purged
     assert list((clean_scribe_env / "audio").iterdir()) == []
-    store = EncounterStore(clean_scribe_env)
+    store = EncounterStore(clean_scribe_env, Vault(TEST_KEY))
     assert store.get(encounter_id).state == EncounterState.PURGED
     assert [t.encounter_id for t in store.tombstones()] == [encounter_id]
     assert encounter_id not in cli(env, "list").stdout
@@ -81,12 +84,13 @@ def test_process_killed_mid_transcription_resumes_without_a_second_upload(fake, 
         while time.time() < deadline and not in_flight:
             time.sleep(0.1)
             if (clean_scribe_env / "scribe.sqlite3").exists():
-                in_flight = [e for e in EncounterStore(clean_scribe_env).list() if e.remote_transcript_id]
+                store = EncounterStore(clean_scribe_env, Vault(TEST_KEY))
+                in_flight = [e for e in store.list() if e.remote_transcript_id]
         assert in_flight, "the job never reached the transcribing step"
     finally:
         job.send_signal(signal.SIGKILL)
         job.wait()
-    stuck = EncounterStore(clean_scribe_env).get(in_flight[0].id)
+    stuck = EncounterStore(clean_scribe_env, Vault(TEST_KEY)).get(in_flight[0].id)
     assert stuck.state == EncounterState.TRANSCRIBING
 
     fake.polls_before_complete = 0
