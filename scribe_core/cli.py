@@ -46,7 +46,45 @@ def _parser() -> argparse.ArgumentParser:
     keygen.add_argument("--write-env", type=Path, metavar="FILE",
                         help="append it to this .env file unless one is already set there")
     sub.add_parser("retention", help="purge encounters older than SCRIBE_RETENTION_HOURS (run from cron)")
+    user = sub.add_parser("user", help="manage local sign-in accounts")
+    user.add_argument("action", choices=("add", "remove", "passwd", "list"))
+    user.add_argument("username", nargs="?")
+    user.add_argument("--role", choices=("clinician", "admin"), default="clinician")
+    user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     return p
+
+
+def _user(services: Services, args: argparse.Namespace) -> int:
+    from .accounts import Accounts
+
+    accounts = Accounts(services.store)
+    if args.action == "list":
+        for u in accounts.list():
+            print(f"{u.username}  {u.role}")
+        return 0
+    if not args.username:
+        print("error: give a username", file=sys.stderr)
+        return 2
+    if args.action == "remove":
+        accounts.remove(args.username)
+        print(f"removed {args.username}")
+        return 0
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        import getpass
+
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != password:
+            print("error: the passwords differ", file=sys.stderr)
+            return 2
+    if args.action == "add":
+        accounts.add(args.username, password, args.role)
+        print(f"added {args.username.strip().lower()} ({args.role})")
+    else:
+        accounts.set_password(args.username, password)
+        print(f"password changed for {args.username}")
+    return 0
 
 
 def _keygen(args: argparse.Namespace) -> int:
@@ -154,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
                 remote = "; ".join(f"{r.what} {'confirmed' if r.confirmed else 'NOT confirmed'}" for r in t.remote)
                 print(f"purged {t.encounter_id}: local {', '.join(t.deleted) or 'nothing'}; remote {remote or 'none'}")
             return 0
+        if args.command == "user":
+            return _user(services, args)
         if args.command == "retention":
             purged = services.scribe.purge_expired(services.settings.retention_hours)
             print(f"retention {services.settings.retention_hours:g} h: purged {len(purged)} encounter(s)")

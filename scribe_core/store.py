@@ -15,6 +15,7 @@ never patient text.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -54,6 +55,11 @@ MIGRATIONS: list[str] = [
     # 2: a sealed known value, so a wrong SCRIBE_ENCRYPTION_KEY is caught at start, not mid-visit
     """
     CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
+    # 3: local accounts for sign-in when the app listens beyond localhost
+    """
+    CREATE TABLE users (username TEXT PRIMARY KEY, password_hash TEXT NOT NULL, role TEXT NOT NULL,
+                        created TEXT NOT NULL, failed_logins INTEGER NOT NULL DEFAULT 0, locked_until TEXT);
     """,
 ]
 _KEY_CHECK = "scribe-key-check"
@@ -118,6 +124,10 @@ class EncounterStore:
             raise
         finally:
             conn.close()
+
+    def transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        """One immediate transaction on a fresh connection (for the accounts table, which lives here too)."""
+        return self._db()
 
     def _migrate(self) -> None:
         with self._db() as db:

@@ -1,0 +1,77 @@
+"""Local accounts on a real SQLite file: Argon2id hashes, uniform failures, lockout, CLI creation."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from datetime import timedelta
+
+import pytest
+
+from scribe_core.accounts import MAX_FAILURES, Accounts, SignInError
+from scribe_core.crypto import Vault
+from scribe_core.errors import ConfigurationError
+from scribe_core.model import utc_now
+from scribe_core.store import EncounterStore
+from tests.conftest import TEST_KEY
+
+from .test_cli_and_restart import ROOT
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def accounts(clean_scribe_env):
+    return Accounts(EncounterStore(clean_scribe_env, Vault(TEST_KEY)))
+
+
+def test_passwords_are_stored_as_argon2id_hashes_only(accounts, clean_scribe_env):
+    accounts.add("Alice", PASSWORD, "admin")
+    with sqlite3.connect(clean_scribe_env / "scribe.sqlite3") as db:
+        (stored,) = db.execute("SELECT password_hash FROM users WHERE username = 'alice'").fetchone()
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+    assert accounts.verify("alice", PASSWORD).is_admin
+    assert [u.username for u in accounts.list()] == ["alice"]
+
+
+def test_unknown_user_and_wrong_password_get_the_same_answer(accounts):
+    accounts.add("bob", PASSWORD)
+    with pytest.raises(SignInError) as unknown:
+        accounts.verify("mallory", PASSWORD)
+    with pytest.raises(SignInError) as wrong:
+        accounts.verify("bob", "wrong password!!")
+    assert str(unknown.value) == str(wrong.value)
+
+
+def test_repeated_failures_lock_the_account_for_a_while(accounts):
+    accounts.add("carol", PASSWORD)
+    for _ in range(MAX_FAILURES):
+        with pytest.raises(SignInError):
+            accounts.verify("carol", "guess guess guess")
+    with pytest.raises(SignInError, match="locked"):
+        accounts.verify("carol", PASSWORD)
+    assert accounts.verify("carol", PASSWORD, now=utc_now() + timedelta(minutes=16)).username == "carol"
+
+
+def test_weak_passwords_and_bad_names_are_refused(accounts):
+    with pytest.raises(ConfigurationError, match="12"):
+        accounts.add("dave", "short")
+    with pytest.raises(ConfigurationError, match="letters"):
+        accounts.add("da ve; drop", PASSWORD)
+    with pytest.raises(ConfigurationError, match="Role"):
+        accounts.add("dave", PASSWORD, "superuser")
+
+
+def test_accounts_are_created_from_the_command_line(clean_scribe_env):
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "SCRIBE_DATA_DIR": str(clean_scribe_env),
+           "SCRIBE_ENCRYPTION_KEY": TEST_KEY}
+    added = subprocess.run([sys.executable, "-m", "scribe_core", "user", "add", "erin", "--role", "admin",
+                            "--password-stdin"], input=PASSWORD + "\n", env=env, capture_output=True, text=True)
+    assert added.returncode == 0, added.stderr
+    assert PASSWORD not in added.stdout + added.stderr
+    listed = subprocess.run([sys.executable, "-m", "scribe_core", "user", "list"], env=env, capture_output=True,
+                            text=True)
+    assert "erin  admin" in listed.stdout
+    accounts = Accounts(EncounterStore(clean_scribe_env, Vault(TEST_KEY)))
+    assert accounts.verify("erin", PASSWORD).is_admin
