@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,10 @@ from tests.conftest import TEST_KEY
 from tests.fakes.assemblyai import FakeAssemblyAI
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
+# The log-hygiene scan reruns these tests with a random key and a dialogue full of invented PII,
+# then searches everything they printed or logged for both.
+API_KEY = os.environ.get("SCRIBE_TEST_API_KEY", "test-key")
+DIALOGUE = os.environ.get("SCRIBE_TEST_DIALOGUE") or None
 FAREEZ_AUDIO = SHARED / "data" / "fareez-osce" / "audio"
 
 
@@ -37,7 +42,8 @@ class FakeClock:
 
 @pytest.fixture
 def fake():
-    with FakeAssemblyAI(api_key="test-key", polls_before_processing=1, polls_before_complete=2) as server:
+    with FakeAssemblyAI(api_key=API_KEY, dialogue_path=DIALOGUE, polls_before_processing=1,
+                        polls_before_complete=2) as server:
         yield server
 
 
@@ -48,7 +54,7 @@ def clock():
 
 def fake_settings(fake: FakeAssemblyAI, data_dir: Path, **overrides) -> Settings:
     values = dict(
-        assemblyai_api_key=Secret("test-key"),
+        assemblyai_api_key=Secret(API_KEY),
         assemblyai_base_url=fake.base_url,
         llm_gateway_base_url=fake.gateway_url,
         data_dir=data_dir,

@@ -10,7 +10,7 @@ from scribe_core.engines.assemblyai_api import DELETED_TEXT
 from scribe_core.model import EncounterState
 from scribe_core.pii_policy import DEFAULT_PII_POLICIES
 
-from .conftest import services_against
+from .conftest import API_KEY, services_against
 
 
 def creates(fake):
@@ -159,7 +159,7 @@ def test_instruction_in_the_transcript_does_not_steer_the_note(clean_scribe_env,
         "D: Any fever? I'll listen to your chest and I recommend a chest X-ray.\n\n"
         "P: No fever.\n"
     )
-    with FakeAssemblyAI(api_key="test-key", dialogue_path=dialogue) as fake:
+    with FakeAssemblyAI(api_key=API_KEY, dialogue_path=dialogue) as fake:
         services = services_against(fake, clean_scribe_env, clock)
         encounter = services.scribe.submit(short_wav, "visit.wav")
         done = services.scribe.process(encounter.id)
@@ -186,7 +186,7 @@ def test_roles_swapped_then_note_redrafted_from_corrected_transcript(fake, servi
 def test_speaker_identification_missing_falls_back_to_unconfirmed_roles(clean_scribe_env, clock, short_wav):
     from tests.fakes.assemblyai import FakeAssemblyAI
 
-    with FakeAssemblyAI(api_key="test-key", speaker_identification=False) as fake:
+    with FakeAssemblyAI(api_key=API_KEY, speaker_identification=False) as fake:
         services = services_against(fake, clean_scribe_env, clock)
         encounter = services.scribe.submit(short_wav, "visit.wav")
         assert services.scribe.process(encounter.id).state == EncounterState.READY

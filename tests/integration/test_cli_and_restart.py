@@ -15,14 +15,15 @@ from scribe_core.model import EncounterState
 from scribe_core.store import EncounterStore
 from tests.conftest import TEST_KEY
 
-from .conftest import FAREEZ_AUDIO
+from .conftest import API_KEY, FAREEZ_AUDIO
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def cli_env(fake, data_dir: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ASSEMBLYAI_", "LLM_", "SCRIBE_"))}
-    env.update(ASSEMBLYAI_API_KEY="test-key", ASSEMBLYAI_BASE_URL=fake.base_url, LLM_GATEWAY_BASE_URL=fake.gateway_url,
+    env.update(ASSEMBLYAI_API_KEY=API_KEY, SCRIBE_LOG_LEVEL="DEBUG", ASSEMBLYAI_BASE_URL=fake.base_url,
+               LLM_GATEWAY_BASE_URL=fake.gateway_url,
                SCRIBE_DATA_DIR=str(data_dir), SCRIBE_POLL_INTERVAL_S="0.05", PYTHONPATH=str(ROOT),
                SCRIBE_ENCRYPTION_KEY=TEST_KEY)
     return env
@@ -31,6 +32,10 @@ def cli_env(fake, data_dir: Path) -> dict:
 def cli(env, *args, check=True):
     result = subprocess.run([sys.executable, "-m", "scribe_core", *args], env=env, capture_output=True,
                             text=True, timeout=120)
+    sink = os.environ.get("SCRIBE_TEST_LOG_SINK")
+    if sink:  # the log-hygiene scan collects what the CLI logged (stderr); stdout is the user's own output
+        with open(sink, "a") as f:
+            f.write(result.stderr)
     if check:
         assert result.returncode == 0, result.stderr
     return result
