@@ -204,3 +204,12 @@ def test_bad_uploads_are_refused_before_any_remote_call(fake, services, content,
     with pytest.raises(InvalidAudioError):
         services.scribe.submit(path, "visit.mp3")
     assert fake.received == [] and services.store.list() == []
+
+
+def test_a_transcript_unknown_to_assemblyai_fails_the_resume_with_advice(fake, services, short_wav):
+    encounter = services.scribe.submit(short_wav, "visit.wav")
+    services.store.update(encounter.id, state=EncounterState.TRANSCRIBING, remote_transcript_id="no-such-id")
+    done = services.scribe.process(encounter.id)
+    assert done.state == EncounterState.FAILED
+    assert "no-such-id" in done.error and "Submit the recording again" in done.error
+    assert [r for r in fake.received if r.method == "POST"] == []  # resuming never re-uploads
