@@ -1,14 +1,68 @@
-"""What a recording is, judged by its content (PyAV / FFmpeg), never by its file name."""
+"""Is an uploaded file a usable recording? Judged by its content (magic bytes, then PyAV / FFmpeg), never by its name.
+
+`validate` runs these checks in order, cheapest first, and raises `AudioRejected` (an `InvalidAudioError`)
+whose message tells a clinic user what to do and whose `code` names the check for programs and tests:
+
+    code            check
+    empty           the file is missing or has 0 bytes
+    too_large       more bytes than `max_bytes` (AssemblyAI accepts uploads up to 2.2 GB)
+    executable      ELF, PE ("MZ"), Mach-O or a "#!" script: refused on its magic bytes, never given to FFmpeg
+    not_audio       a document, image, archive or text, by its magic bytes / content; or no allowed demuxer opens it
+    no_audio_track  a container (e.g. an MP4 video) without an audio stream
+    corrupt         an audio header but no decodable audio frames, or far less audio than the header claims
+    too_short       less than `min_duration_s` of audio
+    too_long        more than `max_duration_s`
+    silent          every sampled stretch peaks below `silence_dbfs` (a muted or unplugged microphone)
+
+Bounded work: only allowed demuxers (`ALLOWED_DEMUXERS`) and the `file` protocol (so no playlist or concat
+file can make FFmpeg read other files or URLs), `probesize` / `analyzeduration` caps, an FFmpeg interrupt
+timeout, a cap on decoded seconds and packets, and a wall-clock budget for the whole check. Messages never
+quote file contents or FFmpeg's own text (which can echo paths and bytes of the file).
+"""
 
 from __future__ import annotations
 
+import math
+import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from .errors import InvalidAudioError
 
 ACCEPTED_SUFFIXES = (".wav", ".mp3", ".m4a", ".mp4", ".webm", ".ogg", ".flac")
+
+# Default limits for uploads (keyword arguments of `validate`).
 MIN_DURATION_S = 1.0
+MAX_DURATION_S = 4 * 3600.0
+MAX_BYTES = 2 * 1024**3  # 2 GiB, under AssemblyAI's 2.2 GB upload limit
+SILENCE_DBFS = -60.0  # a peak below this in every sampled stretch means no signal
+TIME_BUDGET_S = 20.0  # wall-clock budget for one validation
+
+# Decoding bounds.
+PROOF_S = 3.0  # decode at least this much (or to the end of a shorter file) to prove the audio decodes
+HEAD_WINDOW_S = 30.0  # while nothing but silence was heard, keep decoding the start up to here
+SAMPLE_POINTS = (0.25, 0.5, 0.75, 1.0)  # then sample windows ending by these fractions of the recording ...
+SAMPLE_WINDOW_S = 3.0  # ... this long each
+MAX_PACKETS = 50_000  # per decode window, whatever the packets claim to hold
+MAX_DECODE_ERRORS = 50  # damaged packets tolerated while at least some frames decode
+PROBE_SIZE = 5_000_000  # bytes FFmpeg may read to identify streams
+ANALYZE_DURATION_US = 10_000_000
+MAGIC_READ = 4096
+
+ALLOWED_DEMUXERS = ("wav", "w64", "mp3", "flac", "ogg", "matroska", "webm", "mov", "mp4", "aac", "aiff", "caf")
+
+_EXPORT_HINT = "Export it again as WAV, MP3, M4A, WebM, OGG or FLAC."
+
+
+class AudioRejected(InvalidAudioError):
+    """An upload refused by `validate`; `code` names the check (see the module docstring)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -17,54 +71,409 @@ class AudioInfo:
     codec: str
     sample_rate: int
     channels: int
+    container: str = ""
+    peak_dbfs: float | None = None  # the loudest sampled peak, dBFS
 
 
 def probe(path: Path) -> AudioInfo:
-    """Open the file with FFmpeg's demuxers and read its first audio stream's facts.
+    """The check `Scribe.submit` runs on every stored upload: `validate` with the default limits."""
+    return validate(path)
 
-    Raises InvalidAudioError with a reason a clinic user understands (empty, not audio, corrupt,
-    too short); never passes FFmpeg's raw text through, which can echo file contents.
+
+def validate(
+    path: Path | str,
+    *,
+    max_bytes: int = MAX_BYTES,
+    max_duration_s: float = MAX_DURATION_S,
+    min_duration_s: float = MIN_DURATION_S,
+    silence_dbfs: float | None = SILENCE_DBFS,
+    time_budget_s: float = TIME_BUDGET_S,
+) -> AudioInfo:
+    """Prove `path` is a usable recording within the limits, or raise `AudioRejected` saying why.
+
+    `silence_dbfs=None` turns the silence check off. Never raises anything but `InvalidAudioError`.
     """
-    import av  # imported here: PyAV is heavy and only needed when a file arrives
-
     path = Path(path)
-    if not path.exists() or path.stat().st_size == 0:
-        raise InvalidAudioError("The file is empty. Choose the recording again.")
     try:
-        with av.open(str(path), metadata_errors="ignore") as container:
-            streams = [s for s in container.streams if s.type == "audio"]
-            if not streams:
-                raise InvalidAudioError("The file has no audio track. Upload a sound recording.")
-            stream = streams[0]
-            duration_s = _duration_s(container, stream)
-            info = AudioInfo(
-                duration_s=duration_s,
-                codec=stream.codec_context.name or "unknown",
-                sample_rate=int(stream.codec_context.sample_rate or 0),
-                channels=int(getattr(stream.codec_context, "channels", 0) or 0),
-            )
+        size = path.stat().st_size if path.is_file() else 0
+    except OSError:
+        size = 0
+    if size == 0:
+        raise AudioRejected("empty", "The file is empty. Choose the recording again.")
+    if size > max_bytes:
+        raise AudioRejected(
+            "too_large",
+            f"The file is too large ({_human_bytes(size)}; the limit is {_human_bytes(max_bytes)}). "
+            "Split the recording, or export it as MP3 or another compressed format.",
+        )
+    try:
+        with open(path, "rb") as f:
+            head = f.read(MAGIC_READ)
+    except OSError as exc:
+        raise AudioRejected("not_audio", "The file could not be read. Choose the recording again.") from exc
+    _check_magic(head)
+    try:
+        return _inspect(path, max_duration_s, min_duration_s, silence_dbfs, time_budget_s)
     except InvalidAudioError:
         raise
-    except Exception as exc:  # FFmpeg raises many types (InvalidDataError, ValueError, OSError ...)
-        raise InvalidAudioError(
-            "The file could not be read as audio (it is corrupt or not a recording). "
-            "Export it again as WAV, MP3, M4A, WebM, OGG or FLAC."
+    except Exception as exc:  # FFmpeg raises many types (InvalidDataError, ValueError, OSError, MemoryError ...)
+        raise AudioRejected(
+            "corrupt", f"The file could not be read as audio (it is damaged or not a recording). {_EXPORT_HINT}"
         ) from exc
-    if info.duration_s < MIN_DURATION_S:
-        raise InvalidAudioError(
-            f"The recording is too short ({info.duration_s:.1f} s); at least {MIN_DURATION_S:.0f} s is needed."
+
+
+# -- magic bytes ------------------------------------------------------------------------------------------------
+
+_EXECUTABLES = (
+    (b"\x7fELF", "a Linux program (ELF)"),
+    (b"MZ", "a Windows program (EXE/DLL)"),
+    (b"\xfe\xed\xfa\xce", "a macOS program (Mach-O)"),
+    (b"\xfe\xed\xfa\xcf", "a macOS program (Mach-O)"),
+    (b"\xce\xfa\xed\xfe", "a macOS program (Mach-O)"),
+    (b"\xcf\xfa\xed\xfe", "a macOS program (Mach-O)"),
+    (b"\xca\xfe\xba\xbe", "a macOS or Java program"),
+    (b"\x00asm", "a WebAssembly program"),
+)
+
+_NOT_AUDIO = (
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "an image (PNG)"),
+    (b"\xff\xd8\xff", "an image (JPEG)"),
+    (b"GIF87a", "an image (GIF)"),
+    (b"GIF89a", "an image (GIF)"),
+    (b"BM", None),  # BMP: confirmed below, two bytes alone are too weak
+    (b"II*\x00", "an image (TIFF)"),
+    (b"MM\x00*", "an image (TIFF)"),
+    (b"PK\x03\x04", "a ZIP archive or Office document"),
+    (b"PK\x05\x06", "a ZIP archive"),
+    (b"PK\x07\x08", "a ZIP archive"),
+    (b"\x1f\x8b", "a compressed archive (gzip)"),
+    (b"7z\xbc\xaf\x27\x1c", "a compressed archive (7-Zip)"),
+    (b"Rar!\x1a\x07", "a compressed archive (RAR)"),
+    (b"BZh", None),
+    (b"\xfd7zXZ\x00", "a compressed archive (xz)"),
+    (b"\x28\xb5\x2f\xfd", "a compressed archive (zstd)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Office document"),
+    (b"{\\rtf", "a text document (RTF)"),
+    (b"SQLite format 3\x00", "a database file"),
+)
+
+
+def _check_magic(head: bytes) -> None:
+    """Refuse executables, documents, images, archives and text before FFmpeg sees a byte."""
+    if head.startswith(b"#!") and not head.startswith(b"#!AMR"):
+        raise AudioRejected("executable", "The file is a script (a program), not a recording. Upload a sound file.")
+    for magic, what in _EXECUTABLES:
+        if head.startswith(magic):
+            raise AudioRejected("executable", f"The file is {what}, not a recording. Upload a sound file.")
+    for magic, what in _NOT_AUDIO:
+        if not head.startswith(magic):
+            continue
+        if magic == b"BM" and not (len(head) >= 26 and head[6:10] == b"\x00\x00\x00\x00"):
+            continue
+        if magic == b"BZh" and not (len(head) >= 4 and head[3:4] in b"123456789"):
+            continue
+        what = what or ("an image (BMP)" if magic == b"BM" else "a compressed archive (bzip2)")
+        raise AudioRejected("not_audio", f"The file is {what}, not a recording. Upload a sound file.")
+    if _looks_like_text(head):
+        lowered = head[:1024].lower()
+        if b"<html" in lowered or b"<!doctype html" in lowered:
+            what = "a web page (HTML)"
+        elif lowered.lstrip().startswith((b"<?xml", b"<svg")):
+            what = "an XML or SVG document"
+        else:
+            what = "a text document"
+        raise AudioRejected("not_audio", f"The file is {what}, not a recording. Upload a sound file.")
+
+
+def _audio_signature(path: Path) -> str | None:
+    """The audio format a file's first bytes announce, if any (used only to word a rejection)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(16)
+    except OSError:
+        return None
+    if head.startswith(b"ID3") or _mpeg_audio_frame_header(head):
+        return "MP3"
+    if head.startswith(b"RIFF") and head[8:12] == b"WAVE":
+        return "WAV"
+    if head.startswith(b"fLaC"):
+        return "FLAC"
+    if head.startswith(b"OggS"):
+        return "OGG"
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        return "WebM"
+    if head[4:8] == b"ftyp":
+        return "M4A/MP4"
+    if head.startswith(b"FORM") and head[8:12] in (b"AIFF", b"AIFC"):
+        return "AIFF"
+    return None
+
+
+
+
+def _mpeg_audio_frame_header(head: bytes) -> bool:
+    """An MPEG audio frame header: sync word, no reserved version / layer / bitrate / sample rate."""
+    if len(head) < 4 or head[0] != 0xFF or head[1] & 0xE0 != 0xE0:
+        return False
+    version, layer = (head[1] >> 3) & 3, (head[1] >> 1) & 3
+    bitrate, rate = head[2] >> 4, (head[2] >> 2) & 3
+    return version != 1 and layer != 0 and bitrate not in (0, 15) and rate != 3
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """Plain text (ASCII or UTF-8, optionally with a BOM): no audio container starts like this."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 BOM
+        sample = head[2:]
+        return len(sample) >= 8 and all(b == 0 for b in sample[1 if head[0] == 0xFF else 0::2][:64])
+    sample = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
+    if not sample or b"\x00" in sample:
+        return False
+    try:
+        text = sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(sample) - 4:  # only a multi-byte character cut at the end is allowed
+            return False
+        text = sample[: exc.start].decode("utf-8")
+    if not text:
+        return False
+    printable = sum(1 for ch in text if ch.isprintable() or ch in "\t\n\r\f")
+    return printable / len(text) >= 0.97
+
+
+# -- FFmpeg ---------------------------------------------------------------------------------------------------
+
+
+def _inspect(
+    path: Path, max_duration_s: float, min_duration_s: float, silence_dbfs: float | None,
+    time_budget_s: float,
+) -> AudioInfo:
+    import av  # imported here: PyAV is heavy and only needed when a file arrives
+
+    deadline = time.monotonic() + time_budget_s
+    options = {
+        "protocol_whitelist": "file",
+        "format_whitelist": ",".join(ALLOWED_DEMUXERS),
+        "probesize": str(PROBE_SIZE),
+        "analyzeduration": str(ANALYZE_DURATION_US),
+    }
+    read_timeout = max(1.0, min(time_budget_s, 10.0))
+    try:
+        container = av.open(
+            os.path.abspath(path), container_options=options, metadata_errors="ignore",
+            timeout=(read_timeout, read_timeout),
         )
-    return info
+    except Exception as exc:
+        kind = _audio_signature(path)
+        if kind:  # an audio header FFmpeg cannot open: a cut-off or damaged recording
+            raise AudioRejected(
+                "corrupt", f"The file starts like {kind} audio but is damaged or incomplete. {_EXPORT_HINT}"
+            ) from exc
+        raise AudioRejected(
+            "not_audio", f"The file is not a recording in a supported format. {_EXPORT_HINT}"
+        ) from exc
+    with container:
+        audio_streams = [s for s in container.streams if s.type == "audio"]
+        if not audio_streams:
+            what = " (it contains only video)" if any(s.type == "video" for s in container.streams) else ""
+            raise AudioRejected(
+                "no_audio_track", f"The file has no audio track{what}. Upload a sound recording."
+            )
+        stream = audio_streams[0]
+        ctx = stream.codec_context
+        sample_rate = int(ctx.sample_rate or 0)
+        channels = int(getattr(getattr(ctx, "layout", None), "nb_channels", 0) or getattr(ctx, "channels", 0) or 0)
+        if sample_rate <= 0 or ctx.name is None:
+            raise AudioRejected("corrupt", f"The audio track is damaged (no sample rate or codec). {_EXPORT_HINT}")
+        reported = _reported_duration_s(container, stream)
+        container_name = (container.format.name or "").split(",")[0]
+
+        # 1. Decode the start: proves the audio decodes, and measures short files exactly.
+        head = _decode_window(container, stream, PROOF_S, HEAD_WINDOW_S, silence_dbfs, deadline)
+        if head.frames == 0:
+            raise AudioRejected(
+                "corrupt",
+                f"The recording is damaged or incomplete: no audio could be decoded from it. {_EXPORT_HINT}",
+            )
+        if head.reached_end:
+            duration_s = head.decoded_s
+            if reported is not None and reported > max(2 * duration_s, duration_s + 2.0):
+                raise AudioRejected(
+                    "corrupt",
+                    f"The recording is damaged or incomplete: only {duration_s:.1f} s of the "
+                    f"{_human_duration(reported)} it should hold could be decoded. {_EXPORT_HINT}",
+                )
+        else:
+            duration_s = reported if reported is not None else _demuxed_end_s(container, stream, max_duration_s,
+                                                                             deadline)
+            duration_s = max(duration_s, head.decoded_s)
+            if reported is None and duration_s > max_duration_s:  # the packet scan stopped at the limit
+                raise AudioRejected(
+                    "too_long",
+                    f"The recording is too long (over {_human_duration(max_duration_s)}, the limit). "
+                    "Split it into shorter parts.",
+                )
+
+        if duration_s < min_duration_s:
+            raise AudioRejected(
+                "too_short",
+                f"The recording is too short ({duration_s:.1f} s); at least {min_duration_s:g} s is needed.",
+            )
+        if duration_s > max_duration_s:
+            raise AudioRejected(
+                "too_long",
+                f"The recording is too long ({_human_duration(duration_s)}; the limit is "
+                f"{_human_duration(max_duration_s)}). Split it into shorter parts.",
+            )
+
+        # 2. Silent so far: sample stretches across the rest before calling it silent.
+        peak = head.peak
+        if silence_dbfs is not None and _dbfs(peak) < silence_dbfs and not head.reached_end:
+            for fraction in SAMPLE_POINTS:
+                start = max(0.0, min(fraction * duration_s, duration_s - SAMPLE_WINDOW_S))
+                if start <= head.decoded_s or time.monotonic() > deadline:
+                    continue
+                window = _decode_window(container, stream, SAMPLE_WINDOW_S, SAMPLE_WINDOW_S, silence_dbfs,
+                                        deadline, seek_s=start)
+                peak = max(peak, window.peak)
+                if _dbfs(peak) >= silence_dbfs:
+                    break
+        if silence_dbfs is not None and _dbfs(peak) < silence_dbfs:
+            level = "no sound at all" if peak == 0 else f"peak level {_dbfs(peak):.0f} dBFS"
+            raise AudioRejected(
+                "silent",
+                f"The recording is silent ({level}): check that the microphone is connected, unmuted and "
+                "selected, then record again.",
+            )
+    return AudioInfo(
+        duration_s=round(float(duration_s), 3), codec=ctx.name or "unknown", sample_rate=sample_rate,
+        channels=channels, container=container_name,
+        peak_dbfs=round(_dbfs(peak), 1) if peak > 0 else None,
+    )
 
 
-def _duration_s(container, stream) -> float:  # type: ignore[no-untyped-def]
-    if stream.duration is not None and stream.time_base is not None:
-        return float(stream.duration * stream.time_base)
+@dataclass
+class _Window:
+    frames: int = 0
+    peak: float = 0.0  # linear, full scale = 1.0
+    decoded_s: float = 0.0  # seconds of audio decoded
+    reached_end: bool = False  # decoded from the start to the end of the stream
+
+
+def _decode_window(
+    container, stream, proof_s: float, max_s: float, silence_dbfs: float | None, deadline: float,  # type: ignore[no-untyped-def]
+    *, seek_s: float | None = None,
+) -> _Window:
+    """Decode from the start (or `seek_s`) until `proof_s` decoded with signal heard, or `max_s`, or the end."""
+    result = _Window()
+    threshold = 0.0 if silence_dbfs is None else 10 ** (silence_dbfs / 20)
+    errors = 0
+    if seek_s is not None:
+        try:
+            container.seek(int(seek_s / stream.time_base), stream=stream, backward=True, any_frame=False)
+        except Exception:
+            return result  # no seeking in this file: judge by the start alone
+    demuxer = container.demux(stream)
+    for _ in range(MAX_PACKETS):
+        if time.monotonic() > deadline:
+            break
+        try:
+            packet = next(demuxer)
+        except StopIteration:
+            result.reached_end = seek_s is None
+            break
+        except Exception:  # a demuxing error mid-file: stop, what decoded so far still counts
+            break
+        try:
+            frames = packet.decode()  # the final (empty) packet flushes the decoder
+        except Exception:
+            errors += 1
+            if errors > MAX_DECODE_ERRORS:
+                break
+            continue
+        for frame in frames:
+            n = int(frame.samples or 0)
+            rate = int(frame.sample_rate or stream.codec_context.sample_rate or 0)
+            if n <= 0 or rate <= 0:
+                continue
+            result.frames += 1
+            result.decoded_s += n / rate
+            result.peak = max(result.peak, _frame_peak(frame))
+        if result.decoded_s >= max_s or (result.decoded_s >= proof_s and result.peak >= threshold):
+            break
+    return result
+
+
+def _frame_peak(frame) -> float:  # type: ignore[no-untyped-def]
+    """The frame's peak after removing its DC offset, as a fraction of full scale (0..1)."""
+    try:
+        data = frame.to_ndarray()
+    except Exception:
+        return 0.0
+    if data.size == 0:
+        return 0.0
+    with np.errstate(all="ignore"):  # damaged float frames can hold NaN, inf or 1e308
+        if data.dtype.kind == "f":
+            samples = np.clip(np.nan_to_num(data.astype(np.float64), nan=0.0, posinf=1.0, neginf=-1.0), -1.0, 1.0)
+        elif data.dtype.kind == "u":
+            half = float(1 << (8 * data.dtype.itemsize - 1))
+            samples = (data.astype(np.float64) - half) / half
+        else:
+            samples = data.astype(np.float64) / float(1 << (8 * data.dtype.itemsize - 1))
+        samples = samples - samples.mean(axis=-1, keepdims=True)
+        peak = float(np.abs(samples).max())
+    return min(1.0, peak) if math.isfinite(peak) else 0.0
+
+
+def _reported_duration_s(container, stream) -> float | None:  # type: ignore[no-untyped-def]
+    """The duration the headers claim, if it is a sane number."""
+    candidates = []
+    try:
+        if stream.duration is not None and stream.time_base is not None:
+            candidates.append(float(stream.duration * stream.time_base))
+    except Exception:
+        pass
     if container.duration is not None:
-        return container.duration / 1_000_000  # av.time_base is microseconds
-    # Some WebM recordings from browsers carry no duration: decode packets to find the end.
+        candidates.append(container.duration / 1_000_000)  # av.time_base is microseconds
+    for value in candidates:
+        if math.isfinite(value) and value > 0:
+            return value
+    return None
+
+
+def _demuxed_end_s(container, stream, max_duration_s: float, deadline: float) -> float:  # type: ignore[no-untyped-def]
+    """No duration in the headers (e.g. WebM from browsers): read packet times to the end, without decoding."""
     end = 0.0
-    for packet in container.demux(stream):
-        if packet.pts is not None and packet.time_base is not None:
-            end = max(end, float((packet.pts + (packet.duration or 0)) * packet.time_base))
-    return end
+    try:
+        for packet in container.demux(stream):
+            if packet.pts is not None and packet.time_base is not None:
+                end = max(end, float((packet.pts + (packet.duration or 0)) * packet.time_base))
+            if end > max_duration_s or time.monotonic() > deadline:
+                break
+    except Exception:
+        pass
+    return end if math.isfinite(end) else 0.0
+
+
+# -- wording --------------------------------------------------------------------------------------------------
+
+
+def _dbfs(peak: float) -> float:
+    return 20 * math.log10(peak) if peak > 0 else -math.inf
+
+
+def _human_bytes(n: float) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} GB"
+
+
+def _human_duration(seconds: float) -> str:
+    seconds = max(0.0, float(seconds))
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, secs = divmod(int(round(seconds)), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min {secs:02d} s"
