@@ -115,5 +115,6 @@ def build_services(
         transcribers=transcribers,
         writer_for_engine=writer_for_engine or writer_chooser(settings),
         default_engine=settings.default_engine,
+        retry_delays_s=settings.job_retry_delays_s,
     )
     return Services(settings=settings, store=store, scribe=scribe, worker=Worker(scribe, max_parallel=max_parallel))

@@ -16,11 +16,12 @@ import json
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 
 from .bootstrap import Services, build_services
 from .errors import ScribeError
-from .model import EncounterState
+from .model import Encounter, EncounterState, utc_now
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -131,6 +132,17 @@ def encounter_json(services: Services, encounter_id: str) -> dict:
     return out
 
 
+def _run_to_end(services: Services, encounter_id: str) -> Encounter:
+    """Process, waiting out scheduled retries (the CLI has no background worker)."""
+    encounter = services.scribe.process(encounter_id)
+    while encounter.state.in_flight and encounter.retry_at is not None:
+        wait_s = max(0.0, (encounter.retry_at - utc_now()).total_seconds())
+        print(f"{encounter.error} Trying again in {wait_s:.0f} s.", file=sys.stderr)
+        time.sleep(wait_s)
+        encounter = services.scribe.process(encounter_id)
+    return encounter
+
+
 def _process(services: Services, args: argparse.Namespace) -> int:
     if not args.audio.exists():
         print(f"error: no such file: {args.audio}", file=sys.stderr)
@@ -141,7 +153,7 @@ def _process(services: Services, args: argparse.Namespace) -> int:
     encounter = services.scribe.submit(args.audio, args.audio.name, engine=engine, keyterms=args.keyterm,
                                        context=args.context, template=args.template)
     print(f"encounter {encounter.id}: {encounter.duration_s:.0f} s of audio", file=sys.stderr)
-    encounter = services.scribe.process(encounter.id)
+    encounter = _run_to_end(services, encounter.id)
     if encounter.state != EncounterState.READY:
         print(f"error: {encounter.error}", file=sys.stderr)
         print(encounter.id)
@@ -200,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "resume":
             for encounter_id in services.scribe.unfinished():
-                e = services.scribe.process(encounter_id)
+                e = _run_to_end(services, encounter_id)
                 print(f"{e.id}: {e.state.value}" + (f" ({e.error})" if e.error else ""))
             return 0
     except ScribeError as exc:

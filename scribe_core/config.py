@@ -80,6 +80,8 @@ class Settings:
     whisper_model_dir: str = ""  # any CTranslate2 Whisper model dir; default: bundled base
     encryption_key: Secret = field(default_factory=lambda: Secret(""))
     retention_hours: float = 72.0  # AssemblyAI's BAA default TTL; 0 keeps encounters until purged by hand
+    # Waits before each new try after a transient failure (network down, rate limit, poll deadline).
+    job_retry_delays_s: tuple[float, ...] = (15.0, 30.0, 60.0, 120.0, 240.0)
 
     @classmethod
     def from_env(
@@ -102,9 +104,11 @@ class Settings:
             poll_interval_s = float(get("SCRIBE_POLL_INTERVAL_S") or 3.0)
             poll_deadline_s = float(get("SCRIBE_POLL_DEADLINE_S") or 3600.0)
             retention_hours = float(get("SCRIBE_RETENTION_HOURS") or 72.0)
+            retry_delays = tuple(float(v) for v in (get("SCRIBE_JOB_RETRY_DELAYS_S") or "").split(",") if v.strip())
         except ValueError as exc:
             raise ConfigurationError(
-                "SCRIBE_POLL_INTERVAL_S, SCRIBE_POLL_DEADLINE_S and SCRIBE_RETENTION_HOURS must be numbers"
+                "SCRIBE_POLL_INTERVAL_S, SCRIBE_POLL_DEADLINE_S, SCRIBE_RETENTION_HOURS and "
+                "SCRIBE_JOB_RETRY_DELAYS_S must be numbers"
             ) from exc
         return cls(
             assemblyai_api_key=Secret(get("ASSEMBLYAI_API_KEY", "").strip()),
@@ -124,6 +128,7 @@ class Settings:
             whisper_model_dir=get("SCRIBE_WHISPER_MODEL_DIR", ""),
             encryption_key=Secret(get("SCRIBE_ENCRYPTION_KEY", "").strip()),
             retention_hours=retention_hours,
+            job_retry_delays_s=retry_delays or (15.0, 30.0, 60.0, 120.0, 240.0),
         )
 
     @property
@@ -144,5 +149,5 @@ class Settings:
             if isinstance(value, Secret):
                 shown.append((f.name, "set" if value else "not set"))
             else:
-                shown.append((f.name, ", ".join(value) if isinstance(value, tuple) else str(value)))
+                shown.append((f.name, ", ".join(map(str, value)) if isinstance(value, tuple) else str(value)))
         return shown

@@ -95,6 +95,7 @@ class HttpClient:
         idempotent: bool = True,
         body_factory: Callable[[], Any] | None = None,
         ok_statuses: tuple[int, ...] = (200,),
+        timeout_s: tuple[float, float] | None = None,
         **kwargs: Any,
     ) -> requests.Response:
         """Send with retries. A streamed body is rebuilt per attempt by `body_factory`.
@@ -109,7 +110,7 @@ class HttpClient:
             if body_factory is not None:
                 kwargs["data"] = body_factory()
             try:
-                response = self.session.request(method, url, timeout=self.timeout_s, **kwargs)
+                response = self.session.request(method, url, timeout=timeout_s or self.timeout_s, **kwargs)
             except requests.ConnectionError as exc:
                 sent = not isinstance(exc, requests.exceptions.ConnectTimeout) and _request_was_sent(exc)
                 if attempt >= self.retry.max_attempts or (sent and not idempotent):

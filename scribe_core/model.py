@@ -54,12 +54,16 @@ class Encounter:
     keyterms: list[str] = field(default_factory=list)
     template: str = "soap"
     updated: datetime | None = None
+    # Transient failures (network, rate limit, deadline) are retried later: how many so far, and when next.
+    attempts: int = 0
+    retry_at: datetime | None = None
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d["state"] = self.state.value
         d["created"] = self.created.isoformat()
         d["updated"] = self.updated.isoformat() if self.updated else None
+        d["retry_at"] = self.retry_at.isoformat() if self.retry_at else None
         return d
 
 

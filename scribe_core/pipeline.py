@@ -24,7 +24,14 @@ from typing import BinaryIO
 
 from . import audio as audio_probe
 from .engines.base import Transcriber, TranscriptionRequest
-from .errors import EncounterNotFoundError, InvalidStateError, ScribeError
+from .errors import (
+    DeadlineExceededError,
+    EncounterNotFoundError,
+    InvalidStateError,
+    RateLimitedError,
+    ScribeError,
+    ServiceUnavailableError,
+)
 from .model import (
     DOCTOR,
     PATIENT,
@@ -44,8 +51,27 @@ log = logging.getLogger(__name__)
 S = EncounterState
 
 
+# Failures that say "not now" rather than "never": the encounter stays in flight and is tried again.
+TRANSIENT = (ServiceUnavailableError, RateLimitedError, DeadlineExceededError)
+DEFAULT_RETRY_DELAYS_S = (15.0, 30.0, 60.0, 120.0, 240.0)
+
+
 class Cancelled(ScribeError):
     pass
+
+
+class StoredCheckpoints:
+    """An engine's notes about a job, kept in the store's remote_requests table (kind 'checkpoint:<key>')."""
+
+    def __init__(self, store: EncounterStore, encounter_id: str) -> None:
+        self.store, self.encounter_id = store, encounter_id
+
+    def get(self, key: str) -> str | None:
+        kind = f"checkpoint:{key}"
+        return next((rid for k, rid, _ in self.store.remote_requests(self.encounter_id) if k == kind), None)
+
+    def put(self, key: str, value: str) -> None:
+        self.store.add_remote_request(self.encounter_id, f"checkpoint:{key}", value)
 
 
 @dataclass
@@ -57,6 +83,7 @@ class Scribe:
     default_engine: str
     progress_interval_s: float = 0.5
     clock: Callable[[], float] = time.monotonic
+    retry_delays_s: tuple[float, ...] = DEFAULT_RETRY_DELAYS_S
 
     # -- submit ---------------------------------------------------------------------------------
     def submit(
@@ -111,6 +138,8 @@ class Scribe:
                 encounter = self._transcribe(encounter)
             if encounter.state in (S.TRANSCRIBED, S.DRAFTING):
                 encounter = self._draft(encounter)
+        except TRANSIENT as exc:
+            encounter = self._retry_later(encounter_id, exc)
         except Cancelled:
             encounter = self._fail(encounter_id, "Cancelled by the user.", cancelled=True)
             if encounter.remote_transcript_id:
@@ -127,8 +156,39 @@ class Scribe:
             )
         return encounter
 
+    def _retry_later(self, encounter_id: str, exc: ScribeError) -> Encounter:
+        """Keep the encounter in flight and schedule another try, or fail it once the schedule is spent."""
+        encounter = self.store.get(encounter_id)
+        if self.store.cancel_requested(encounter_id):
+            return self._fail(encounter_id, "Cancelled by the user.", cancelled=True)
+        if encounter.attempts >= len(self.retry_delays_s):
+            waited_min = sum(self.retry_delays_s) / 60
+            return self._fail(encounter_id, f"{exc} Gave up after {encounter.attempts + 1} tries over "
+                                            f"{waited_min:.0f} min; use Retry when the service is back.")
+        delay = self.retry_delays_s[encounter.attempts]
+        self.store.audit("retry_scheduled", encounter_id, remote_result=f"{type(exc).__name__}; in {delay:g} s")
+        return self.store.update(encounter_id, attempts=encounter.attempts + 1, error=str(exc),
+                                 retry_at=utc_now() + timedelta(seconds=delay), step="waiting to retry",
+                                 progress=None)
+
+    def retry(self, encounter_id: str) -> Encounter:
+        """Put a failed encounter back in flight from where it stopped (never re-uploading a stored job)."""
+        encounter = self.store.get(encounter_id)
+        if encounter.state != S.FAILED:
+            raise InvalidStateError(f"Only a failed encounter can be retried (this one is {encounter.state.value}).")
+        if self.store.transcript(encounter_id) is not None:
+            state = S.TRANSCRIBED
+        elif encounter.remote_transcript_id:
+            state = S.TRANSCRIBING
+        else:
+            state = S.UPLOADED
+        self.store.clear_cancel(encounter_id)
+        self.store.audit("retry_requested", encounter_id)
+        return self.store.update(encounter_id, state=state, step="waiting", error=None, attempts=0, retry_at=None)
+
     def _request(self, encounter: Encounter) -> TranscriptionRequest:
-        return TranscriptionRequest(keyterms=list(encounter.keyterms))
+        return TranscriptionRequest(keyterms=list(encounter.keyterms),
+                                    checkpoints=StoredCheckpoints(self.store, encounter.id))
 
     def _transcribe(self, encounter: Encounter) -> Encounter:
         engine = self.transcribers[encounter.engine]()
@@ -149,7 +209,8 @@ class Scribe:
             transcript = engine.wait(job_id, audio, request, progress)
         self.store.save_transcript(encounter.id, transcript)
         self.store.audit("transcribed", encounter.id)
-        changes: dict = {"state": S.TRANSCRIBED, "step": "transcribed", "progress": None}
+        changes: dict = {"state": S.TRANSCRIBED, "step": "transcribed", "progress": None, "error": None,
+                         "attempts": 0, "retry_at": None}
         if transcript.duration_s:
             changes["duration_s"] = transcript.duration_s
         return self.store.update(encounter.id, **changes)
@@ -169,12 +230,12 @@ class Scribe:
             self.store.audit("llm_request_deleted", encounter.id, remote_result=_describe(deletion))
         self.store.save_note(encounter.id, result.note)
         self.store.audit("note_drafted", encounter.id, remote_result=writer.name)
-        return self.store.update(encounter.id, state=S.READY, step="ready", error=None)
+        return self.store.update(encounter.id, state=S.READY, step="ready", error=None, attempts=0, retry_at=None)
 
     def _fail(self, encounter_id: str, reason: str, *, cancelled: bool = False) -> Encounter:
         self.store.audit("cancelled" if cancelled else "failed", encounter_id)
         return self.store.update(encounter_id, state=S.FAILED, step="cancelled" if cancelled else "failed",
-                                 error=reason, progress=None)
+                                 error=reason, progress=None, retry_at=None)
 
     def _progress_reporter(self, encounter_id: str) -> Callable[[str, float | None], None]:
         """Persist progress at most every progress_interval_s (and on each new step); honour cancel."""
@@ -267,7 +328,17 @@ class Scribe:
         if encounter.remote_transcript_id and encounter.engine in self.transcribers:
             remote.append(self._delete_remote_transcript(encounter))
         writer = None
+        transcript_deleted = any(r and r.what == "transcript" and r.confirmed for r in remote)
         for kind, request_id, deleted in self.store.remote_requests(encounter_id):
+            if kind == "checkpoint:upload":
+                # AssemblyAI deletes an upload together with its transcript; an upload no transcript
+                # used has no delete endpoint and expires with the account's TTL.
+                remote.append(RemoteDeletion("upload", request_id, transcript_deleted,
+                                             "deleted with the transcript" if transcript_deleted
+                                             else "no delete endpoint; expires with AssemblyAI's retention TTL"))
+                continue
+            if kind.startswith("checkpoint:"):
+                continue
             if deleted:
                 remote.append(RemoteDeletion(kind, request_id, True, "deleted right after drafting"))
                 continue

@@ -61,13 +61,18 @@ MIGRATIONS: list[str] = [
     CREATE TABLE users (username TEXT PRIMARY KEY, password_hash TEXT NOT NULL, role TEXT NOT NULL,
                         created TEXT NOT NULL, failed_logins INTEGER NOT NULL DEFAULT 0, locked_until TEXT);
     """,
+    # 4: transient failures are retried later instead of failing the encounter
+    """
+    ALTER TABLE encounters ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE encounters ADD COLUMN retry_at TEXT;
+    """,
 ]
 _KEY_CHECK = "scribe-key-check"
 _SEALED_COLUMNS = ("source_name", "context", "keyterms")
 
 _ENCOUNTER_COLUMNS = (
     "id", "created", "updated", "source_name", "duration_s", "engine", "state", "error", "step",
-    "progress", "remote_transcript_id", "owner", "context", "keyterms", "template",
+    "progress", "remote_transcript_id", "owner", "context", "keyterms", "template", "attempts", "retry_at",
 )
 
 
@@ -101,9 +106,15 @@ class EncounterStore:
             )
 
     def sweep_tmp(self) -> None:
-        """Remove decrypted copies a crash left behind."""
+        """Remove decrypted copies a crashed process left behind; a live process's files are kept.
+
+        Every temp name starts with the owning process id, so the CLI starting beside a running app
+        never deletes a recording the app is uploading right now.
+        """
         for leftover in self.tmp_dir.iterdir():
-            leftover.unlink(missing_ok=True)
+            owner = leftover.name.split("-", 1)[0]
+            if not (owner.isdigit() and _process_alive(int(owner))):
+                leftover.unlink(missing_ok=True)
 
     # -- plumbing -------------------------------------------------------------------------------
     @contextmanager
@@ -213,7 +224,7 @@ class EncounterStore:
         if stored is None or not stored.exists():
             raise EncounterNotFoundError(f"The recording of encounter {encounter_id} is gone (purged?).")
         suffix = stored.name.removesuffix(".enc")[len(encounter_id):]
-        plain = self.tmp_dir / f"{encounter_id}-{uuid.uuid4().hex[:8]}{suffix}"
+        plain = self.tmp_dir / f"{os.getpid()}-{encounter_id}-{uuid.uuid4().hex[:8]}{suffix}"
         try:
             self.vault.decrypt_file(stored, plain)
             yield plain
@@ -230,7 +241,7 @@ class EncounterStore:
 
     def staging_file(self, suffix: str) -> Path:
         """A private temp path for an incoming upload, checked before it is encrypted into the store."""
-        fd, name = tempfile.mkstemp(suffix=suffix, dir=self.tmp_dir)
+        fd, name = tempfile.mkstemp(prefix=f"{os.getpid()}-", suffix=suffix, dir=self.tmp_dir)
         os.close(fd)
         return Path(name)
 
@@ -244,6 +255,10 @@ class EncounterStore:
     def request_cancel(self, encounter_id: str) -> None:
         with self._db() as db:
             db.execute("UPDATE encounters SET cancel_requested = 1 WHERE id = ?", (encounter_id,))
+
+    def clear_cancel(self, encounter_id: str) -> None:
+        with self._db() as db:
+            db.execute("UPDATE encounters SET cancel_requested = 0 WHERE id = ?", (encounter_id,))
 
     def cancel_requested(self, encounter_id: str) -> bool:
         with self._db() as db:
@@ -351,6 +366,18 @@ class EncounterStore:
         ]
 
 
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    return True
+
+
 def _encounter_row_values(values: dict) -> dict:
     out = {}
     for key, value in values.items():
@@ -385,4 +412,6 @@ def _encounter_from_values(row: dict) -> Encounter:
         context=row["context"],
         keyterms=json.loads(row["keyterms"]),
         template=row["template"],
+        attempts=row["attempts"],
+        retry_at=datetime.fromisoformat(row["retry_at"]) if row["retry_at"] else None,
     )

@@ -10,7 +10,9 @@ from __future__ import annotations
 import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime
 
+from .model import utc_now
 from .pipeline import Scribe
 
 log = logging.getLogger(__name__)
@@ -37,14 +39,28 @@ class Worker:
 
     def _run(self, encounter_id: str) -> None:
         try:
-            self.scribe.process(encounter_id)
+            encounter = self.scribe.process(encounter_id)
         except Exception:  # process() records failures itself; this guards the thread
             log.exception("worker: encounter %s could not be processed", encounter_id)
+            return
+        if encounter.state.in_flight and encounter.retry_at is not None:
+            self._later(encounter_id, encounter.retry_at)
+
+    def _later(self, encounter_id: str, when: datetime) -> None:
+        """Enqueue again at `when` (a transient failure's next try)."""
+        delay = max(0.0, (when - utc_now()).total_seconds())
+        timer = threading.Timer(delay, lambda: None if self._stop.is_set() else self.enqueue(encounter_id))
+        timer.daemon = True
+        timer.start()
 
     def resume_unfinished(self) -> list[str]:
         ids = self.scribe.unfinished()
         for encounter_id in ids:
-            self.enqueue(encounter_id)
+            retry_at = self.scribe.store.get(encounter_id).retry_at
+            if retry_at is not None and retry_at > utc_now():
+                self._later(encounter_id, retry_at)
+            else:
+                self.enqueue(encounter_id)
         if ids:
             log.info("worker: resuming %d unfinished encounter(s)", len(ids))
         return ids

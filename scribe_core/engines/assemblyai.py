@@ -14,6 +14,8 @@ from .assemblyai_api import AssemblyAIClient, TranscriptOptions
 from .assemblyai_mapping import to_transcript
 from .base import ProgressFn, TranscriptionRequest
 
+UPLOAD_CHECKPOINT = "upload"
+
 # AssemblyAI status → the word the status page shows.
 STEP_WORDS = {"queued": "queued", "processing": "processing", "completed": "transcribed", "error": "failed"}
 
@@ -51,21 +53,38 @@ class AssemblyAITranscriber:
         )
 
     def submit(self, audio: Path, request: TranscriptionRequest, progress: ProgressFn) -> str:
+        """Upload (once) and create the transcript (once), even across crashes and broken connections.
+
+        The upload URL is checkpointed before create is called. Upload URLs are unique, so after a
+        crash or an ambiguous failure the transcript list tells whether create already happened.
+        """
         body_options = self.options(request)  # validate settings before spending an upload
         body_options.request_body("https://placeholder")
-        progress("uploading", 0.0)
-        upload_url = self.client.upload(
-            audio, on_progress=lambda sent, total: progress("uploading", sent / total if total else None)
-        )
+        upload_url = request.checkpoints.get(UPLOAD_CHECKPOINT)
+        if upload_url:
+            existing = self.client.find_by_audio_url(upload_url)
+            if existing is not None:
+                return existing["id"]
+        else:
+            progress("uploading", 0.0)
+            upload_url = self.client.upload(
+                audio, on_progress=lambda sent, total: progress("uploading", sent / total if total else None)
+            )
+            request.checkpoints.put(UPLOAD_CHECKPOINT, upload_url)
         body = body_options.request_body(upload_url)
-        try:
-            created = self.client.create(body)
-        except ServiceUnavailableError:
-            # The connection broke after the request was sent: the transcript may exist already.
-            # Upload URLs are unique, so the list tells whether it does; only if not, create again.
-            created = self.client.find_by_audio_url(upload_url) or self.client.create(body)
-        progress(STEP_WORDS.get(created.get("status", ""), "queued"), None)
-        return created["id"]
+        attempts = self.client.http.retry.max_attempts
+        for attempt in range(1, attempts + 1):
+            try:
+                return self.client.create(body)["id"]
+            except ServiceUnavailableError:
+                # The connection broke after the request was sent: the transcript may exist already.
+                existing = self.client.find_by_audio_url(upload_url)
+                if existing is not None:
+                    return existing["id"]
+                if attempt == attempts:
+                    raise
+                self.client.http.sleep(self.client.http.retry.backoff_s(attempt, self.client.http.rng))
+        raise AssertionError("unreachable")
 
     def wait(
         self, job_id: str, audio: Path, request: TranscriptionRequest, progress: ProgressFn

@@ -156,17 +156,15 @@ class AssemblyAIClient:
             handles.append(open(audio, "rb"))  # noqa: SIM115 - closed after the request, below
             return _ProgressReader(handles[0], size, report)
 
-        read_timeout = (self.http.timeout_s[0], self.upload_timeout_s)
-        saved, self.http.timeout_s = self.http.timeout_s, read_timeout
         try:
             response = self.http.request(
                 "POST",
                 f"{self.base_url}/v2/upload",
                 body_factory=fresh_body,
                 headers={"Content-Type": "application/octet-stream"},
+                timeout_s=(self.http.timeout_s[0], self.upload_timeout_s),
             )
         finally:
-            self.http.timeout_s = saved
             for h in handles:
                 h.close()
         return response.json()["upload_url"]

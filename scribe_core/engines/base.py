@@ -24,6 +24,29 @@ def no_progress(step: str, fraction: float | None = None) -> None:
     pass
 
 
+class Checkpoints(Protocol):
+    """Durable notes an engine keeps about a job before it has a job id (e.g. the upload URL).
+
+    The pipeline backs them with the store, so after a crash between "uploaded" and "job id saved"
+    the engine can find its work again instead of repeating it.
+    """
+
+    def get(self, key: str) -> str | None: ...
+
+    def put(self, key: str, value: str) -> None: ...
+
+
+class MemoryCheckpoints:
+    def __init__(self) -> None:
+        self._values: dict[str, str] = {}
+
+    def get(self, key: str) -> str | None:
+        return self._values.get(key)
+
+    def put(self, key: str, value: str) -> None:
+        self._values[key] = value
+
+
 @dataclass
 class TranscriptionRequest:
     """What the clinic asked for, independent of the engine."""
@@ -34,6 +57,7 @@ class TranscriptionRequest:
     redact_pii: bool = True
     medical_mode: bool = True
     language_code: str | None = "en"
+    checkpoints: Checkpoints = field(default_factory=MemoryCheckpoints)
 
 
 class Transcriber(Protocol):

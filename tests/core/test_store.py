@@ -70,3 +70,20 @@ def test_erase_removes_content_and_leaves_a_tombstone_and_audit_without_patient_
     with sqlite3.connect(store.db_path) as db:
         rows = db.execute("SELECT * FROM audit").fetchall()
     assert all("metformin" not in str(r) and "visit.mp3" not in str(r) for r in rows)
+
+
+def test_sweep_keeps_a_live_process_temp_files_and_removes_a_dead_ones(tmp_path):
+    import os
+    import subprocess
+
+    store = EncounterStore(tmp_path, VAULT)
+    finished = subprocess.Popen(["true"])
+    finished.wait()
+    mine = store.staging_file(".wav")
+    orphan = store.tmp_dir / f"{finished.pid}-e1-abcd.wav"
+    unnamed = store.tmp_dir / "leftover.wav"
+    for p in (orphan, unnamed):
+        p.write_bytes(b"x")
+    store.sweep_tmp()
+    assert mine.exists() and mine.name.startswith(f"{os.getpid()}-")
+    assert not orphan.exists() and not unnamed.exists()

@@ -99,14 +99,27 @@ def test_transcription_error_status_reaches_the_user_in_assemblyais_words(fake, 
     assert "Audio duration is too short." in done.error
 
 
-def test_poll_deadline_gives_up_with_the_transcript_id(fake, clean_scribe_env, clock, short_wav):
+def test_poll_deadline_schedules_a_later_try_then_gives_up_naming_the_transcript(
+    fake, clean_scribe_env, clock, short_wav
+):
     fake.polls_before_complete = 10_000
-    services = services_against(fake, clean_scribe_env, clock, poll_deadline_s=30.0, poll_interval_s=3.0)
+    services = services_against(fake, clean_scribe_env, clock, poll_deadline_s=30.0, poll_interval_s=3.0,
+                                job_retry_delays_s=(60.0,))
     encounter = services.scribe.submit(short_wav, "visit.wav")
-    done = services.scribe.process(encounter.id)
-    assert done.state == EncounterState.FAILED
-    assert done.remote_transcript_id in done.error and "SCRIBE_POLL_DEADLINE_S" in done.error
+    waiting = services.scribe.process(encounter.id)
+    assert waiting.state == EncounterState.TRANSCRIBING and waiting.step == "waiting to retry"
+    assert waiting.retry_at is not None and waiting.attempts == 1
+    assert waiting.remote_transcript_id in waiting.error and "SCRIBE_POLL_DEADLINE_S" in waiting.error
     assert sum(clock.sleeps) <= 30.0 and len(clock.sleeps) == 10
+
+    done = services.scribe.process(encounter.id)  # the retry polls the same transcript again
+    assert done.state == EncounterState.FAILED and "Gave up after 2 tries" in done.error
+    assert len(fake.transcripts) == 1 and len(fake.uploads) == 1
+
+    fake.polls_before_complete = 0
+    services.scribe.retry(encounter.id)
+    assert services.scribe.process(encounter.id).state == EncounterState.READY
+    assert len(fake.transcripts) == 1 and len(fake.uploads) == 1
 
 
 def test_purge_deletes_remotely_verifies_and_leaves_only_a_tombstone(fake, services, short_wav, clean_scribe_env):
@@ -213,3 +226,42 @@ def test_a_transcript_unknown_to_assemblyai_fails_the_resume_with_advice(fake, s
     assert done.state == EncounterState.FAILED
     assert "no-such-id" in done.error and "Submit the recording again" in done.error
     assert [r for r in fake.received if r.method == "POST"] == []  # resuming never re-uploads
+
+
+def test_crash_between_create_and_saving_the_id_finds_the_transcript_instead_of_repeating(
+    fake, services, short_wav
+):
+    from scribe_core.pipeline import StoredCheckpoints
+
+    encounter = services.scribe.submit(short_wav, "visit.wav")
+    engine = services.scribe.transcribers["assemblyai"]()
+    request = services.scribe._request(services.store.get(encounter.id))
+    with services.store.plain_audio(encounter.id) as audio:
+        lost_id = engine.submit(audio, request, lambda *a: None)  # the process dies before saving this id
+    services.store.update(encounter.id, state=EncounterState.TRANSCRIBING)
+    assert StoredCheckpoints(services.store, encounter.id).get("upload")
+
+    done = services.scribe.process(encounter.id)
+    assert done.state == EncounterState.READY and done.remote_transcript_id == lost_id
+    assert len(uploads(fake)) == 1 and len(creates(fake)) == 1
+
+
+def test_service_down_keeps_the_encounter_in_flight_and_the_worker_finishes_it_later(
+    fake, clean_scribe_env, clock, short_wav
+):
+    import time
+
+    services = services_against(fake, clean_scribe_env, clock, job_retry_delays_s=(0.3, 0.3, 0.3))
+    fake.down = True
+    encounter = services.scribe.submit(short_wav, "visit.wav")
+    services.worker.enqueue(encounter.id).result(timeout=30)
+    waiting = services.store.get(encounter.id)
+    assert waiting.state.in_flight and waiting.step == "waiting to retry" and "Could not reach" in waiting.error
+    fake.down = False
+    deadline = time.time() + 30
+    while services.store.get(encounter.id).state != EncounterState.READY and time.time() < deadline:
+        time.sleep(0.1)
+    done = services.store.get(encounter.id)
+    services.worker.shutdown()
+    assert done.state == EncounterState.READY and done.error is None and done.attempts == 0
+    assert len(fake.transcripts) == 1
