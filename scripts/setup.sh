@@ -12,6 +12,7 @@ apt_packages=()
 if [ "$dev" = 1 ]; then
   command -v chromium >/dev/null || apt_packages+=(chromium)       # browser tests (never a downloaded browser)
   command -v espeak-ng >/dev/null || apt_packages+=(espeak-ng)     # synthetic two-voice audio for diarization eval
+  command -v sox >/dev/null || apt_packages+=(sox)
 fi
 if [ ${#apt_packages[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

@@ -1,0 +1,105 @@
+"""PII redaction: every identity item goes, every drug name and dose stays."""
+
+from __future__ import annotations
+
+import pytest
+
+from scribe_core.engines.offline.redact import find_pii, redact_utterances
+from scribe_core.model import Utterance, Word
+
+# A labelled consultation: (role, text). The PII items and the clinical items are listed below.
+DIALOGUE = [
+    ("Doctor", "Good morning, I'm Doctor Patel. Can you confirm your full name and date of birth?"),
+    ("Patient", "Sure, it's Maria Gonzalez, born March 14th, 1978."),
+    ("Doctor", "Thanks. Is 555-213-4876 still the best number to reach you?"),
+    ("Patient", "Yes, or my cell, 416 555 0199. My email is maria.gonzalez@example.com."),
+    ("Doctor", "And you still live at 42 Maple Street, Springfield, Illinois 62704?"),
+    ("Patient", "Yes. My medical record number is 00482913, and my DOB on file is 03/14/1978."),
+    ("Doctor", "What are you taking right now?"),
+    ("Patient", "Tramadol 50 milligrams twice a day for two weeks, and lisinopril 10 mg every morning."),
+    ("Patient", "I also use a Ventolin inhaler, two puffs as needed, and I took Tylenol 500 mg yesterday."),
+    ("Doctor", "Okay, let's add Ozempic 0.25 mg weekly and stop the Advil. Email Dr. Chen at chen@clinic.org."),
+    ("Doctor", "My colleague John Smith will call you back within 3 days. Follow up in 6 weeks."),
+    ("Patient", "Thank you. My husband Robert can drive me. "
+                "You can also write to robert dot gonzalez at gmail dot com."),
+]
+
+PII_ITEMS = [
+    "Patel", "Maria", "Gonzalez", "March 14th", "1978", "555-213-4876", "416 555 0199",
+    "maria.gonzalez@example.com", "42 Maple Street", "Springfield", "62704", "00482913", "03/14/1978",
+    "Chen", "chen@clinic.org", "John", "Smith", "Robert", "gmail dot com",
+]
+CLINICAL_ITEMS = [
+    "Tramadol", "50 milligrams", "twice a day", "two weeks", "lisinopril", "10 mg", "Ventolin", "two puffs",
+    "Tylenol", "500 mg", "yesterday", "Ozempic", "0.25 mg", "weekly", "Advil", "3 days", "6 weeks",
+]
+
+
+def _utterances() -> list[Utterance]:
+    utterances, t = [], 0
+    for i, (role, text) in enumerate(DIALOGUE, start=1):
+        words = []
+        for token in text.split():
+            words.append(Word(token, t, t + 300, 0.9, "A" if role == "Doctor" else "B"))
+            t += 350
+        utterances.append(Utterance(f"U{i}", role, words[0].start_ms, words[-1].end_ms, text, 0.9, words,
+                                    words[0].speaker))
+    return utterances
+
+
+@pytest.fixture(scope="module")
+def redacted() -> tuple[str, list[Utterance], int]:
+    out, count = redact_utterances(_utterances())
+    return " ".join(u.text for u in out), out, count
+
+
+@pytest.mark.parametrize("item", PII_ITEMS)
+def test_no_personal_detail_survives(redacted, item):
+    text, _, _ = redacted
+    assert item.lower() not in text.lower(), f"leaked {item!r}"
+
+
+@pytest.mark.parametrize("item", CLINICAL_ITEMS)
+def test_every_drug_dose_and_duration_survives(redacted, item):
+    text, _, _ = redacted
+    assert item.lower() in text.lower(), f"lost {item!r}"
+
+
+def test_redaction_counts(redacted, capsys):
+    text, _, count = redacted
+    leaks = [i for i in PII_ITEMS if i.lower() in text.lower()]
+    kept = [i for i in CLINICAL_ITEMS if i.lower() in text.lower()]
+    with capsys.disabled():
+        print(f"\nPII: {len(PII_ITEMS) - len(leaks)}/{len(PII_ITEMS)} removed ({count} spans); "
+              f"clinical: {len(kept)}/{len(CLINICAL_ITEMS)} kept")
+    assert not leaks and len(kept) == len(CLINICAL_ITEMS)
+
+
+def test_tags_follow_assemblyai_entity_names(redacted):
+    text, _, _ = redacted
+    for tag in ("[PERSON_NAME]", "[PHONE_NUMBER]", "[EMAIL_ADDRESS]", "[LOCATION]", "[HEALTHCARE_NUMBER]",
+                "[DATE_OF_BIRTH]"):
+        assert tag in text
+
+
+def test_redacted_words_keep_times_and_utterance_ids(redacted):
+    _, utterances, _ = redacted
+    assert [u.id for u in utterances] == [f"U{i}" for i in range(1, len(DIALOGUE) + 1)]
+    for u in utterances:
+        assert u.text == " ".join(w.text for w in u.words)
+        assert all(a.end_ms <= b.start_ms for a, b in zip(u.words, u.words[1:], strict=False))
+
+
+def test_a_phone_number_split_across_utterances_is_still_caught():
+    first = Utterance("U1", "Patient", 0, 900, "call me on 555213", words=[
+        Word("call", 0, 200), Word("me", 250, 400), Word("on", 450, 600), Word("555213", 650, 900)])
+    second = Utterance("U2", "Doctor", 950, 1200, "-4876 okay", words=[Word("-4876", 950, 1100),
+                                                                       Word("okay", 1150, 1200)])
+    out, _ = redact_utterances([first, second])
+    text = " ".join(u.text for u in out)
+    assert "4876" not in text and "555213" not in text
+
+
+def test_durations_and_relative_days_are_not_dates():
+    text = "The cough started 2 weeks ago, got worse yesterday, and I take it 3 times a day for 10 days."
+    assert find_pii(text) == []
