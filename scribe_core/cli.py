@@ -47,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     keygen.add_argument("--write-env", type=Path, metavar="FILE",
                         help="append it to this .env file unless one is already set there")
     sub.add_parser("retention", help="purge encounters older than SCRIBE_RETENTION_HOURS (run from cron)")
+    access = sub.add_parser("check-access", help="refuse (exit 2) to serve on ADDRESS without sign-in configured")
+    access.add_argument("--address", required=True)
+    access.add_argument("--secrets", type=Path, default=Path(".streamlit/secrets.toml"))
     user = sub.add_parser("user", help="manage local sign-in accounts")
     user.add_argument("action", choices=("add", "remove", "passwd", "list"))
     user.add_argument("username", nargs="?")
@@ -206,6 +209,17 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "user":
             return _user(services, args)
+        if args.command == "check-access":
+            import tomllib
+
+            from .access import decide_access
+            from .accounts import Accounts
+
+            secrets = tomllib.loads(args.secrets.read_text()) if args.secrets.exists() else {}
+            mode = decide_access(args.address, oidc_configured="auth" in secrets,
+                                 local_accounts=Accounts(services.store).exist())
+            print(f"access: {mode.value}", file=sys.stderr)
+            return 0
         if args.command == "retention":
             purged = services.scribe.purge_expired(services.settings.retention_hours)
             print(f"retention {services.settings.retention_hours:g} h: purged {len(purged)} encounter(s)")

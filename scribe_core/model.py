@@ -128,9 +128,11 @@ class Statement:
     evidence: list[str] = field(default_factory=list)  # utterance ids
     # Set when no valid citation supports the statement: the clinician must check it by hand.
     unsupported: bool = False
+    # A line the clinician wrote while editing: their own word, not a claim the transcript must back.
+    added_by_clinician: bool = False
 
     def __post_init__(self) -> None:
-        if not self.evidence:
+        if not self.evidence and not self.added_by_clinician:
             self.unsupported = True
 
 
@@ -176,7 +178,10 @@ class Note:
             if not sec.statements:
                 lines.append("- (nothing recorded)")
             for st in sec.statements:
-                cite = f" [{', '.join(st.evidence)}]" if st.evidence else " [UNSUPPORTED: check]"
+                if st.evidence:
+                    cite = f" [{', '.join(st.evidence)}]"
+                else:
+                    cite = " [added by clinician]" if st.added_by_clinician else " [UNSUPPORTED: check]"
                 lines.append(f"- {st.text}{cite}")
         return "\n".join(lines) + "\n"
 

@@ -273,6 +273,14 @@ class Scribe:
         self.store.audit("roles_swapped", encounter_id)
         return transcript
 
+    def confirm_roles(self, encounter_id: str) -> Transcript:
+        """A clinician checked the Doctor/Patient labels and they are right as they are."""
+        transcript = self._transcript(encounter_id)
+        transcript.roles_confirmed = True
+        self.store.save_transcript(encounter_id, transcript)
+        self.store.audit("roles_confirmed", encounter_id)
+        return transcript
+
     def set_role(self, encounter_id: str, utterance_id: str, role: str) -> Transcript:
         transcript = self._transcript(encounter_id)
         utterance = transcript.by_id(utterance_id)

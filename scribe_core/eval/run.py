@@ -74,7 +74,8 @@ def _reference_prefix(ref_turns, hyp_text: str):
 
 def run_pipeline(pipeline: OfflinePipeline, audio, ref_turns, row: Row, name: str, quick: bool) -> None:
     times = StageTimes()
-    transcript = pipeline.process(audio, TranscriptionRequest(speakers_expected=2), times=times)
+    # The product's request: the number of speakers is detected, not given.
+    transcript = pipeline.process(audio, TranscriptionRequest(), times=times)
     t = time.perf_counter()
     ExtractiveNoteWriter().draft(transcript, SOAP)
     draft_s = time.perf_counter() - t
@@ -105,7 +106,7 @@ def run_synth(pipeline: OfflinePipeline, row: Row, workdir: Path, quick: bool) -
     wav = workdir / "synth_aci.wav"
     synth.render(turns, wav)
     audio = asr.decode_audio(wav)
-    transcript = pipeline.process(audio, TranscriptionRequest(speakers_expected=2, redact_pii=False))
+    transcript = pipeline.process(audio, TranscriptionRequest(redact_pii=False))
     row.synth = synth.diarization_scores(turns, transcript.utterances)
     row.synth["audio_s"] = len(audio) / 16000
 

@@ -75,3 +75,20 @@ def test_accounts_are_created_from_the_command_line(clean_scribe_env):
     assert "erin  admin" in listed.stdout
     accounts = Accounts(EncounterStore(clean_scribe_env, Vault(TEST_KEY)))
     assert accounts.verify("erin", PASSWORD).is_admin
+
+
+def test_serving_beyond_loopback_is_refused_until_an_account_exists(clean_scribe_env):
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "SCRIBE_DATA_DIR": str(clean_scribe_env),
+           "SCRIBE_ENCRYPTION_KEY": TEST_KEY}
+
+    def check(address):
+        return subprocess.run([sys.executable, "-m", "scribe_core", "check-access", "--address", address],
+                              env=env, capture_output=True, text=True)
+
+    assert check("127.0.0.1").returncode == 0
+    refused = check("0.0.0.0")
+    assert refused.returncode == 2 and "no sign-in is configured" in refused.stderr
+    subprocess.run([sys.executable, "-m", "scribe_core", "user", "add", "admin", "--role", "admin",
+                    "--password-stdin"], input=PASSWORD + "\n", env=env, check=True, capture_output=True, text=True)
+    allowed = check("0.0.0.0")
+    assert allowed.returncode == 0 and "local accounts" in allowed.stderr

@@ -1,0 +1,123 @@
+"""Note: the drafted note by section; edit and save it, re-draft with another template, copy or export."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import streamlit as st
+
+from scribe_core.errors import ScribeError
+from scribe_core.model import Note, Section
+from scribe_core.notes.templates import TEMPLATES
+from ui import actions
+from ui.access import visible_encounters
+from ui.components import empty_state, flash, md_escape, show_flash, wait_for
+from ui.services import get_services
+from ui.state import pick_encounter
+
+services = get_services()
+st.title("Note")
+encounter = pick_encounter(visible_encounters(services), key="note_pick")
+if encounter is None:
+    empty_state("No encounters yet, so there is no note to show.")
+    st.stop()
+
+note = services.store.note(encounter.id)
+if note is None:
+    wait_for(services, encounter.id, "note", lambda: services.store.note(encounter.id) is not None)
+    st.stop()
+
+show_flash()
+version = hashlib.sha1(json.dumps(note.to_dict(), sort_keys=True).encode()).hexdigest()[:8]
+editor_keys = {sec.key: f"note_text_{encounter.id}_{version}_{sec.key}" for sec in note.sections}
+
+
+def save_edits(encounter_id: str, note: Note, keys: dict[str, str]) -> None:
+    texts = {section: st.session_state[key] for section, key in keys.items() if key in st.session_state}
+    try:
+        services.scribe.save_note(encounter_id, actions.edited_note(note, texts))
+        flash("Note saved.")
+        st.session_state["note_edit"] = False
+    except ScribeError as err:
+        flash(str(err), "error")
+
+
+def section_markdown(sec: Section) -> str:
+    if not sec.statements:
+        return ":gray[_Nothing recorded._]"
+    lines = []
+    for s in sec.statements:
+        if s.unsupported:
+            lines.append(f"- :orange-badge[:material/warning: Unsupported: check] {md_escape(s.text)}")
+        elif s.added_by_clinician:
+            lines.append(f"- :blue-badge[:material/edit: Added by clinician] {md_escape(s.text)}")
+        else:
+            lines.append(f"- {md_escape(s.text)} :gray-badge[{', '.join(s.evidence)}]")
+    return "\n".join(lines)
+
+
+template = TEMPLATES.get(note.template)
+unsupported = sum(s.unsupported for s in note.statements())
+head, controls = st.columns([3, 2], gap="large", vertical_alignment="top")
+with head:
+    badges = st.container(horizontal=True, gap="small")
+    with badges:
+        st.badge(template.title if template else note.template.upper(), icon=":material/description:", color="blue")
+        st.badge(f"Written by {note.writer or 'unknown'}", icon=":material/smart_toy:", color="gray")
+        if note.edited:
+            st.badge("Edited by a clinician", icon=":material/edit:", color="green")
+    if note.extractive:
+        st.info("**Extractive draft:** every line is quoted from the transcript, not written by a language "
+                "model. Tidy it up before use.", icon=":material/format_quote:")
+    if unsupported:
+        st.warning(f"**{unsupported} statement(s) have no supporting evidence** in the transcript and are marked "
+                   "*Unsupported*. Check them against the recording (Review page) before you use the note.",
+                   icon=":material/warning:")
+with controls:
+    names = list(TEMPLATES)
+    chosen = st.selectbox("Template", names, key=f"note_template_{encounter.id}",
+                          index=names.index(encounter.template) if encounter.template in names else 0,
+                          format_func=lambda n: TEMPLATES[n].title)
+    if note.edited:
+        st.caption("Re-drafting replaces your edits.")
+    if st.button("Re-draft with this template", key="note_redraft", icon=":material/refresh:",
+                 disabled=encounter.state.in_flight):
+        try:
+            with st.spinner("Re-drafting the note…"):
+                result = services.scribe.redraft(encounter.id, template=chosen)
+            if result.error:
+                flash(f"The note could not be re-drafted: {result.error}", "error")
+            else:
+                flash(f"Re-drafted as a {TEMPLATES[chosen].title}.")
+        except ScribeError as err:
+            flash(str(err), "error")
+        st.rerun()
+
+editing = st.toggle("Edit the note", key="note_edit")
+if editing:
+    st.caption("One statement per line. Lines you keep (or reword) keep their evidence; a new line is marked "
+               "*Added by clinician*.")
+    for sec in note.sections:
+        lines = actions.note_as_text(sec.statements)
+        st.text_area(sec.title, value=lines, key=editor_keys[sec.key], height=max(100, 28 * (len(sec.statements) + 1)))
+    st.button("Save note", key="note_save", type="primary", icon=":material/save:",
+              on_click=save_edits, args=(encounter.id, note, editor_keys))
+else:
+    for sec in note.sections:
+        with st.container(border=True):
+            st.markdown(f"##### {sec.title}")
+            st.markdown(section_markdown(sec))
+
+st.divider()
+st.subheader("Copy or export")
+markdown = note.to_markdown()
+st.code(markdown, language="markdown", wrap_lines=True)
+exports = st.container(horizontal=True)
+with exports:
+    st.download_button("Download Markdown", markdown, file_name=f"note-{encounter.id}.md", mime="text/markdown",
+                       key="note_download_md", icon=":material/download:", on_click="ignore")
+    body = json.dumps({"encounter_id": encounter.id, "source_name": encounter.source_name,
+                       "created": encounter.created.isoformat(), "note": note.to_dict()}, indent=2)
+    st.download_button("Download JSON", body, file_name=f"note-{encounter.id}.json", mime="application/json",
+                       key="note_download_json", icon=":material/data_object:", on_click="ignore")

@@ -1,0 +1,118 @@
+"""Privacy: purge one encounter or all of them, see what was deleted where, and read the audit log."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from scribe_core.errors import ScribeError
+from scribe_core.model import Tombstone
+from ui.access import current_viewer, visible_encounters
+from ui.components import flash, show_flash
+from ui.engine import engine_info
+from ui.labels import when
+from ui.services import get_services
+from ui.state import pick_encounter, select, selected_id
+
+services = get_services()
+LAST_PURGE_KEY = "privacy_last_purge"
+REMOTE_WHAT = {"transcript": "Remote transcript", "upload": "Uploaded audio", "llm_request": "LLM Gateway request"}
+
+st.title("Privacy")
+info = engine_info(services)
+st.markdown(
+    f"Recordings, transcripts and notes are kept on this server in `{services.settings.data_dir}`. "
+    + (f"With **{info.label}**, audio is also sent to **{info.audio_goes_to}**"
+       if info.audio_leaves else f"With **{info.label}**, audio stays on this machine")
+    + (f" and transcript text to **{info.text_goes_to}**." if info.text_leaves else "; transcript text stays here.")
+    + " Purging deletes the remote copies (and checks they are gone), then every local file, and keeps a "
+    "tombstone that records what was deleted."
+)
+show_flash()
+
+
+def deletion_rows(tombstone: Tombstone) -> list[dict[str, str]]:
+    rows = [{"where": "This server", "what": item, "id": tombstone.encounter_id, "result": "deleted"}
+            for item in tombstone.deleted]
+    for r in tombstone.remote:
+        result = "✓ deleted, confirmed" if r.confirmed else "✗ NOT confirmed"
+        rows.append({"where": "Remote", "what": REMOTE_WHAT.get(r.what, r.what), "id": r.remote_id,
+                     "result": result + (f" ({r.detail})" if r.detail else "")})
+    return rows or [{"where": "-", "what": "nothing was stored", "id": tombstone.encounter_id, "result": ""}]
+
+
+def purge(ids: list[str]) -> None:
+    tombstones: list[Tombstone] = []
+    for encounter_id in ids:
+        try:
+            tombstones.append(services.scribe.purge(encounter_id))
+        except ScribeError as err:
+            flash(str(err), "error")
+    if selected_id() in ids:
+        select(None)
+    st.session_state[LAST_PURGE_KEY] = [t.encounter_id for t in tombstones]
+    if tombstones:
+        unconfirmed = sum(not r.confirmed for t in tombstones for r in t.remote)
+        flash(f"Purged {len(tombstones)} encounter(s)." + (
+            f" {unconfirmed} remote deletion(s) could not be confirmed: see below." if unconfirmed else ""),
+            "warning" if unconfirmed else "success")
+
+
+encounters = visible_encounters(services)
+one, everything = st.columns(2, gap="large")
+with one, st.container(border=True):
+    st.markdown("#### Purge one encounter")
+    encounter = pick_encounter(encounters, key="privacy_pick")
+    if encounter is None:
+        st.caption("There are no encounters to purge.")
+    else:
+        sure = st.checkbox("Yes, delete this encounter's recording, transcript and note everywhere",
+                           key=f"privacy_confirm_{encounter.id}")
+        if st.button("Purge encounter", key="privacy_purge_one", type="primary", disabled=not sure,
+                     icon=":material/delete_forever:"):
+            purge([encounter.id])
+            st.rerun()
+with everything, st.container(border=True):
+    st.markdown("#### Purge everything")
+    st.caption(f"{len(encounters)} encounter(s) stored.")
+    sure_all = st.checkbox("Yes, delete every encounter permanently", key="privacy_confirm_all",
+                           disabled=not encounters)
+    if st.button("Purge all encounters", key="privacy_purge_all", type="primary",
+                 disabled=not (sure_all and encounters), icon=":material/delete_sweep:"):
+        purge([e.id for e in encounters])
+        st.rerun()
+
+tombstones = services.store.tombstones()
+last = set(st.session_state.get(LAST_PURGE_KEY, []))
+recent = [t for t in tombstones if t.encounter_id in last]
+if recent:
+    st.subheader("Just deleted")
+    st.dataframe(pd.DataFrame([r for t in recent for r in deletion_rows(t)]), hide_index=True,
+                 key="privacy_just_deleted")
+
+st.subheader("Tombstones")
+if tombstones:
+    st.dataframe(
+        pd.DataFrame([{
+            "encounter": t.encounter_id, "created": when(t.created), "purged": when(t.purged), "reason": t.reason,
+            "deleted here": ", ".join(t.deleted) or "-",
+            "deleted remotely": "; ".join(f"{REMOTE_WHAT.get(r.what, r.what)} {r.remote_id}: "
+                                          + ("confirmed" if r.confirmed else "NOT confirmed") for r in t.remote) or "-",
+        } for t in tombstones]),
+        hide_index=True, key="privacy_tombstones",
+    )
+else:
+    st.caption("Nothing has been purged yet.")
+
+st.subheader("Audit log")
+if not current_viewer().user.is_admin:
+    st.caption("The audit log is shown to administrators only.")
+    st.stop()
+st.caption("Actions, ids and remote results only; never patient text.")
+log = services.store.audit_log()
+if log:
+    frame = pd.DataFrame(log)[["at", "action", "encounter_id", "actor", "remote_result"]]
+    frame["at"] = pd.to_datetime(frame["at"]).dt.tz_convert(None).dt.strftime("%Y-%m-%d %H:%M:%S")
+    st.dataframe(frame, hide_index=True, key="privacy_audit", height=360)
+else:
+    st.caption("The audit log is empty.")

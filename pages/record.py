@@ -1,0 +1,96 @@
+"""New encounter: upload or record a consultation, or try the bundled sample."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from scribe_core.errors import ScribeError
+from scribe_core.notes.templates import TEMPLATES
+from ui import actions
+from ui.access import current_viewer, visible_encounters
+from ui.engine import engine_info, usable_engines
+from ui.labels import engine_name
+from ui.services import get_services
+from ui.state import select
+
+services = get_services()
+first_visit = not visible_encounters(services)
+info = engine_info(services)
+
+st.title("New encounter")
+errors = st.empty()
+clicked: str | None = None
+
+if first_visit:
+    with st.container(border=True):
+        st.markdown("#### Welcome to the AI medical scribe")
+        st.markdown(
+            "Give it a recorded consultation and it writes the **transcript** (who said what, Doctor or "
+            "Patient) and drafts a **clinical note** (SOAP by default). Every statement in the note links "
+            "to the words it came from, so you can check it against the recording before you use it."
+        )
+        where = (f"audio is sent to **{info.audio_goes_to}**" if info.audio_leaves
+                 else "audio stays **on this machine**")
+        st.markdown(f"Engine in use: **{info.label}**: {where}.")
+        if not services.settings.assemblyai_api_key:
+            st.caption("No `ASSEMBLYAI_API_KEY` is set, so the offline engine is used. "
+                       "Set the key in the environment or `.env` to use AssemblyAI.")
+        if st.button("Try the sample consultation", key="welcome_sample", type="primary",
+                     icon=":material/play_circle:"):
+            clicked = "sample"
+        st.caption("A 7-minute simulated respiratory consultation: Fareez et al., *Scientific Data* 9:313 "
+                   "(2022), CC BY 4.0.")
+
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.subheader("Recording")
+    upload_tab, record_tab = st.tabs(["Upload a file", "Record here"])
+    with upload_tab:
+        uploaded = st.file_uploader(
+            "Consultation recording", type=actions.UPLOAD_TYPES, key="record_file",
+            help="WAV, MP3, M4A, MP4, WebM, OGG or FLAC. The file is checked by its content, not its name.",
+        )
+        if st.button("Transcribe and draft note", key="record_submit_file", type="primary",
+                     disabled=uploaded is None, icon=":material/upload:"):
+            clicked = "file"
+    with record_tab:
+        recording = st.audio_input("Record the consultation", key="record_mic", sample_rate=16000)
+        if st.button("Transcribe and draft note", key="record_submit_mic", type="primary",
+                     disabled=recording is None, icon=":material/graphic_eq:"):
+            clicked = "mic"
+    if not first_visit:
+        st.caption("No recording at hand?")
+        if st.button("Try the sample consultation", key="record_sample", icon=":material/play_circle:"):
+            clicked = "sample"
+
+with right:
+    st.subheader("Options")
+    template = st.selectbox("Note template", list(TEMPLATES), key="record_template",
+                            format_func=lambda name: TEMPLATES[name].title)
+    keyterms = st.text_area(
+        "Key terms (optional)", key="record_keyterms", height=100,
+        placeholder="Drug names, conditions, people's names…\none per line or comma-separated",
+        help="Words the transcriber should expect, e.g. salbutamol, montelukast.",
+    )
+    context = st.text_input("Visit type or context (optional)", key="record_context",
+                            placeholder="e.g. follow-up, asthma review")
+    engines = usable_engines(services)
+    engine = engines[0] if engines else None
+    if len(engines) > 1:
+        engine = st.radio("Engine", engines, key="record_engine", format_func=engine_name, horizontal=True)
+
+if clicked:
+    owner = current_viewer().user.username
+    try:
+        if clicked == "sample":
+            encounter = actions.start_sample(services, template=template, engine=engine, owner=owner)
+        else:
+            audio = uploaded if clicked == "file" else recording
+            name = audio.name if clicked == "file" else "recording.wav"
+            encounter = actions.start_encounter(services, audio, name, keyterms_text=keyterms, context=context,
+                                                template=template, engine=engine, owner=owner)
+    except ScribeError as err:
+        errors.error(str(err), icon=":material/error:")
+    else:
+        select(encounter.id)
+        st.switch_page("pages/status.py", query_params={"encounter": encounter.id})

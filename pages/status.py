@@ -1,0 +1,85 @@
+"""Encounters: every encounter and its step, refreshed by itself about once a second.
+
+Progress lives in the store (the worker writes it), so a reload, a second tab or a server restart
+shows the same thing.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from scribe_core.errors import ScribeError
+from scribe_core.model import Encounter, EncounterState
+from ui.access import visible_encounters
+from ui.components import empty_state, step_badge
+from ui.labels import duration, engine_name, when
+from ui.services import get_services
+from ui.state import select, selected_id
+
+REFRESH_S = 1.0
+S = EncounterState
+services = get_services()
+
+st.title("Encounters")
+st.caption("Processing runs in the background: you can leave this page, open another tab or reload.")
+
+
+def open_page(encounter: Encounter, page: str) -> None:
+    select(encounter.id)
+    st.switch_page(page, query_params={"encounter": encounter.id})
+
+
+def card(e: Encounter, highlighted: bool) -> None:
+    with st.container(border=True, key=f"status_card_{e.id}"):
+        info, state, actions = st.columns([5, 4, 3], vertical_alignment="center")
+        with info:
+            name = f"**{e.source_name or '(purged)'}**"
+            st.markdown(f":primary[{name}] :primary-badge[selected]" if highlighted else name)
+            st.caption(f"{when(e.created)} · {duration(e.duration_s)} · {engine_name(e.engine)} · `{e.id}`")
+        with state:
+            label = step_badge(e)
+            if label.progress is not None:
+                st.progress(label.progress)
+            if label.detail:
+                st.markdown(f":red[{label.detail}]" if label.text == "Failed" else label.detail)
+        with actions, st.container(horizontal=True, horizontal_alignment="right"):
+            if e.state.in_flight and st.button("Cancel", key=f"cancel_{e.id}", icon=":material/stop_circle:"):
+                try:
+                    services.scribe.cancel(e.id)
+                    st.toast("Cancelling…", icon=":material/stop_circle:")
+                except ScribeError as err:
+                    st.error(str(err))
+            if e.state == S.FAILED and st.button("Retry", key=f"retry_{e.id}", icon=":material/replay:",
+                                                 help="Continue from where it stopped (no second upload)."):
+                try:
+                    services.scribe.retry(e.id)
+                    services.worker.enqueue(e.id)
+                    st.toast("Trying again…", icon=":material/replay:")
+                except ScribeError as err:
+                    st.error(str(err))
+            if e.state == EncounterState.READY and st.button(
+                "Open note", key=f"open_{e.id}", type="primary", icon=":material/description:"
+            ):
+                open_page(e, "pages/note.py")
+            has_transcript = e.state in (S.TRANSCRIBED, S.DRAFTING, S.READY) or (
+                e.state == S.FAILED and services.store.transcript(e.id) is not None)
+            if has_transcript and st.button("Transcript", key=f"transcript_{e.id}",
+                                            icon=":material/record_voice_over:"):
+                open_page(e, "pages/transcript.py")
+
+
+@st.fragment(run_every=REFRESH_S)
+def live_list() -> None:
+    encounters = visible_encounters(services)
+    if not encounters:
+        empty_state("No encounters yet. Upload or record a consultation to start.")
+        return
+    busy = sum(e.state.in_flight for e in encounters)
+    ready = sum(e.state == EncounterState.READY for e in encounters)
+    st.caption(f"{len(encounters)} encounter(s) · {busy} in progress · {ready} ready")
+    current = selected_id()
+    for e in encounters:
+        card(e, e.id == current)
+
+
+live_list()

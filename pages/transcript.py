@@ -1,0 +1,132 @@
+"""Transcript: who said what and when; correct the roles and re-draft the note; play any utterance."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from scribe_core.errors import ScribeError
+from scribe_core.model import DOCTOR, PATIENT
+from ui import actions
+from ui.access import visible_encounters
+from ui.components import empty_state, flash, play_stretch, show_flash, wait_for
+from ui.labels import clock
+from ui.services import get_services
+from ui.state import pick_encounter
+
+services = get_services()
+st.title("Transcript")
+encounter = pick_encounter(visible_encounters(services), key="transcript_pick")
+if encounter is None:
+    empty_state("No encounters yet, so there is no transcript to show.")
+    st.stop()
+
+transcript = services.store.transcript(encounter.id)
+if transcript is None:
+    wait_for(services, encounter.id, "transcript", lambda: services.store.transcript(encounter.id) is not None)
+    st.stop()
+
+show_flash()
+editable = not encounter.state.in_flight
+if not transcript.roles_confirmed:
+    st.warning(
+        "**Speaker roles are not confirmed.** The engine told the speakers apart but guessed which one is the "
+        "Doctor. Check a few lines; if they are the wrong way round, swap them and the note is re-drafted.",
+        icon=":material/help:",
+    )
+    if st.button("Roles are right", key="transcript_confirm_roles", icon=":material/check_circle:",
+                 disabled=encounter.state.in_flight):
+        services.scribe.confirm_roles(encounter.id)
+        flash("Roles confirmed.")
+        st.rerun()
+
+bar = st.columns([2, 2, 3], vertical_alignment="bottom")
+with bar[0]:
+    if st.button("Swap Doctor and Patient", key="transcript_swap", icon=":material/swap_horiz:",
+                 disabled=not editable, width="stretch"):
+        try:
+            with st.spinner("Swapping roles and re-drafting the note…"):
+                result = actions.swap_roles_and_redraft(services, encounter.id)
+            if result.error:
+                flash(f"Roles swapped, but the note could not be re-drafted: {result.error}", "error")
+            else:
+                flash("Roles swapped and the note re-drafted.")
+        except ScribeError as err:
+            flash(str(err), "error")
+        st.rerun()
+with bar[1]:
+    if st.button("Re-draft the note", key="transcript_redraft", icon=":material/refresh:",
+                 disabled=not editable, width="stretch",
+                 help="Write the note again from this transcript, e.g. after correcting roles."):
+        try:
+            with st.spinner("Re-drafting the note…"):
+                result = services.scribe.redraft(encounter.id)
+            if result.error:
+                flash(f"The note could not be re-drafted: {result.error}", "error")
+            else:
+                flash("Note re-drafted from the corrected transcript.")
+        except ScribeError as err:
+            flash(str(err), "error")
+        st.rerun()
+with bar[2]:
+    roles = sorted({u.role for u in transcript.utterances} | {DOCTOR, PATIENT})
+    shown_role = st.segmented_control("Show", ["All", *roles], key="transcript_role_filter", default="All")
+if not editable:
+    st.caption("Corrections are available once the note has been drafted.")
+
+rows = [u for u in transcript.utterances if shown_role in (None, "All") or u.role == shown_role]
+st.session_state["_transcript_row_ids"] = [u.id for u in rows]
+
+
+def row_selected() -> None:
+    picked = st.session_state["transcript_table"].selection.rows
+    if picked:
+        st.session_state["transcript_utterance"] = st.session_state["_transcript_row_ids"][picked[0]]
+
+
+table, panel = st.columns([5, 2], gap="large")
+with table:
+    frame = pd.DataFrame(
+        [{"id": u.id, "role": u.role, "start": clock(u.start_ms), "end": clock(u.end_ms), "text": u.text,
+          "confidence": u.confidence} for u in rows],
+        columns=["id", "role", "start", "end", "text", "confidence"],
+    )
+    st.dataframe(
+        frame, hide_index=True, key="transcript_table", on_select=row_selected, selection_mode="single-row",
+        height=520, row_height=None,
+        column_config={
+            "id": st.column_config.TextColumn("#", width=48),
+            "role": st.column_config.TextColumn("Role", width=72),
+            "start": st.column_config.TextColumn("Start", width=64),
+            "end": st.column_config.TextColumn("End", width=64),
+            "text": st.column_config.TextColumn("Text", width="large"),
+            "confidence": st.column_config.ProgressColumn("Confidence", min_value=0.0, max_value=1.0,
+                                                          format="%.2f", width=96),
+        },
+    )
+    st.caption(f"{len(rows)} of {len(transcript.utterances)} utterances · select a row to play it")
+
+with panel:
+    st.subheader("Utterance")
+    by_id = {u.id: u for u in transcript.utterances}
+    if st.session_state.get("transcript_utterance") not in by_id:
+        st.session_state["transcript_utterance"] = transcript.utterances[0].id if transcript.utterances else None
+    if by_id:
+        chosen = by_id[st.selectbox(
+            "Utterance", list(by_id), key="transcript_utterance", label_visibility="collapsed",
+            format_func=lambda i: f"{i} · {clock(by_id[i].start_ms)} · {by_id[i].text[:60]}",
+        )]
+        st.markdown(f"**{chosen.role}** · {clock(chosen.start_ms)} – {clock(chosen.end_ms)}")
+        st.text(chosen.text)
+        play_stretch(services.store, encounter.id, chosen.start_ms, chosen.end_ms)
+        role_options = roles if chosen.role in roles else [chosen.role, *roles]
+        new_role = st.selectbox("Who said this?", role_options, index=role_options.index(chosen.role),
+                                key=f"transcript_role_{chosen.id}_{chosen.role}", disabled=not editable)
+        if st.button("Change role", key="transcript_set_role", disabled=not editable or new_role == chosen.role,
+                     icon=":material/person_edit:"):
+            try:
+                services.scribe.set_role(encounter.id, chosen.id, new_role)
+                flash(f"{chosen.id} is now {new_role}. Re-draft the note to use the correction.")
+            except ScribeError as err:
+                flash(str(err), "error")
+            st.rerun()

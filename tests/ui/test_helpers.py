@@ -1,0 +1,85 @@
+"""The pages' pure helpers: labels, key terms, note editing, settings shown in the sidebar."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from scribe_core.config import Secret, Settings
+from scribe_core.model import Encounter, EncounterState, Statement
+from ui.actions import edited_statements, parse_keyterms
+from ui.components import md_escape
+from ui.engine import settings_rows
+from ui.labels import clock, step_label
+
+S = EncounterState
+
+
+def encounter(state: EncounterState, step: str | None = None, progress: float | None = None, error=None):
+    return Encounter(id="e1", created=datetime.now(UTC), source_name="a.wav", engine="assemblyai",
+                     state=state, step=step, progress=progress, error=error)
+
+
+def test_steps_read_as_plain_words():
+    assert step_label(encounter(S.TRANSCRIBING, "uploading", 0.5)).text == "Uploading 50%"
+    assert step_label(encounter(S.TRANSCRIBING, "uploading", 0.5)).progress == 0.5
+    assert step_label(encounter(S.TRANSCRIBING, "queued")).text == "Queued"
+    assert step_label(encounter(S.TRANSCRIBING, "processing")).text == "Processing"
+    assert step_label(encounter(S.DRAFTING, "drafting")).text == "Drafting the note"
+    assert step_label(encounter(S.READY, "ready")).text == "Ready"
+    failed = step_label(encounter(S.FAILED, "failed", error="The key is wrong: check ASSEMBLYAI_API_KEY."))
+    assert (failed.text, failed.detail) == ("Failed", "The key is wrong: check ASSEMBLYAI_API_KEY.")
+    assert step_label(encounter(S.FAILED, "cancelled", error="Cancelled by the user.")).text == "Cancelled"
+
+
+def test_clock_shows_minutes_seconds_and_tenths():
+    assert clock(0) == "0:00.0"
+    assert clock(12_345) == "0:12.3"
+    assert clock(754_900) == "12:34.9"
+
+
+def test_key_terms_split_on_lines_and_commas_without_blanks_or_repeats():
+    assert parse_keyterms("salbutamol, Montelukast\n\n  beclometasone dipropionate ;montelukast,") == [
+        "salbutamol", "Montelukast", "beclometasone dipropionate"]
+    assert parse_keyterms("") == []
+
+
+def test_edited_lines_keep_evidence_when_kept_or_reworded_and_new_lines_are_marked_as_the_clinicians():
+    old = [Statement("Dry cough for ten days.", ["U2"]), Statement("Uses salbutamol when wheezy.", ["U4"])]
+    new = edited_statements(old, "Dry cough for ten days.\nUses salbutamol 2 puffs when wheezy.\nHay fever.")
+    assert [(s.text, s.evidence, s.unsupported, s.added_by_clinician) for s in new] == [
+        ("Dry cough for ten days.", ["U2"], False, False),
+        ("Uses salbutamol 2 puffs when wheezy.", ["U4"], False, False),
+        ("Hay fever.", [], False, True),
+    ]
+    assert [s.text for s in edited_statements(old, "- Uses salbutamol when wheezy.\n")] == [
+        "Uses salbutamol when wheezy."]
+    assert edited_statements(old, "Uses salbutamol when wheezy.")[0].evidence == ["U4"]
+
+
+def test_settings_rows_say_whether_a_secret_is_set_and_never_show_it(tmp_path):
+    settings = Settings(assemblyai_api_key=Secret("sk-live-123"), data_dir=tmp_path, poll_interval_s=0.2)
+    rows = {r["setting"]: r for r in settings_rows(settings)}
+    assert rows["ASSEMBLYAI_API_KEY"]["status"] == "✓ set" and rows["ASSEMBLYAI_API_KEY"]["value"] == ""
+    assert rows["LLM_API_KEY"]["status"] == "✗ not set"
+    assert rows["SCRIBE_POLL_INTERVAL_S"] == {"setting": "SCRIBE_POLL_INTERVAL_S", "status": "✓ configured",
+                                              "value": "0.2"}
+    assert rows["LLM_MODEL"]["status"] == "default"
+    assert "sk-live-123" not in repr(rows)
+
+
+def test_markdown_escaping_keeps_transcript_text_literal():
+    assert md_escape("*BP* 120/80 [link](x) $5 :red[x]") == (
+        "\\*BP\\* 120/80 \\[link\\]\\(x\\) \\$5 \\:red\\[x\\]")
+
+
+def test_a_transient_failure_reads_as_waiting_to_retry_with_its_reason():
+    from datetime import timedelta
+
+    from scribe_core.model import Encounter, EncounterState, utc_now
+    from ui.labels import step_label
+
+    e = Encounter(id="e1", created=utc_now(), source_name="a.wav", engine="assemblyai",
+                  state=EncounterState.TRANSCRIBING, step="waiting to retry", attempts=1,
+                  retry_at=utc_now() + timedelta(seconds=30), error="Could not reach AssemblyAI after 6 attempt(s).")
+    label = step_label(e)
+    assert label.text.startswith("Waiting to retry (try 2 at") and "Could not reach" in label.detail

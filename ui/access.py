@@ -1,0 +1,123 @@
+"""Sign-in at the door of the app, and which encounters the signed-in person may see.
+
+The mode comes from scribe_core.access.decide_access: single-user on loopback with no sign-in
+configured; the clinic's identity provider when `[auth]` is in .streamlit/secrets.toml (Streamlit's
+st.login, OIDC); local accounts (`python -m scribe_core user add ...`) otherwise. Listening beyond
+loopback with neither refuses to start. Sessions expire after SCRIBE_SESSION_IDLE_MINUTES idle.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import streamlit as st
+
+from scribe_core.access import SINGLE_USER, AccessMode, Viewer, decide_access
+from scribe_core.accounts import Accounts, SignInError, User
+from scribe_core.bootstrap import Services
+from scribe_core.model import Encounter
+
+USER_KEY = "signed_in_user"
+ACTIVE_KEY = "last_activity"
+
+
+def idle_limit_s() -> float:
+    return float(os.environ.get("SCRIBE_SESSION_IDLE_MINUTES") or 15) * 60
+
+
+def _oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def access_mode(services: Services) -> AccessMode:
+    address = st.get_option("server.address") or ""
+    return decide_access(address, oidc_configured=_oidc_configured(),
+                         local_accounts=Accounts(services.store).exist())
+
+
+def _admins() -> set[str]:
+    return {a.strip().lower() for a in os.environ.get("SCRIBE_ADMIN_EMAILS", "").split(",") if a.strip()}
+
+
+def gate(services: Services) -> Viewer:
+    """Return who is using the app, or render the sign-in form and stop the script run."""
+    injected = st.session_state.get(USER_KEY)
+    mode = access_mode(services)
+    if mode == AccessMode.SINGLE_USER:
+        return Viewer(injected or SINGLE_USER)
+    if mode == AccessMode.OIDC:
+        if not st.user.is_logged_in:
+            _sign_in_header()
+            st.button("Sign in", key="oidc_sign_in", type="primary", on_click=st.login)
+            st.stop()
+        email = str(st.user.get("email") or st.user.get("sub") or "").lower()
+        return Viewer(User(email, "admin" if email in _admins() else "clinician"))
+    # Local accounts, with an idle timeout kept in the session.
+    last = st.session_state.get(ACTIVE_KEY, 0.0)
+    if injected is not None and time.monotonic() - last > idle_limit_s():
+        sign_out(services, reason="Your session expired after a period of inactivity. Sign in again.")
+        injected = None
+    if injected is None:
+        _local_sign_in(services)
+        st.stop()
+    st.session_state[ACTIVE_KEY] = time.monotonic()
+    return Viewer(injected)
+
+
+def _sign_in_header() -> None:
+    st.title("Sign in")
+    st.caption("This scribe holds patient recordings, transcripts and notes: sign in to continue.")
+    notice = st.session_state.pop("sign_in_notice", None)
+    if notice:
+        st.info(notice, icon=":material/timer_off:")
+
+
+def _local_sign_in(services: Services) -> None:
+    _sign_in_header()
+    with st.form("sign_in", border=True):
+        username = st.text_input("Username", key="sign_in_username")
+        password = st.text_input("Password", type="password", key="sign_in_password")
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if submitted:
+        try:
+            user = Accounts(services.store).verify(username, password)
+        except SignInError as err:
+            st.error(str(err), icon=":material/lock:")
+            return
+        st.session_state[USER_KEY] = user
+        st.session_state[ACTIVE_KEY] = time.monotonic()
+        st.rerun()
+
+
+def sign_out(services: Services, *, reason: str = "") -> None:
+    user = st.session_state.pop(USER_KEY, None)
+    st.session_state.pop(ACTIVE_KEY, None)
+    if user is not None:
+        services.store.audit("signed_out", actor=user.username, remote_result=reason or None)
+    if reason:
+        st.session_state["sign_in_notice"] = reason
+
+
+def sidebar(services: Services, viewer: Viewer, mode: AccessMode) -> None:
+    if mode == AccessMode.SINGLE_USER:
+        st.caption(":material/computer: Single-user mode: only this computer can open the app (localhost).")
+        return
+    st.caption(f":material/person: Signed in as **{viewer.user.username}** ({viewer.user.role})")
+    if mode == AccessMode.OIDC:
+        st.button("Sign out", key="sign_out", on_click=st.logout)
+    elif st.button("Sign out", key="sign_out"):
+        sign_out(services)
+        st.rerun()
+
+
+def current_viewer() -> Viewer:
+    """The viewer the router admitted for this script run."""
+    return st.session_state.get("_viewer") or Viewer(SINGLE_USER)
+
+
+def visible_encounters(services: Services) -> list[Encounter]:
+    return services.store.list(owner=current_viewer().owner_filter)

@@ -1,0 +1,90 @@
+"""Plain-word labels for encounters, steps and times (pure functions, no Streamlit)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from scribe_core.model import Encounter, EncounterState
+
+S = EncounterState
+
+# Worker step words (scribe_core.engines.base.ProgressFn) → what the status page says.
+_STEP_WORDS = {
+    "waiting": "Waiting to start",
+    "starting": "Starting",
+    "uploading": "Uploading",
+    "queued": "Queued",
+    "processing": "Processing",
+    "transcribing": "Transcribing",
+    "diarizing": "Telling speakers apart",
+    "redacting": "Removing personal details",
+    "transcribed": "Transcribed",
+}
+
+
+@dataclass(frozen=True)
+class StepLabel:
+    text: str
+    color: str  # a Streamlit badge colour
+    icon: str
+    progress: float | None = None  # 0..1 when known
+    detail: str = ""  # the failure reason, in the core's own words
+
+
+def step_label(e: Encounter) -> StepLabel:
+    if e.state == S.READY:
+        return StepLabel("Ready", "green", ":material/check_circle:")
+    if e.state == S.FAILED:
+        if e.step == "cancelled":
+            return StepLabel("Cancelled", "gray", ":material/cancel:", detail=e.error or "")
+        return StepLabel("Failed", "red", ":material/error:", detail=e.error or "No reason was recorded.")
+    if e.state == S.PURGED:
+        return StepLabel("Purged", "gray", ":material/delete:")
+    if e.retry_at is not None:
+        at = e.retry_at.astimezone().strftime("%H:%M:%S")
+        return StepLabel(f"Waiting to retry (try {e.attempts + 1} at {at})", "orange", ":material/replay:",
+                         detail=e.error or "")
+    if e.state == S.DRAFTING:
+        return StepLabel("Drafting the note", "violet", ":material/edit_note:")
+    if e.state == S.TRANSCRIBED:
+        return StepLabel("Transcribed, drafting next", "violet", ":material/edit_note:")
+    word = _STEP_WORDS.get(e.step or "", (e.step or "working").capitalize())
+    if e.state == S.UPLOADED:
+        return StepLabel(_STEP_WORDS["waiting"], "gray", ":material/schedule:")
+    progress = e.progress if e.progress is not None and 0 <= e.progress <= 1 else None
+    if e.step == "uploading" and progress is not None:
+        word = f"Uploading {progress:.0%}"
+    return StepLabel(word, "blue", ":material/hourglass_top:", progress=progress)
+
+
+def clock(ms: int) -> str:
+    """12_345 ms → '0:12.3' (minutes:seconds.tenths)."""
+    tenths = max(0, int(ms)) // 100
+    minutes, tenths = divmod(tenths, 600)
+    return f"{minutes}:{tenths // 10:02d}.{tenths % 10}"
+
+
+def duration(seconds: float | None) -> str:
+    if not seconds:
+        return "length unknown"
+    minutes, secs = divmod(int(round(seconds)), 60)
+    return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
+
+
+def when(t: datetime | None) -> str:
+    if t is None:
+        return ""
+    return t.astimezone().strftime("%d %b %Y, %H:%M")
+
+
+def encounter_title(e: Encounter) -> str:
+    name = e.source_name or "(purged)"
+    return f"{name} · {when(e.created)} · {e.id}"
+
+
+ENGINE_NAMES = {"assemblyai": "AssemblyAI (cloud)", "offline": "Offline (this machine)"}
+
+
+def engine_name(engine: str) -> str:
+    return ENGINE_NAMES.get(engine, engine)

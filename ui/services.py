@@ -1,0 +1,49 @@
+"""How a page gets the scribe's services: one composition seam, explicit and testable.
+
+Real app
+    `process_services()` calls `scribe_core.bootstrap.build_services()` once per server process
+    (`st.cache_resource`; settings from the environment, `.env`, then Streamlit secrets) and resumes
+    whatever a crash or restart left in flight, so every browser tab shares one store and one worker.
+
+Tests (the seam)
+    Put a `Services` object in `st.session_state["services"]` before the first run
+    (`at.session_state["services"] = services` with AppTest). `get_services()` checks that key first
+    and never builds the process-wide services for that session.
+
+Patient data never goes through `st.cache_data`: it is shared by every user of the server. Pages
+read the store on each run instead (it is fast: one SQLite query per element).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
+
+from scribe_core.bootstrap import Services, build_services
+from scribe_core.config import Settings
+
+SERVICES_KEY = "services"
+
+
+def _streamlit_secrets() -> dict[str, object]:
+    """Flat keys from .streamlit/secrets.toml (same names as the environment variables), if any."""
+    try:
+        return st.secrets.to_dict()
+    except StreamlitSecretNotFoundError:
+        return {}
+
+
+@st.cache_resource(show_spinner="Starting the scribe…")
+def process_services() -> Services:
+    """Build the real services once per process and resume unfinished encounters."""
+    services = build_services(Settings.from_env(secrets=_streamlit_secrets()))
+    services.worker.resume_unfinished()
+    services.worker.start_retention(services.settings.retention_hours)
+    return services
+
+
+def get_services() -> Services:
+    injected = st.session_state.get(SERVICES_KEY)
+    if injected is not None:
+        return injected
+    return process_services()
