@@ -16,6 +16,9 @@ read the store on each run instead (it is fast: one SQLite query per element).
 
 from __future__ import annotations
 
+import logging
+import os
+
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
@@ -36,6 +39,11 @@ def _streamlit_secrets() -> dict[str, object]:
 @st.cache_resource(show_spinner="Starting the scribe…")
 def process_services() -> Services:
     """Build the real services once per process and resume unfinished encounters."""
+    level = os.environ.get("SCRIBE_LOG_LEVEL")
+    if level:  # our loggers only; Streamlit's own follow its --logger.level
+        logging.getLogger("scribe_core").setLevel(level.upper())
+        if not logging.getLogger().handlers:
+            logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
     services = build_services(Settings.from_env(secrets=_streamlit_secrets()))
     services.worker.resume_unfinished()
     services.worker.start_retention(services.settings.retention_hours)

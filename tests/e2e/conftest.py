@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -14,13 +15,18 @@ REPO = Path(__file__).resolve().parents[2]
 # The fake answers "queued", then "processing" for this many polls (0.2 s apart), then "completed":
 # long enough for the test to be watching the transcript page when the transcript completes.
 POLLS_BEFORE_COMPLETE = 20
+# The log-hygiene scan (tests/privacy) reruns the browser test with a random key, a dialogue full of
+# invented PII and DEBUG logging, and collects the app's log in SCRIBE_TEST_LOG_SINK.
+API_KEY = os.environ.get("SCRIBE_TEST_API_KEY", "test-key")
+DIALOGUE = os.environ.get("SCRIBE_TEST_DIALOGUE")
+LOG_SINK = os.environ.get("SCRIBE_TEST_LOG_SINK")
 
 
 @pytest.fixture(scope="module")
 def fake_server():
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.fakes.assemblyai", "--port", "0",
-         "--polls-before-complete", str(POLLS_BEFORE_COMPLETE)],
+        [sys.executable, "-m", "tests.fakes.assemblyai", "--port", "0", "--api-key", API_KEY,
+         "--polls-before-complete", str(POLLS_BEFORE_COMPLETE), *(["--dialogue", DIALOGUE] if DIALOGUE else [])],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     urls: dict[str, str] = {}

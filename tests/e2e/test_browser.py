@@ -24,6 +24,8 @@ import pytest
 
 from scribe_core.crypto import generate_key
 
+from .conftest import API_KEY, LOG_SINK
+
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
@@ -85,7 +87,8 @@ class AppServer:
         shutil.copytree(REPO / ".streamlit", home / ".streamlit", ignore=shutil.ignore_patterns("secrets.toml"))
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("ASSEMBLYAI_", "LLM_", "SCRIBE_"))}
         self.env.update(
-            ASSEMBLYAI_API_KEY="test-key",
+            ASSEMBLYAI_API_KEY=API_KEY,
+            SCRIBE_LOG_LEVEL="DEBUG" if LOG_SINK else "WARNING",
             ASSEMBLYAI_BASE_URL=fake_urls["FAKE_ASSEMBLYAI_URL"],
             LLM_GATEWAY_BASE_URL=fake_urls["FAKE_LLM_GATEWAY_URL"],
             SCRIBE_POLL_INTERVAL_S="0.2",
@@ -99,7 +102,8 @@ class AppServer:
         log = open(self.home / "streamlit.log", "a")  # noqa: SIM115 (the child process holds it)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(REPO / "streamlit_app.py"),
-             "--server.address", "127.0.0.1", "--server.port", str(self.port), "--server.headless", "true"],
+             "--server.address", "127.0.0.1", "--server.port", str(self.port), "--server.headless", "true",
+             "--logger.level", "debug" if LOG_SINK else "info"],
             cwd=self.home, env=self.env, stdout=log, stderr=subprocess.STDOUT,
         )
         log.close()
@@ -117,6 +121,9 @@ class AppServer:
         if self.proc and self.proc.poll() is None:
             self.proc.kill() if kill else self.proc.terminate()
             self.proc.wait(timeout=15)
+        if LOG_SINK:
+            with open(LOG_SINK, "a") as sink:
+                sink.write((self.home / "streamlit.log").read_text())
 
     def fake_state(self) -> dict:
         return get_json(f"{self.fake}/_fake/state")

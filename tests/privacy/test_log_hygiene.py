@@ -1,9 +1,10 @@
-"""Patient data and secrets never reach a log: rerun the integration suite at DEBUG and search it all.
+"""Patient data and secrets never reach a log: rerun the integration and browser tests at DEBUG, search it all.
 
 The rerun uses a random API key and a consultation full of invented names, dates of birth, phone
 numbers, addresses, emails and an MRN (tests/fixtures/pii_consultation.txt). Everything it prints,
-everything logged through `logging` at DEBUG, and the CLI subprocesses' stderr (also at DEBUG) is
-searched for each of them and for whole transcript sentences.
+everything logged through `logging` at DEBUG, the CLI subprocesses' stderr (also at DEBUG) and the
+Streamlit server's log from the browser test (streamlit and scribe_core at DEBUG) is searched for
+each of them and for whole transcript sentences.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ def test_debug_logs_of_the_whole_integration_suite_hold_no_patient_data_or_key(t
     env = dict(os.environ, SCRIBE_TEST_API_KEY=key, SCRIBE_TEST_DIALOGUE=str(FIXTURE),
                SCRIBE_TEST_LOG_SINK=str(sink), SCRIBE_LOG_LEVEL="DEBUG")
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "tests/integration", "-q", "-p", "no:cacheprovider", "-o", "log_cli=true",
+        [sys.executable, "-m", "pytest", "tests/integration", "tests/e2e/test_browser.py", "-q", "-p",
+         "no:cacheprovider", "-o", "log_cli=true",
          "--log-cli-level=DEBUG", f"--log-file={log_file}", "--log-file-level=DEBUG", "-x"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
     )
@@ -43,4 +45,6 @@ def test_debug_logs_of_the_whole_integration_suite_hold_no_patient_data_or_key(t
     print(f"\nlog hygiene: {log_lines} lines of DEBUG output scanned for {len(needles)} items, "
           f"leaks found: {len(hits)}")
     assert "DEBUG" in haystack and log_lines > 200  # the scan really saw debug output
+    if Path("/usr/bin/chromium").exists():  # the browser test ran and its server log was collected
+        assert "Runtime state:" in sink.read_text()  # a line Streamlit logs only at debug level
     assert hits == []
