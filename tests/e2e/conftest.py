@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -11,15 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from .app_server import API_KEY, DIALOGUE
+
 REPO = Path(__file__).resolve().parents[2]
 # The fake answers "queued", then "processing" for this many polls (0.2 s apart), then "completed":
 # long enough for the test to be watching the transcript page when the transcript completes.
 POLLS_BEFORE_COMPLETE = 20
-# The log-hygiene scan (tests/privacy) reruns the browser test with a random key, a dialogue full of
-# invented PII and DEBUG logging, and collects the app's log in SCRIBE_TEST_LOG_SINK.
-API_KEY = os.environ.get("SCRIBE_TEST_API_KEY", "test-key")
-DIALOGUE = os.environ.get("SCRIBE_TEST_DIALOGUE")
-LOG_SINK = os.environ.get("SCRIBE_TEST_LOG_SINK")
 
 
 @pytest.fixture(scope="module")

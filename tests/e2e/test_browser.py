@@ -9,22 +9,13 @@ every page and the timings to test-artifacts/ (run pytest with -s to see the fig
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-import wave
 from pathlib import Path
 
 import pytest
 
-from scribe_core.crypto import generate_key
-
-from .conftest import API_KEY, LOG_SINK
+from .app_server import AppServer, cut_clip
 
 pytestmark = pytest.mark.browser
 
@@ -40,93 +31,6 @@ if not CHROMIUM.exists():
                 allow_module_level=True)
 
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
-
-
-def cut_clip(source: Path, target: Path, seconds: float = 60.0, rate: int = 16000) -> Path:
-    """The first `seconds` of a recording as 16 kHz mono WAV (PyAV decodes, the wave module writes)."""
-    import av
-
-    pcm = bytearray()
-    needed = int(seconds * rate) * 2
-    with av.open(str(source)) as container:
-        resampler = av.AudioResampler(format="s16", layout="mono", rate=rate)
-        for frame in container.decode(audio=0):
-            for out in resampler.resample(frame):
-                pcm += bytes(out.planes[0])[: out.samples * 2]
-            if len(pcm) >= needed:
-                break
-    with wave.open(str(target), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(bytes(pcm[:needed]))
-    return target
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def get_json(url: str) -> dict:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return json.load(response)
-
-
-class AppServer:
-    """`streamlit run streamlit_app.py` in a clean folder, pointed at the fake; can be restarted."""
-
-    def __init__(self, home: Path, fake_urls: dict[str, str]) -> None:
-        self.home = home
-        self.data_dir = home / "scribe-data"
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.fake = fake_urls["FAKE_ASSEMBLYAI_URL"].split("/v2")[0]
-        # No developer .env here; the app's own Streamlit config (theme, upload limit) comes along.
-        shutil.copytree(REPO / ".streamlit", home / ".streamlit", ignore=shutil.ignore_patterns("secrets.toml"))
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("ASSEMBLYAI_", "LLM_", "SCRIBE_"))}
-        self.env.update(
-            ASSEMBLYAI_API_KEY=API_KEY,
-            SCRIBE_LOG_LEVEL="DEBUG" if LOG_SINK else "WARNING",
-            ASSEMBLYAI_BASE_URL=fake_urls["FAKE_ASSEMBLYAI_URL"],
-            LLM_GATEWAY_BASE_URL=fake_urls["FAKE_LLM_GATEWAY_URL"],
-            SCRIBE_POLL_INTERVAL_S="0.2",
-            SCRIBE_DATA_DIR=str(self.data_dir),
-            SCRIBE_ENCRYPTION_KEY=generate_key(),
-            PYTHONPATH=str(REPO),
-        )
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> AppServer:
-        log = open(self.home / "streamlit.log", "a")  # noqa: SIM115 (the child process holds it)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(REPO / "streamlit_app.py"),
-             "--server.address", "127.0.0.1", "--server.port", str(self.port), "--server.headless", "true",
-             "--logger.level", "debug" if LOG_SINK else "info"],
-            cwd=self.home, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-        )
-        log.close()
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.read() == b"ok":
-                        return self
-            except OSError:
-                time.sleep(0.2)
-        pytest.fail("streamlit did not start: " + (self.home / "streamlit.log").read_text()[-2000:])
-
-    def stop(self, *, kill: bool = False) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.kill() if kill else self.proc.terminate()
-            self.proc.wait(timeout=15)
-        if LOG_SINK:
-            with open(LOG_SINK, "a") as sink:
-                sink.write((self.home / "streamlit.log").read_text())
-
-    def fake_state(self) -> dict:
-        return get_json(f"{self.fake}/_fake/state")
 
 
 @pytest.fixture(scope="module")

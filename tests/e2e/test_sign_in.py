@@ -16,7 +16,8 @@ from scribe_core.crypto import Vault
 from scribe_core.pipeline import Scribe
 from scribe_core.store import EncounterStore
 
-from .test_browser import CHROMIUM, CHROMIUM_ARGS, AppServer, heading
+from .app_server import AppServer
+from .test_browser import CHROMIUM, CHROMIUM_ARGS, heading
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery"
