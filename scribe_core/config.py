@@ -82,6 +82,8 @@ class Settings:
     retention_hours: float = 72.0  # AssemblyAI's BAA default TTL; 0 keeps encounters until purged by hand
     # Waits before each new try after a transient failure (network down, rate limit, poll deadline).
     job_retry_delays_s: tuple[float, ...] = (15.0, 30.0, 60.0, 120.0, 240.0)
+    session_idle_minutes: float = 15.0
+    admin_emails: tuple[str, ...] = ()  # with OIDC sign-in: who is an admin
 
     @classmethod
     def from_env(
@@ -104,11 +106,12 @@ class Settings:
             poll_interval_s = float(get("SCRIBE_POLL_INTERVAL_S") or 3.0)
             poll_deadline_s = float(get("SCRIBE_POLL_DEADLINE_S") or 3600.0)
             retention_hours = float(get("SCRIBE_RETENTION_HOURS") or 72.0)
+            session_idle_minutes = float(get("SCRIBE_SESSION_IDLE_MINUTES") or 15.0)
             retry_delays = tuple(float(v) for v in (get("SCRIBE_JOB_RETRY_DELAYS_S") or "").split(",") if v.strip())
         except ValueError as exc:
             raise ConfigurationError(
                 "SCRIBE_POLL_INTERVAL_S, SCRIBE_POLL_DEADLINE_S, SCRIBE_RETENTION_HOURS and "
-                "SCRIBE_JOB_RETRY_DELAYS_S must be numbers"
+                "SCRIBE_JOB_RETRY_DELAYS_S and SCRIBE_SESSION_IDLE_MINUTES must be numbers"
             ) from exc
         return cls(
             assemblyai_api_key=Secret(get("ASSEMBLYAI_API_KEY", "").strip()),
@@ -129,6 +132,8 @@ class Settings:
             encryption_key=Secret(get("SCRIBE_ENCRYPTION_KEY", "").strip()),
             retention_hours=retention_hours,
             job_retry_delays_s=retry_delays or (15.0, 30.0, 60.0, 120.0, 240.0),
+            session_idle_minutes=session_idle_minutes,
+            admin_emails=tuple(a.strip().lower() for a in (get("SCRIBE_ADMIN_EMAILS") or "").split(",") if a.strip()),
         )
 
     @property

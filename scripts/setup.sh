@@ -26,10 +26,12 @@ req=requirements.txt; [ "$dev" = 1 ] && req=requirements-dev.txt
 stamp=".venv/.installed-$(cat requirements*.txt | sha256sum | cut -c1-16)-$dev"
 if [ ! -f "$stamp" ]; then
   echo "setup: installing Python packages from $req (first run takes a few minutes)"
-  .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -r "$req"
+  # This machine's pip config names local mirror folders that may not exist; their warnings are noise.
+  quiet() { "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2); }
+  quiet .venv/bin/python -m pip install -q --upgrade pip
+  quiet .venv/bin/python -m pip install -q -r "$req"
   # Resemblyzer ships the speaker-embedding weights; its declared dependencies (torch, webrtcvad) are not
   # needed: the offline engine runs the network in numpy.
-  .venv/bin/python -m pip install -q --no-deps resemblyzer==0.1.4
+  quiet .venv/bin/python -m pip install -q --no-deps resemblyzer==0.1.4
   touch "$stamp"
 fi

@@ -8,7 +8,6 @@ loopback with neither refuses to start. Sessions expire after SCRIBE_SESSION_IDL
 
 from __future__ import annotations
 
-import os
 import time
 
 import streamlit as st
@@ -22,8 +21,8 @@ USER_KEY = "signed_in_user"
 ACTIVE_KEY = "last_activity"
 
 
-def idle_limit_s() -> float:
-    return float(os.environ.get("SCRIBE_SESSION_IDLE_MINUTES") or 15) * 60
+def idle_limit_s(services: Services) -> float:
+    return services.settings.session_idle_minutes * 60
 
 
 def _oidc_configured() -> bool:
@@ -39,10 +38,6 @@ def access_mode(services: Services) -> AccessMode:
                          local_accounts=Accounts(services.store).exist())
 
 
-def _admins() -> set[str]:
-    return {a.strip().lower() for a in os.environ.get("SCRIBE_ADMIN_EMAILS", "").split(",") if a.strip()}
-
-
 def gate(services: Services) -> Viewer:
     """Return who is using the app, or render the sign-in form and stop the script run."""
     injected = st.session_state.get(USER_KEY)
@@ -55,10 +50,10 @@ def gate(services: Services) -> Viewer:
             st.button("Sign in", key="oidc_sign_in", type="primary", on_click=st.login)
             st.stop()
         email = str(st.user.get("email") or st.user.get("sub") or "").lower()
-        return Viewer(User(email, "admin" if email in _admins() else "clinician"))
+        return Viewer(User(email, "admin" if email in services.settings.admin_emails else "clinician"))
     # Local accounts, with an idle timeout kept in the session.
     last = st.session_state.get(ACTIVE_KEY, 0.0)
-    if injected is not None and time.monotonic() - last > idle_limit_s():
+    if injected is not None and time.monotonic() - last > idle_limit_s(services):
         sign_out(services, reason="Your session expired after a period of inactivity. Sign in again.")
         injected = None
     if injected is None:
