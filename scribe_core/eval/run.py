@@ -27,7 +27,9 @@ from ..notes.extractive import ExtractiveNoteWriter
 from ..notes.templates import SOAP
 from . import metrics, synth
 
-FAREEZ = Path(os.environ.get("SCRIBE_FAREEZ_DIR", "/work/shared/data/fareez-osce"))
+# The evaluation data sits beside the checkout (../shared/data), or wherever SCRIBE_SHARED_DATA says.
+SHARED_DATA = Path(os.environ.get("SCRIBE_SHARED_DATA") or Path(__file__).resolve().parents[3] / "shared" / "data")
+FAREEZ = Path(os.environ.get("SCRIBE_FAREEZ_DIR") or SHARED_DATA / "fareez-osce")
 RECORDINGS = ("CAR0001", "RES0091")
 
 

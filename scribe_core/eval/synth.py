@@ -9,6 +9,7 @@ logic (turn boundaries, short answers) from the unknowns of real recordings.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -19,7 +20,8 @@ from pathlib import Path
 import numpy as np
 
 SAMPLE_RATE = 16000
-ACI_BENCH = Path("/work/shared/data/aci-bench/data/challenge_data_json/clinicalnlp_taskB_test1.json")
+ACI_BENCH = (Path(os.environ.get("SCRIBE_SHARED_DATA") or Path(__file__).resolve().parents[3] / "shared" / "data")
+             / "aci-bench" / "data" / "challenge_data_json" / "clinicalnlp_taskB_test1.json")
 VOICES = {"Doctor": ("en-us+m3", 35), "Patient": ("en-gb+f4", 75)}
 GAP_S = 0.4
 

@@ -1,8 +1,8 @@
 """One contract, every engine and note writer: what the pipeline and the pages rely on.
 
 Runs the same checks over the AssemblyAI engine (against the fake server over HTTP), the offline
-engine (on a real recording), and the fake engines the UI tests use, then over the LLM writer (fake
-Gateway) and the extractive writer.
+engine (on a real recording) and the fake engine the page tests use, then over the LLM writer (fake
+Gateway), the extractive writer and the page tests' fake writer.
 """
 
 from __future__ import annotations
@@ -63,7 +63,14 @@ def _offline(fake, data_dir):
     return OfflineTranscriber(Settings(data_dir=data_dir, encryption_key=Secret(TEST_KEY)))
 
 
-ENGINES = {"assemblyai-fake-server": _assemblyai, "offline-real-audio": _offline}
+def _ui_fake(fake, data_dir):
+    from tests.ui.fakes import FakeTranscriber
+
+    return FakeTranscriber()
+
+
+# The fakes the page tests use must keep the same promises as the real engines, or those tests lie.
+ENGINES = {"assemblyai-fake-server": _assemblyai, "offline-real-audio": _offline, "ui-fake": _ui_fake}
 
 
 @pytest.fixture(scope="module", params=sorted(ENGINES))
@@ -123,7 +130,13 @@ def _extractive_writer(fake):
     return ExtractiveNoteWriter()
 
 
-WRITERS = {"llm-fake-gateway": _llm_writer, "extractive": _extractive_writer}
+def _ui_fake_writer(fake):
+    from tests.ui.fakes import FakeNoteWriter
+
+    return FakeNoteWriter()
+
+
+WRITERS = {"llm-fake-gateway": _llm_writer, "extractive": _extractive_writer, "ui-fake": _ui_fake_writer}
 
 
 @pytest.mark.parametrize("writer_name", sorted(WRITERS))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path("/work/shared/data")
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 SYNTH_WAV = SHARED / "synth" / "synth_doctor_patient_30s.wav"
 FAREEZ_AUDIO = SHARED / "fareez-osce" / "audio"
 

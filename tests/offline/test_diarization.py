@@ -17,7 +17,7 @@ from scribe_core.engines.offline.roles import assign_roles
 from scribe_core.eval.synth import Turn, diarization_scores
 from scribe_core.model import Utterance, Word
 
-SYNTH_WAV = Path("/work/shared/data/synth/synth_doctor_patient_30s.wav")
+SYNTH_WAV = Path(__file__).resolve().parents[3] / "shared" / "data" / "synth" / "synth_doctor_patient_30s.wav"
 
 SETTINGS = DiarizationSettings()
 

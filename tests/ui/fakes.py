@@ -14,7 +14,7 @@ import wave
 from pathlib import Path
 
 from scribe_core.engines.base import ProgressFn, TranscriptionRequest
-from scribe_core.model import DOCTOR, PATIENT, Note, RemoteDeletion, Section, Statement, Transcript, Utterance
+from scribe_core.model import DOCTOR, PATIENT, Note, RemoteDeletion, Section, Statement, Transcript, Utterance, Word
 from scribe_core.notes.base import DraftResult, NoteTemplate
 
 LINES = [
@@ -39,19 +39,28 @@ def wav_bytes(seconds: float = 12.5, rate: int = 16000) -> bytes:
     return buf.getvalue()
 
 
+def _words(text: str, start: int, end: int, role: str) -> list[Word]:
+    """Evenly timed words across the utterance, as an engine would report them."""
+    tokens = text.split()
+    step = (end - start) // len(tokens)
+    return [Word(t, start + i * step, start + (i + 1) * step, 0.9, role) for i, t in enumerate(tokens)]
+
+
 def sample_transcript() -> Transcript:
     roles = {"A": DOCTOR, "B": PATIENT}
     utterances = [
         Utterance(id=f"U{i}", role=roles[spk], start_ms=start, end_ms=end, text=text, confidence=0.9 - i / 100,
-                  speaker=spk)
+                  speaker=spk, words=_words(text, start, end, roles[spk]))
         for i, (spk, text, start, end) in enumerate(LINES, start=1)
     ]
     return Transcript(utterances=utterances, roles_confirmed=False, language="en", duration_s=12.5, engine="fake")
 
 
 class FakeTranscriber:
+    """Behaves like a remote engine: it 'uploads', and deleting a job answers with a confirmation."""
+
     name = "fake"
-    sends_audio_off_device = False
+    sends_audio_off_device = True
 
     def __init__(self) -> None:
         self._ids = itertools.count(1)
@@ -74,8 +83,10 @@ class FakeTranscriber:
 
 
 class FakeNoteWriter:
+    """Behaves like a remote writer: each draft has a request id that purge asks it to forget."""
+
     name = "fake-writer"
-    sends_text_off_device = False
+    sends_text_off_device = True
 
     def __init__(self) -> None:
         self._ids = itertools.count(1)

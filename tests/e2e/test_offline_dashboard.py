@@ -1,0 +1,54 @@
+"""With no API key the dashboard runs a whole encounter on the offline engine, in a real browser."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .app_server import AppServer, cut_clip
+from .test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, SOURCE_AUDIO, heading, shoot
+
+pytestmark = pytest.mark.browser
+
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def offline_app(tmp_path_factory):
+    app = AppServer(tmp_path_factory.mktemp("offline"), {"FAKE_ASSEMBLYAI_URL": "", "FAKE_LLM_GATEWAY_URL": ""})
+    for name in ("ASSEMBLYAI_API_KEY", "ASSEMBLYAI_BASE_URL", "LLM_GATEWAY_BASE_URL"):
+        app.env.pop(name, None)
+    app.start()
+    yield app
+    app.stop()
+
+
+def test_an_offline_encounter_runs_from_upload_to_an_extractive_note(offline_app, tmp_path):
+    ARTIFACTS.mkdir(exist_ok=True)
+    clip = cut_clip(SOURCE_AUDIO, tmp_path / "offline-visit.wav", seconds=45)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        page.goto(offline_app.url)
+        expect(heading(page, "New encounter")).to_be_visible(timeout=30_000)
+        sidebar = page.get_by_test_id("stSidebar")
+        expect(sidebar.get_by_text("Audio stays on this machine")).to_be_visible()
+        expect(sidebar.get_by_text("Text stays on this machine")).to_be_visible()
+
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(clip))
+        expect(page.get_by_text("offline-visit.wav")).to_be_visible()
+        page.get_by_role("button", name=re.compile("Transcribe and draft note")).first.click()
+        expect(heading(page, "Encounters")).to_be_visible(timeout=30_000)
+        # Model loading (first use in this server) plus ~45 s of audio on 2 cores.
+        expect(page.get_by_role("button", name=re.compile("Open note"))).to_be_visible(timeout=240_000)
+        page.get_by_role("button", name=re.compile("Open note")).click()
+        expect(heading(page, "Note")).to_be_visible(timeout=30_000)
+        expect(page.get_by_text("Extractive draft")).to_be_visible()
+        expect(page.locator("h5").filter(has_text="Subjective").first).to_be_visible()
+        shoot(page, "20-offline-note")
+        page.get_by_test_id("stSidebarNav").get_by_role("link").filter(has_text="Transcript").click()
+        expect(heading(page, "Transcript")).to_be_visible(timeout=30_000)
+        expect(page.get_by_text(re.compile(r"\d+ of \d+ utterances"))).to_be_visible(timeout=30_000)
+        shoot(page, "21-offline-transcript")
+        browser.close()
