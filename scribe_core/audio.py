@@ -30,7 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import InvalidAudioError
+from .audio_magic import EXPORT_HINT, AudioRejected, audio_signature, check_magic
+from .errors import InvalidAudioError  # noqa: F401 (re-exported: AudioRejected subclasses it)
 
 ACCEPTED_SUFFIXES = (".wav", ".mp3", ".m4a", ".mp4", ".webm", ".ogg", ".flac")
 
@@ -53,17 +54,6 @@ ANALYZE_DURATION_US = 10_000_000
 MAGIC_READ = 4096
 
 ALLOWED_DEMUXERS = ("wav", "w64", "mp3", "flac", "ogg", "matroska", "webm", "mov", "mp4", "aac", "aiff", "caf")
-
-_EXPORT_HINT = "Export it again as WAV, MP3, M4A, WebM, OGG or FLAC."
-
-
-class AudioRejected(InvalidAudioError):
-    """An upload refused by `validate`; `code` names the check (see the module docstring)."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-
 
 @dataclass(frozen=True)
 class AudioInfo:
@@ -111,138 +101,18 @@ def validate(
             head = f.read(MAGIC_READ)
     except OSError as exc:
         raise AudioRejected("not_audio", "The file could not be read. Choose the recording again.") from exc
-    _check_magic(head)
+    check_magic(head)
     try:
         return _inspect(path, max_duration_s, min_duration_s, silence_dbfs, time_budget_s)
     except InvalidAudioError:
         raise
     except Exception as exc:  # FFmpeg raises many types (InvalidDataError, ValueError, OSError, MemoryError ...)
         raise AudioRejected(
-            "corrupt", f"The file could not be read as audio (it is damaged or not a recording). {_EXPORT_HINT}"
+            "corrupt", f"The file could not be read as audio (it is damaged or not a recording). {EXPORT_HINT}"
         ) from exc
 
 
 # -- magic bytes ------------------------------------------------------------------------------------------------
-
-_EXECUTABLES = (
-    (b"\x7fELF", "a Linux program (ELF)"),
-    (b"MZ", "a Windows program (EXE/DLL)"),
-    (b"\xfe\xed\xfa\xce", "a macOS program (Mach-O)"),
-    (b"\xfe\xed\xfa\xcf", "a macOS program (Mach-O)"),
-    (b"\xce\xfa\xed\xfe", "a macOS program (Mach-O)"),
-    (b"\xcf\xfa\xed\xfe", "a macOS program (Mach-O)"),
-    (b"\xca\xfe\xba\xbe", "a macOS or Java program"),
-    (b"\x00asm", "a WebAssembly program"),
-)
-
-_NOT_AUDIO = (
-    (b"%PDF", "a PDF document"),
-    (b"\x89PNG", "an image (PNG)"),
-    (b"\xff\xd8\xff", "an image (JPEG)"),
-    (b"GIF87a", "an image (GIF)"),
-    (b"GIF89a", "an image (GIF)"),
-    (b"BM", None),  # BMP: confirmed below, two bytes alone are too weak
-    (b"II*\x00", "an image (TIFF)"),
-    (b"MM\x00*", "an image (TIFF)"),
-    (b"PK\x03\x04", "a ZIP archive or Office document"),
-    (b"PK\x05\x06", "a ZIP archive"),
-    (b"PK\x07\x08", "a ZIP archive"),
-    (b"\x1f\x8b", "a compressed archive (gzip)"),
-    (b"7z\xbc\xaf\x27\x1c", "a compressed archive (7-Zip)"),
-    (b"Rar!\x1a\x07", "a compressed archive (RAR)"),
-    (b"BZh", None),
-    (b"\xfd7zXZ\x00", "a compressed archive (xz)"),
-    (b"\x28\xb5\x2f\xfd", "a compressed archive (zstd)"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Office document"),
-    (b"{\\rtf", "a text document (RTF)"),
-    (b"SQLite format 3\x00", "a database file"),
-)
-
-
-def _check_magic(head: bytes) -> None:
-    """Refuse executables, documents, images, archives and text before FFmpeg sees a byte."""
-    if head.startswith(b"#!") and not head.startswith(b"#!AMR"):
-        raise AudioRejected("executable", "The file is a script (a program), not a recording. Upload a sound file.")
-    for magic, what in _EXECUTABLES:
-        if head.startswith(magic):
-            raise AudioRejected("executable", f"The file is {what}, not a recording. Upload a sound file.")
-    for magic, what in _NOT_AUDIO:
-        if not head.startswith(magic):
-            continue
-        if magic == b"BM" and not (len(head) >= 26 and head[6:10] == b"\x00\x00\x00\x00"):
-            continue
-        if magic == b"BZh" and not (len(head) >= 4 and head[3:4] in b"123456789"):
-            continue
-        what = what or ("an image (BMP)" if magic == b"BM" else "a compressed archive (bzip2)")
-        raise AudioRejected("not_audio", f"The file is {what}, not a recording. Upload a sound file.")
-    if _looks_like_text(head):
-        lowered = head[:1024].lower()
-        if b"<html" in lowered or b"<!doctype html" in lowered:
-            what = "a web page (HTML)"
-        elif lowered.lstrip().startswith((b"<?xml", b"<svg")):
-            what = "an XML or SVG document"
-        else:
-            what = "a text document"
-        raise AudioRejected("not_audio", f"The file is {what}, not a recording. Upload a sound file.")
-
-
-def _audio_signature(path: Path) -> str | None:
-    """The audio format a file's first bytes announce, if any (used only to word a rejection)."""
-    try:
-        with open(path, "rb") as f:
-            head = f.read(16)
-    except OSError:
-        return None
-    if head.startswith(b"ID3") or _mpeg_audio_frame_header(head):
-        return "MP3"
-    if head.startswith(b"RIFF") and head[8:12] == b"WAVE":
-        return "WAV"
-    if head.startswith(b"fLaC"):
-        return "FLAC"
-    if head.startswith(b"OggS"):
-        return "OGG"
-    if head.startswith(b"\x1a\x45\xdf\xa3"):
-        return "WebM"
-    if head[4:8] == b"ftyp":
-        return "M4A/MP4"
-    if head.startswith(b"FORM") and head[8:12] in (b"AIFF", b"AIFC"):
-        return "AIFF"
-    return None
-
-
-
-
-def _mpeg_audio_frame_header(head: bytes) -> bool:
-    """An MPEG audio frame header: sync word, no reserved version / layer / bitrate / sample rate."""
-    if len(head) < 4 or head[0] != 0xFF or head[1] & 0xE0 != 0xE0:
-        return False
-    version, layer = (head[1] >> 3) & 3, (head[1] >> 1) & 3
-    bitrate, rate = head[2] >> 4, (head[2] >> 2) & 3
-    return version != 1 and layer != 0 and bitrate not in (0, 15) and rate != 3
-
-
-def _looks_like_text(head: bytes) -> bool:
-    """Plain text (ASCII or UTF-8, optionally with a BOM): no audio container starts like this."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 BOM
-        sample = head[2:]
-        return len(sample) >= 8 and all(b == 0 for b in sample[1 if head[0] == 0xFF else 0::2][:64])
-    sample = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
-    if not sample or b"\x00" in sample:
-        return False
-    try:
-        text = sample.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(sample) - 4:  # only a multi-byte character cut at the end is allowed
-            return False
-        text = sample[: exc.start].decode("utf-8")
-    if not text:
-        return False
-    printable = sum(1 for ch in text if ch.isprintable() or ch in "\t\n\r\f")
-    return printable / len(text) >= 0.97
-
-
-# -- FFmpeg ---------------------------------------------------------------------------------------------------
-
 
 def _inspect(
     path: Path, max_duration_s: float, min_duration_s: float, silence_dbfs: float | None,
@@ -264,13 +134,13 @@ def _inspect(
             timeout=(read_timeout, read_timeout),
         )
     except Exception as exc:
-        kind = _audio_signature(path)
+        kind = audio_signature(path)
         if kind:  # an audio header FFmpeg cannot open: a cut-off or damaged recording
             raise AudioRejected(
-                "corrupt", f"The file starts like {kind} audio but is damaged or incomplete. {_EXPORT_HINT}"
+                "corrupt", f"The file starts like {kind} audio but is damaged or incomplete. {EXPORT_HINT}"
             ) from exc
         raise AudioRejected(
-            "not_audio", f"The file is not a recording in a supported format. {_EXPORT_HINT}"
+            "not_audio", f"The file is not a recording in a supported format. {EXPORT_HINT}"
         ) from exc
     with container:
         audio_streams = [s for s in container.streams if s.type == "audio"]
@@ -284,7 +154,7 @@ def _inspect(
         sample_rate = int(ctx.sample_rate or 0)
         channels = int(getattr(getattr(ctx, "layout", None), "nb_channels", 0) or getattr(ctx, "channels", 0) or 0)
         if sample_rate <= 0 or ctx.name is None:
-            raise AudioRejected("corrupt", f"The audio track is damaged (no sample rate or codec). {_EXPORT_HINT}")
+            raise AudioRejected("corrupt", f"The audio track is damaged (no sample rate or codec). {EXPORT_HINT}")
         reported = _reported_duration_s(container, stream)
         container_name = (container.format.name or "").split(",")[0]
 
@@ -293,7 +163,7 @@ def _inspect(
         if head.frames == 0:
             raise AudioRejected(
                 "corrupt",
-                f"The recording is damaged or incomplete: no audio could be decoded from it. {_EXPORT_HINT}",
+                f"The recording is damaged or incomplete: no audio could be decoded from it. {EXPORT_HINT}",
             )
         if head.reached_end:
             duration_s = head.decoded_s
@@ -301,7 +171,7 @@ def _inspect(
                 raise AudioRejected(
                     "corrupt",
                     f"The recording is damaged or incomplete: only {duration_s:.1f} s of the "
-                    f"{_human_duration(reported)} it should hold could be decoded. {_EXPORT_HINT}",
+                    f"{_human_duration(reported)} it should hold could be decoded. {EXPORT_HINT}",
                 )
         else:
             duration_s = reported if reported is not None else _demuxed_end_s(container, stream, max_duration_s,
