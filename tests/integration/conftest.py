@@ -6,14 +6,13 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import av
-import numpy as np
 import pytest
 
 from scribe_core.bootstrap import Services, build_services
 from scribe_core.config import Secret, Settings
 from scribe_core.engines.assemblyai import AssemblyAITranscriber
 from scribe_core.notes.llm import ChatCompletionsNoteWriter
+from tests.audio_files import tone_file
 from tests.conftest import TEST_KEY
 from tests.fakes.assemblyai import FakeAssemblyAI
 
@@ -82,18 +81,5 @@ def services(fake, clean_scribe_env, clock) -> Services:
 
 @pytest.fixture(scope="session")
 def short_wav(tmp_path_factory) -> Path:
-    """Three seconds of real-looking audio (a tone with noise); the fake never listens to it."""
-    path = tmp_path_factory.mktemp("audio") / "visit.wav"
-    rate = 16_000
-    t = np.arange(rate * 3) / rate
-    samples = (0.2 * np.sin(2 * np.pi * 220 * t) + 0.01 * np.random.default_rng(0).standard_normal(t.size))
-    pcm = (samples * 32767).astype(np.int16).reshape(1, -1)
-    with av.open(str(path), "w") as out:
-        stream = out.add_stream("pcm_s16le", rate=rate, layout="mono")
-        frame = av.AudioFrame.from_ndarray(pcm, format="s16", layout="mono")
-        frame.rate = rate
-        for packet in stream.encode(frame):
-            out.mux(packet)
-        for packet in stream.encode(None):
-            out.mux(packet)
-    return path
+    """Three seconds of real audio (a tone with noise); the fake never listens to it."""
+    return tone_file(tmp_path_factory.mktemp("audio") / "visit.wav")
