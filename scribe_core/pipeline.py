@@ -134,6 +134,23 @@ class Scribe:
         """Run (or resume) an encounter to `ready` or `failed`. Safe to call again after a crash."""
         encounter = self.store.get(encounter_id)
         try:
+            return self._run(encounter)
+        except EncounterNotFoundError:
+            # Purged while it was being processed: nothing may be written back. A remote job that
+            # refused deletion while it was running is deleted now, and the tombstone says so.
+            purged = self.store.get(encounter_id)
+            unconfirmed = {r.remote_id for t in self.store.tombstones() if t.encounter_id == encounter_id
+                           for r in t.remote if r.what == "transcript" and not r.confirmed}
+            if purged.remote_transcript_id in unconfirmed:
+                deletion = self._delete_remote_transcript(purged)
+                if deletion is not None and deletion.confirmed:
+                    self.store.amend_tombstone(encounter_id, deletion)
+                    self.store.audit("remote_transcript_deleted", encounter_id, remote_result=_describe(deletion))
+            return purged
+
+    def _run(self, encounter: Encounter) -> Encounter:
+        encounter_id = encounter.id
+        try:
             if encounter.state in (S.UPLOADED, S.TRANSCRIBING):
                 encounter = self._transcribe(encounter)
             if encounter.state in (S.TRANSCRIBED, S.DRAFTING):
@@ -207,6 +224,7 @@ class Scribe:
             else:
                 self.store.audit("transcription_resumed", encounter.id, remote_result=f"{engine.name}:{job_id}")
             transcript = engine.wait(job_id, audio, request, progress)
+        self._check_cancel(encounter.id)  # cancelled or purged while the engine worked
         self.store.save_transcript(encounter.id, transcript)
         self.store.audit("transcribed", encounter.id)
         changes: dict = {"state": S.TRANSCRIBED, "step": "transcribed", "progress": None, "error": None,

@@ -197,8 +197,9 @@ class EncounterStore:
         changes["updated"] = utc_now()
         row = self._seal_row(_encounter_row_values(changes), encounter_id)
         with self._db() as db:
+            # A purged encounter stays purged: a worker finishing late cannot bring it back.
             cursor = db.execute(
-                f"UPDATE encounters SET {', '.join(f'{k} = ?' for k in row)} WHERE id = ?",
+                f"UPDATE encounters SET {', '.join(f'{k} = ?' for k in row)} WHERE id = ? AND state != 'purged'",
                 (*row.values(), encounter_id),
             )
             if cursor.rowcount == 0:
@@ -266,9 +267,15 @@ class EncounterStore:
         return bool(row and row[0])
 
     # -- transcripts and notes ------------------------------------------------------------------
+    def _live(self, db: sqlite3.Connection, encounter_id: str) -> None:
+        row = db.execute("SELECT state FROM encounters WHERE id = ?", (encounter_id,)).fetchone()
+        if row is None or row[0] == "purged":
+            raise EncounterNotFoundError(f"No encounter {encounter_id!r}: it may have been purged.")
+
     def save_transcript(self, encounter_id: str, transcript: Transcript) -> None:
         body = self.vault.seal(json.dumps(transcript.to_dict()), context=f"{encounter_id}:transcript")
         with self._db() as db:
+            self._live(db, encounter_id)  # never write patient text under a tombstone
             db.execute("INSERT OR REPLACE INTO transcripts VALUES (?, ?)", (encounter_id, body))
 
     def transcript(self, encounter_id: str) -> Transcript | None:
@@ -281,6 +288,7 @@ class EncounterStore:
     def save_note(self, encounter_id: str, note: Note) -> None:
         body = self.vault.seal(json.dumps(note.to_dict()), context=f"{encounter_id}:note")
         with self._db() as db:
+            self._live(db, encounter_id)
             db.execute("INSERT OR REPLACE INTO notes VALUES (?, ?, ?)", (encounter_id, body, utc_now().isoformat()))
 
     def note(self, encounter_id: str) -> Note | None:
@@ -349,6 +357,15 @@ class EncounterStore:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             conn.close()
+
+    def amend_tombstone(self, encounter_id: str, deletion: RemoteDeletion) -> None:
+        """Record a remote deletion that was confirmed after the purge (e.g. once a job stopped running)."""
+        with self._db() as db:
+            row = db.execute("SELECT remote FROM tombstones WHERE encounter_id = ?", (encounter_id,)).fetchone()
+            if row is None:
+                return
+            remote = [r for r in json.loads(row[0]) if r["remote_id"] != deletion.remote_id] + [vars(deletion)]
+            db.execute("UPDATE tombstones SET remote = ? WHERE encounter_id = ?", (json.dumps(remote), encounter_id))
 
     def tombstones(self) -> list[Tombstone]:
         with self._db() as db:

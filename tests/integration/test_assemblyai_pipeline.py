@@ -265,3 +265,30 @@ def test_service_down_keeps_the_encounter_in_flight_and_the_worker_finishes_it_l
     services.worker.shutdown()
     assert done.state == EncounterState.READY and done.error is None and done.attempts == 0
     assert len(fake.transcripts) == 1
+
+
+def test_purge_while_transcribing_writes_nothing_back_and_deletes_the_remote_job_once_it_stops(
+    fake, services, short_wav
+):
+    import time
+
+    fake.polls_before_complete = 10**6
+    encounter = services.scribe.submit(short_wav, "visit.wav")
+    running = services.worker.enqueue(encounter.id)
+    deadline = time.time() + 20
+    while not services.store.get(encounter.id).remote_transcript_id and time.time() < deadline:
+        time.sleep(0.05)
+    transcript_id = services.store.get(encounter.id).remote_transcript_id
+
+    tombstone = services.scribe.purge(encounter.id)
+    assert not {r.what: r for r in tombstone.remote}["transcript"].confirmed  # still processing: refused
+    fake.polls_before_complete = 0  # the job finishes; the worker notices the purge
+    running.result(timeout=30)
+    services.worker.shutdown()
+
+    assert services.store.get(encounter.id).state == EncounterState.PURGED
+    assert services.store.transcript(encounter.id) is None and services.store.note(encounter.id) is None
+    assert fake.transcripts[transcript_id]["text"] == DELETED_TEXT
+    [amended] = services.store.tombstones()
+    assert {r.what: r for r in amended.remote}["transcript"].confirmed
+    assert fake.gateway_requests == {}  # no note was drafted for a purged encounter
