@@ -12,7 +12,7 @@ from scribe_core.model import Note, Section
 from scribe_core.notes.templates import TEMPLATES
 from ui import actions
 from ui.access import visible_encounters
-from ui.components import empty_state, flash, md_escape, show_flash, wait_for
+from ui.components import empty_state, flash, md_escape, redraft_with_feedback, show_flash, wait_for
 from ui.services import get_services
 from ui.state import pick_encounter
 
@@ -83,16 +83,9 @@ with controls:
         st.caption("Re-drafting replaces your edits.")
     if st.button("Re-draft with this template", key="note_redraft", icon=":material/refresh:",
                  disabled=encounter.state.in_flight):
-        try:
-            with st.spinner("Re-drafting the note…"):
-                result = services.scribe.redraft(encounter.id, template=chosen)
-            if result.error:
-                flash(f"The note could not be re-drafted: {result.error}", "error")
-            else:
-                flash(f"Re-drafted as a {TEMPLATES[chosen].title}.")
-        except ScribeError as err:
-            flash(str(err), "error")
-        st.rerun()
+        redraft_with_feedback(lambda: services.scribe.redraft(encounter.id, template=chosen),
+                              working="Re-drafting the note…", done=f"Re-drafted as a {TEMPLATES[chosen].title}.",
+                              failed_prefix="The note could not be re-drafted")
 
 editing = st.toggle("Edit the note", key="note_edit")
 if editing:

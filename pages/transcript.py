@@ -9,7 +9,7 @@ from scribe_core.errors import ScribeError
 from scribe_core.model import DOCTOR, PATIENT
 from ui import actions
 from ui.access import visible_encounters
-from ui.components import empty_state, flash, play_stretch, show_flash, wait_for
+from ui.components import empty_state, flash, play_stretch, redraft_with_feedback, show_flash, wait_for
 from ui.labels import clock
 from ui.services import get_services
 from ui.state import pick_encounter
@@ -44,30 +44,17 @@ bar = st.columns([2, 2, 3], vertical_alignment="bottom")
 with bar[0]:
     if st.button("Swap Doctor and Patient", key="transcript_swap", icon=":material/swap_horiz:",
                  disabled=not editable, width="stretch"):
-        try:
-            with st.spinner("Swapping roles and re-drafting the note…"):
-                result = actions.swap_roles_and_redraft(services, encounter.id)
-            if result.error:
-                flash(f"Roles swapped, but the note could not be re-drafted: {result.error}", "error")
-            else:
-                flash("Roles swapped and the note re-drafted.")
-        except ScribeError as err:
-            flash(str(err), "error")
-        st.rerun()
+        redraft_with_feedback(lambda: actions.swap_roles_and_redraft(services, encounter.id),
+                              working="Swapping roles and re-drafting the note…",
+                              done="Roles swapped and the note re-drafted.",
+                              failed_prefix="Roles swapped, but the note could not be re-drafted")
 with bar[1]:
     if st.button("Re-draft the note", key="transcript_redraft", icon=":material/refresh:",
                  disabled=not editable, width="stretch",
                  help="Write the note again from this transcript, e.g. after correcting roles."):
-        try:
-            with st.spinner("Re-drafting the note…"):
-                result = services.scribe.redraft(encounter.id)
-            if result.error:
-                flash(f"The note could not be re-drafted: {result.error}", "error")
-            else:
-                flash("Note re-drafted from the corrected transcript.")
-        except ScribeError as err:
-            flash(str(err), "error")
-        st.rerun()
+        redraft_with_feedback(lambda: services.scribe.redraft(encounter.id), working="Re-drafting the note…",
+                              done="Note re-drafted from the corrected transcript.",
+                              failed_prefix="The note could not be re-drafted")
 with bar[2]:
     roles = sorted({u.role for u in transcript.utterances} | {DOCTOR, PATIENT})
     shown_role = st.segmented_control("Show", ["All", *roles], key="transcript_role_filter", default="All")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from scribe_core.errors import ScribeError
 from scribe_core.model import DOCTOR, PATIENT, Encounter, Transcript, Utterance
 
 from .labels import StepLabel, clock, step_label
@@ -107,6 +108,20 @@ def show_flash() -> None:
     if message:
         icons = {"success": ":material/check_circle:", "warning": ":material/warning:", "error": ":material/error:"}
         getattr(st, kind)(message, icon=icons.get(kind))
+
+
+def redraft_with_feedback(redraft, *, working: str, done: str, failed_prefix: str) -> None:  # type: ignore[no-untyped-def]
+    """Run a synchronous re-draft behind a spinner, keep the outcome as a flash message, rerun the page."""
+    try:
+        with st.spinner(working):
+            result = redraft()
+        if result.error:
+            flash(f"{failed_prefix}: {result.error}", "error")
+        else:
+            flash(done)
+    except ScribeError as err:
+        flash(str(err), "error")
+    st.rerun()
 
 
 def wait_for(services, encounter_id: str, what: str, ready) -> None:  # type: ignore[no-untyped-def]

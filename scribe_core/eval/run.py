@@ -155,11 +155,15 @@ def main(argv: list[str] | None = None) -> int:
         data_dir = settings.data_dir if os.environ.get("SCRIBE_DATA_DIR") else Path(tmp)
         pipeline = OfflinePipeline(data_dir=data_dir, model_dir_override=settings.whisper_model_dir)
         ours, bare = Row("offline pipeline"), Row("bare faster-whisper")
-        for name in files:
+        def load(name: str):  # type: ignore[no-untyped-def]
+            """Decoded afresh for each pass, so the baseline's memory and time are its own."""
             audio = asr.decode_audio(FAREEZ / "audio" / f"{name}.mp3")
             if args.quick:
                 audio = audio[: int(args.seconds * 16000)]
-            ref = metrics.read_fareez_transcript(FAREEZ / "transcripts" / f"{name}.txt")
+            return audio, metrics.read_fareez_transcript(FAREEZ / "transcripts" / f"{name}.txt")
+
+        for name in files:
+            audio, ref = load(name)
             print(f"[eval] {name}: {len(audio) / 16000:.1f} s", file=sys.stderr, flush=True)
             run_pipeline(pipeline, audio, ref, ours, name, args.quick)
             ours.audio_s += len(audio) / 16000
@@ -169,10 +173,7 @@ def main(argv: list[str] | None = None) -> int:
             run_synth(pipeline, ours, Path(tmp), args.quick)
         model = asr.load_model(pipeline.model_dir())
         for name in files:
-            audio = asr.decode_audio(FAREEZ / "audio" / f"{name}.mp3")
-            if args.quick:
-                audio = audio[: int(args.seconds * 16000)]
-            ref = metrics.read_fareez_transcript(FAREEZ / "transcripts" / f"{name}.txt")
+            audio, ref = load(name)
             print(f"[eval] bare faster-whisper {name}", file=sys.stderr, flush=True)
             run_bare(model, audio, ref, bare, name, args.quick)
             bare.audio_s += len(audio) / 16000
