@@ -9,17 +9,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar, cast
 
+from . import providers
 from .config import Settings
 from .crypto import Vault
 from .engines.base import Transcriber
 from .errors import ConfigurationError
 from .notes.base import NoteWriter
-from .pipeline import Scribe
 from .store import EncounterStore
+from .usecases import Scribe
 from .worker import Worker
-
-ENGINE_NAMES = ("assemblyai", "offline")
 
 
 @dataclass
@@ -30,12 +30,15 @@ class Services:
     worker: Worker
 
 
-def _once(factory: Callable[[], object]) -> Callable[[], object]:
+T = TypeVar("T")
+
+
+def _once(factory: Callable[[], T]) -> Callable[[], T]:
     """Build on first call, then reuse (thread-safe): engines hold models and HTTP sessions."""
     lock = threading.Lock()
-    built: list[object] = []
+    built: list[T] = []
 
-    def get() -> object:
+    def get() -> T:
         with lock:
             if not built:
                 built.append(factory())
@@ -44,52 +47,24 @@ def _once(factory: Callable[[], object]) -> Callable[[], object]:
     return get
 
 
+def _lazy(provider: providers.Provider, settings: Settings) -> Callable[[], object]:
+    return _once(lambda: provider.build(settings))
+
+
 def default_transcribers(settings: Settings) -> dict[str, Callable[[], Transcriber]]:
-    def assemblyai() -> Transcriber:
-        from .engines.assemblyai import AssemblyAITranscriber
-
-        return AssemblyAITranscriber(settings)
-
-    def offline() -> Transcriber:
-        from .engines.offline.engine import OfflineTranscriber
-
-        return OfflineTranscriber(settings)
-
-    return {"assemblyai": _once(assemblyai), "offline": _once(offline)}  # type: ignore[dict-item]
-
-
-def llm_writer(settings: Settings) -> NoteWriter:
-    from .notes.llm import ChatCompletionsNoteWriter
-
-    return ChatCompletionsNoteWriter(
-        base_url=settings.llm_gateway_base_url,
-        model=settings.llm_model,
-        api_key=settings.effective_llm_key.reveal(),
-    )
-
-
-def extractive_writer(settings: Settings) -> NoteWriter:
-    from .notes.extractive import ExtractiveNoteWriter
-
-    return ExtractiveNoteWriter()
+    """Every registered engine, each built on first use."""
+    return {name: cast(Callable[[], Transcriber], _lazy(provider, settings))
+            for name, provider in providers.ENGINES.items()}
 
 
 def writer_chooser(settings: Settings) -> Callable[[str], NoteWriter]:
-    """Which note writer serves an engine's encounters.
-
-    Automatic choice keeps the privacy promise of each engine: AssemblyAI encounters use the LLM
-    Gateway; offline encounters stay on the machine (extractive draft) unless the clinic set
-    SCRIBE_NOTE_WRITER=llm and pointed LLM_GATEWAY_BASE_URL at an endpoint of its choosing.
-    """
-    if settings.note_writer not in ("", "llm", "extractive"):
-        raise ConfigurationError("SCRIBE_NOTE_WRITER must be 'llm', 'extractive' or empty (automatic)")
-    llm = _once(lambda: llm_writer(settings))
-    extractive = _once(lambda: extractive_writer(settings))
+    """The note writer for an engine's encounters, by `providers.writer_for` (the rule the pages show)."""
+    providers.writer_for(settings, settings.default_engine)  # a wrong SCRIBE_NOTE_WRITER stops the start
+    built = {name: cast(Callable[[], NoteWriter], _lazy(provider, settings))
+             for name, provider in providers.WRITERS.items()}
 
     def choose(engine: str) -> NoteWriter:
-        if settings.note_writer == "llm" or (settings.note_writer == "" and engine == "assemblyai"):
-            return llm()  # type: ignore[return-value]
-        return extractive()  # type: ignore[return-value]
+        return built[providers.writer_for(settings, engine)]()
 
     return choose
 

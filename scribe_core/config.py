@@ -1,5 +1,7 @@
 """Settings, read once from the environment, a `.env` file or Streamlit secrets.
 
+Each field below is the single declaration of one setting (its environment variable, kind, default
+and help text): `settings_registry` derives parsing, the sidebar list and `.env.example` from it.
 Nothing here does work at import time. Secrets are held in `Secret` so that printing, logging or
 repr-ing a Settings object never shows them.
 """
@@ -8,10 +10,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ConfigurationError
+from .settings_registry import Secret, parse_env, setting, shown_value
+
+__all__ = ["Secret", "Settings", "default_data_dir"]
 
 ASSEMBLYAI_US = "https://api.assemblyai.com"
 ASSEMBLYAI_EU = "https://api.eu.assemblyai.com"
@@ -22,38 +26,7 @@ GATEWAY_EU = "https://llm-gateway.eu.assemblyai.com/v1"
 DEFAULT_SPEECH_MODELS = ("universal-3-pro", "universal-2")
 # Claude/Gemini models keep no data under a BAA; OpenAI models keep 30-day abuse logs.
 DEFAULT_LLM_MODEL = "claude-haiku-4-5-20251001"
-
-
-class Secret:
-    """A string that never shows itself in repr/str/logs."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __bool__(self) -> bool:
-        return bool(self._value)
-
-    def __repr__(self) -> str:
-        return "Secret('********')" if self._value else "Secret('')"
-
-    __str__ = __repr__
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
-
-    def __hash__(self) -> int:
-        return hash(self._value)
-
-
-def _flag(value: str | None, default: bool) -> bool:
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in ("1", "true", "yes", "on")
+DEFAULT_JOB_RETRY_DELAYS_S = (15.0, 30.0, 60.0, 120.0, 240.0)
 
 
 def default_data_dir() -> Path:
@@ -62,32 +35,85 @@ def default_data_dir() -> Path:
 
 @dataclass(frozen=True)
 class Settings:
-    assemblyai_api_key: Secret = field(default_factory=lambda: Secret(""))
-    assemblyai_base_url: str = ASSEMBLYAI_US
-    llm_gateway_base_url: str = GATEWAY_US
-    llm_model: str = DEFAULT_LLM_MODEL
-    # Key for the note writer's endpoint; falls back to the AssemblyAI key (the Gateway uses it).
-    llm_api_key: Secret = field(default_factory=lambda: Secret(""))
-    data_dir: Path = field(default_factory=default_data_dir)
-    engine: str = ""  # "" = automatic: assemblyai with a key, offline without
-    note_writer: str = ""  # "" = automatic: llm when an endpoint is usable, extractive otherwise
-    speech_models: tuple[str, ...] = DEFAULT_SPEECH_MODELS
-    medical_mode: bool = True
-    redact_pii: bool = True
-    eu_region: bool = False
-    poll_interval_s: float = 3.0
-    poll_deadline_s: float = 3600.0
-    whisper_model_dir: str = ""  # any CTranslate2 Whisper model dir; default: bundled base
-    encryption_key: Secret = field(default_factory=lambda: Secret(""))
-    retention_hours: float = 72.0  # AssemblyAI's BAA default TTL; 0 keeps encounters until purged by hand
-    # Waits before each new try after a transient failure (network down, rate limit, poll deadline).
-    job_retry_delays_s: tuple[float, ...] = (15.0, 30.0, 60.0, 120.0, 240.0)
-    session_idle_minutes: float = 15.0
-    admin_emails: tuple[str, ...] = ()  # with OIDC sign-in: who is an admin
+    # --- AssemblyAI ---
+    assemblyai_api_key: Secret = setting(
+        "ASSEMBLYAI_API_KEY", "secret", Secret(""), group="assemblyai",
+        help="AssemblyAI API key (https://www.assemblyai.com/dashboard). Setting it makes AssemblyAI the default\n"
+             "engine, and it is the LLM Gateway's key too.")
+    assemblyai_base_url: str = setting(
+        "ASSEMBLYAI_BASE_URL", "url", ASSEMBLYAI_US, group="assemblyai",
+        help=f"AssemblyAI async API host. EU data residency: {ASSEMBLYAI_EU} (or set ASSEMBLYAI_EU=true)")
+    eu_region: bool = setting(
+        "ASSEMBLYAI_EU", "flag", False, group="assemblyai",
+        help="true = use AssemblyAI's EU hosts for transcription and the LLM Gateway")
+    speech_models: tuple[str, ...] = setting(
+        "ASSEMBLYAI_SPEECH_MODELS", "list", DEFAULT_SPEECH_MODELS, group="assemblyai",
+        help="Speech models in priority order, comma-separated (model ids change often; check AssemblyAI's docs)")
+    medical_mode: bool = setting(
+        "ASSEMBLYAI_MEDICAL_MODE", "flag", True, group="assemblyai",
+        help='true = Medical Mode ("domain": "medical-v1"), a billed add-on that improves medical terms')
+    # --- note writer ---
+    llm_gateway_base_url: str = setting(
+        "LLM_GATEWAY_BASE_URL", "url", GATEWAY_US, group="llm",
+        help="OpenAI-compatible chat-completions endpoint that writes the note. Default: AssemblyAI's LLM Gateway.\n"
+             "Ollama: http://127.0.0.1:11434/v1   vLLM / llama.cpp server: http://127.0.0.1:8000/v1")
+    llm_model: str = setting(
+        "LLM_MODEL", "text", DEFAULT_LLM_MODEL, group="llm",
+        help="Model id at that endpoint. Under a BAA prefer Claude or Gemini models (zero data retention).")
+    llm_api_key: Secret = setting(
+        "LLM_API_KEY", "secret", Secret(""), group="llm",
+        help="Key for that endpoint; empty = use ASSEMBLYAI_API_KEY (right for the LLM Gateway)")
+    note_writer: str = setting(
+        "SCRIBE_NOTE_WRITER", "choice", "", group="llm",
+        help="Note writer: empty = automatic (LLM for AssemblyAI encounters, extractive draft for offline ones),\n"
+             "llm = always the endpoint above, extractive = never an LLM")
+    # --- the scribe ---
+    encryption_key: Secret = setting(
+        "SCRIBE_ENCRYPTION_KEY", "secret", Secret(""),
+        help="Encrypts recordings, transcripts and notes at rest (required). Make one with:\n"
+             "python -m scribe_core keygen (bash scripts/run writes one to .env on first start).\n"
+             "Back it up: without it the data cannot be read.")
+    data_dir: Path = setting(
+        "SCRIBE_DATA_DIR", "path", default_data_dir, example="~/.local/share/ai-scribe",
+        help="Where encounters, audio and the audit log live (SQLite + encrypted files)")
+    engine: str = setting(
+        "SCRIBE_ENGINE", "choice", "",
+        help="Engine: empty = automatic (assemblyai with a key, offline without), or assemblyai / offline")
+    redact_pii: bool = setting(
+        "SCRIBE_REDACT_PII", "flag", True,
+        help="true = hide names, dates of birth, phone numbers, addresses, ids (clinical terms are always kept)")
+    retention_hours: float = setting(
+        "SCRIBE_RETENTION_HOURS", "number", 72.0,
+        help="Hours after which encounters are purged automatically, here and at AssemblyAI (0 = never)")
+    poll_interval_s: float = setting(
+        "SCRIBE_POLL_INTERVAL_S", "number", 3.0,
+        help="Seconds between status checks of a remote transcript")
+    poll_deadline_s: float = setting(
+        "SCRIBE_POLL_DEADLINE_S", "number", 3600.0,
+        help="How long to wait for a remote transcript before scheduling a later try")
+    job_retry_delays_s: tuple[float, ...] = setting(
+        "SCRIBE_JOB_RETRY_DELAYS_S", "numbers", DEFAULT_JOB_RETRY_DELAYS_S,
+        help="Waits (seconds) before each new try after a network error, 429 storm or poll deadline; then it fails")
+    whisper_model_dir: str = setting(
+        "SCRIBE_WHISPER_MODEL_DIR", "text", "",
+        help="Optional: a CTranslate2 Whisper model directory for the offline engine (default: bundled Whisper base)")
+    log_level: str = setting(
+        "SCRIBE_LOG_LEVEL", "text", "WARNING",
+        help="Log level for the CLI and app (logs never contain patient text or keys)")
+    # --- sign-in and serving ---
+    address: str = setting(
+        "SCRIBE_ADDRESS", "text", "127.0.0.1", group="access",
+        help="Where scripts/run listens (anything but loopback requires sign-in: python -m scribe_core user add ...)")
+    session_idle_minutes: float = setting(
+        "SCRIBE_SESSION_IDLE_MINUTES", "number", 15.0, group="access",
+        help="Sign-in sessions expire after this many idle minutes")
+    admin_emails: tuple[str, ...] = setting(
+        "SCRIBE_ADMIN_EMAILS", "emails", (), group="access",
+        help="With OIDC sign-in ([auth] in .streamlit/secrets.toml): comma-separated admin emails")
 
     @classmethod
     def from_env(
-        cls, env: dict[str, str] | None = None, *, dotenv: bool = True, secrets: Mapping[str, object] | None = None
+        cls, env: Mapping[str, str] | None = None, *, dotenv: bool = True, secrets: Mapping[str, object] | None = None
     ) -> Settings:
         """Read settings: the environment wins, then `.env` in the working directory, then `secrets`
         (Streamlit's st.secrets, flat keys with the same names)."""
@@ -99,42 +125,12 @@ class Settings:
                 merged.update({k: v for k, v in dotenv_values(".env").items() if v is not None})
             merged.update(os.environ)
             env = merged
-        get = env.get
-        eu = _flag(get("ASSEMBLYAI_EU"), False)
-        models = tuple(m.strip() for m in get("ASSEMBLYAI_SPEECH_MODELS", "").split(",") if m.strip())
-        try:
-            poll_interval_s = float(get("SCRIBE_POLL_INTERVAL_S") or 3.0)
-            poll_deadline_s = float(get("SCRIBE_POLL_DEADLINE_S") or 3600.0)
-            retention_hours = float(get("SCRIBE_RETENTION_HOURS") or 72.0)
-            session_idle_minutes = float(get("SCRIBE_SESSION_IDLE_MINUTES") or 15.0)
-            retry_delays = tuple(float(v) for v in (get("SCRIBE_JOB_RETRY_DELAYS_S") or "").split(",") if v.strip())
-        except ValueError as exc:
-            raise ConfigurationError(
-                "SCRIBE_POLL_INTERVAL_S, SCRIBE_POLL_DEADLINE_S, SCRIBE_RETENTION_HOURS and "
-                "SCRIBE_JOB_RETRY_DELAYS_S and SCRIBE_SESSION_IDLE_MINUTES must be numbers"
-            ) from exc
-        return cls(
-            assemblyai_api_key=Secret(get("ASSEMBLYAI_API_KEY", "").strip()),
-            assemblyai_base_url=(get("ASSEMBLYAI_BASE_URL") or (ASSEMBLYAI_EU if eu else ASSEMBLYAI_US)).rstrip("/"),
-            llm_gateway_base_url=(get("LLM_GATEWAY_BASE_URL") or (GATEWAY_EU if eu else GATEWAY_US)).rstrip("/"),
-            llm_model=get("LLM_MODEL") or DEFAULT_LLM_MODEL,
-            llm_api_key=Secret(get("LLM_API_KEY", "").strip()),
-            data_dir=Path(get("SCRIBE_DATA_DIR") or default_data_dir()).expanduser(),
-            engine=(get("SCRIBE_ENGINE") or "").strip().lower(),
-            note_writer=(get("SCRIBE_NOTE_WRITER") or "").strip().lower(),
-            speech_models=models or DEFAULT_SPEECH_MODELS,
-            medical_mode=_flag(get("ASSEMBLYAI_MEDICAL_MODE"), True),
-            redact_pii=_flag(get("SCRIBE_REDACT_PII"), True),
-            eu_region=eu,
-            poll_interval_s=poll_interval_s,
-            poll_deadline_s=poll_deadline_s,
-            whisper_model_dir=get("SCRIBE_WHISPER_MODEL_DIR", ""),
-            encryption_key=Secret(get("SCRIBE_ENCRYPTION_KEY", "").strip()),
-            retention_hours=retention_hours,
-            job_retry_delays_s=retry_delays or (15.0, 30.0, 60.0, 120.0, 240.0),
-            session_idle_minutes=session_idle_minutes,
-            admin_emails=tuple(a.strip().lower() for a in (get("SCRIBE_ADMIN_EMAILS") or "").split(",") if a.strip()),
-        )
+        values = parse_env(env)
+        if values.get("eu_region"):
+            # ASSEMBLYAI_EU moves both hosts unless a host is set explicitly.
+            values.setdefault("assemblyai_base_url", ASSEMBLYAI_EU)
+            values.setdefault("llm_gateway_base_url", GATEWAY_EU)
+        return cls(**values)
 
     @property
     def default_engine(self) -> str:
@@ -147,12 +143,7 @@ class Settings:
         return self.llm_api_key or self.assemblyai_api_key
 
     def describe(self) -> list[tuple[str, str]]:
-        """(setting, shown value) pairs for the UI: secrets appear only as 'set' / 'not set'."""
-        shown = []
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, Secret):
-                shown.append((f.name, "set" if value else "not set"))
-            else:
-                shown.append((f.name, ", ".join(map(str, value)) if isinstance(value, tuple) else str(value)))
-        return shown
+        """(field, shown value) pairs: secrets appear only as 'set' / 'not set'."""
+        from dataclasses import fields
+
+        return [(f.name, shown_value(getattr(self, f.name))) for f in fields(self)]

@@ -5,16 +5,13 @@ from __future__ import annotations
 import pytest
 
 from scribe_core.crypto import generate_key
+from scribe_core.settings_registry import env_names
 
 # One key per test session, handed to every test through the environment (never a real clinic key).
 TEST_KEY = generate_key()
 
-SCRIBE_ENV = (
-    "ASSEMBLYAI_API_KEY", "ASSEMBLYAI_BASE_URL", "ASSEMBLYAI_EU", "ASSEMBLYAI_SPEECH_MODELS",
-    "ASSEMBLYAI_MEDICAL_MODE", "LLM_GATEWAY_BASE_URL", "LLM_MODEL", "LLM_API_KEY", "SCRIBE_DATA_DIR",
-    "SCRIBE_ENGINE", "SCRIBE_NOTE_WRITER", "SCRIBE_REDACT_PII", "SCRIBE_POLL_INTERVAL_S",
-    "SCRIBE_POLL_DEADLINE_S", "SCRIBE_WHISPER_MODEL_DIR", "SCRIBE_ENCRYPTION_KEY",
-)
+# Every setting the scribe reads (from the settings registry), so a developer's shell cannot leak in.
+SCRIBE_ENV = env_names()
 
 
 @pytest.fixture(autouse=True)

@@ -21,8 +21,13 @@ STEP_WORDS = {"queued": "queued", "processing": "processing", "completed": "tran
 
 
 class AssemblyAITranscriber:
+    # Capabilities (scribe_core.providers): the recording and its transcript live at AssemblyAI until purged.
     name = "assemblyai"
+    label = "AssemblyAI (cloud)"
     sends_audio_off_device = True
+    sends_text_off_device = True
+    key_setting: str | None = "ASSEMBLYAI_API_KEY"
+    endpoint_setting: str | None = "assemblyai_base_url"
 
     def __init__(
         self,

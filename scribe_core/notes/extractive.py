@@ -104,8 +104,13 @@ def _place(category: str, keys: set[str]) -> str | None:
 
 
 class ExtractiveNoteWriter:
+    # Capabilities (scribe_core.providers): no language model, nothing leaves this machine.
     name = "extractive"
+    label = "Extractive draft (quotes the transcript, no language model)"
+    sends_audio_off_device = False
     sends_text_off_device = False
+    key_setting: str | None = None
+    endpoint_setting: str | None = None
 
     def __init__(self, *, max_per_section: int = 8) -> None:
         self.max_per_section = max_per_section

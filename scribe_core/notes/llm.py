@@ -60,7 +60,13 @@ def parse_note(content: str, template: NoteTemplate, valid_ids: set[str]) -> Not
 
 
 class ChatCompletionsNoteWriter:
+    # Capabilities (scribe_core.providers). Each instance names itself "llm:<model>" in the notes it writes.
+    name = "llm"
+    label = "Language model"
+    sends_audio_off_device = False
     sends_text_off_device = True
+    key_setting: str | None = "LLM_API_KEY"
+    endpoint_setting: str | None = "llm_gateway_base_url"
 
     def __init__(
         self,

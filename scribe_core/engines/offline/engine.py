@@ -21,8 +21,13 @@ from .pipeline import OfflinePipeline, StageTimes
 
 
 class OfflineTranscriber:
+    # Capabilities (scribe_core.providers): nothing leaves this machine.
     name = "offline"
+    label = "Offline (this machine)"
     sends_audio_off_device = False
+    sends_text_off_device = False
+    key_setting: str | None = None
+    endpoint_setting: str | None = None
 
     def __init__(self, settings: Settings, *, pipeline: OfflinePipeline | None = None) -> None:
         # No model is touched here: construction must stay cheap (the UI builds services at start).
