@@ -1,0 +1,84 @@
+"""What the documents are made from, and the documents themselves: plain dataclasses, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ..model import Note
+from ..notes.base import NoteTemplate
+
+DRAFT, FINAL, AMENDED = "preliminary", "final", "amended"
+
+
+@dataclass(frozen=True)
+class NoteDocument:
+    """One version of one encounter's note, with what a printed or exported copy must say about it."""
+
+    encounter_id: str
+    encounter_start: datetime  # when the visit was recorded: the document's encounter date
+    template: NoteTemplate
+    note: Note
+    status: str = DRAFT  # preliminary (draft), final (signed) or amended (signed, then changed and re-signed)
+    author: str = ""  # the clinician responsible for the note
+    signed_by: str | None = None
+    signed_at: datetime | None = None
+    version: int = 1
+
+    @property
+    def status_label(self) -> str:
+        return {DRAFT: "DRAFT - not signed", FINAL: "FINAL", AMENDED: "AMENDED"}.get(self.status, self.status)
+
+
+@dataclass
+class SourcedSentence:
+    """A sentence of a patient-facing document and the note statements it says again (traceability)."""
+
+    text: str
+    sources: list[str] = field(default_factory=list)  # "section_key#index" of the note statements it restates
+
+
+@dataclass
+class SummaryPart:
+    heading: str
+    sentences: list[SourcedSentence] = field(default_factory=list)
+
+
+@dataclass
+class PatientSummary:
+    """The after-visit summary: plain language, second person, every sentence traced to the note."""
+
+    parts: list[SummaryPart]
+    reading_grade: float  # Flesch-Kincaid grade of the whole text
+    writer: str = ""  # "from the note" (offline) or "llm:<model>"
+
+    def text(self) -> str:
+        out = []
+        for part in self.parts:
+            if part.sentences:
+                out.append(part.heading)
+                out += [f"- {s.text}" for s in part.sentences]
+                out.append("")
+        return "\n".join(out).strip() + "\n"
+
+    def sentences(self) -> list[SourcedSentence]:
+        return [s for p in self.parts for s in p.sentences]
+
+
+@dataclass
+class ReferralLetter:
+    specialty: str
+    paragraphs: list[tuple[str, list[str]]]  # (heading, lines) in letter order
+    question: str
+
+    def text(self) -> str:
+        out = []
+        for heading, lines in self.paragraphs:
+            out.append(heading)
+            out += lines or ["Not recorded in this visit."]
+            out.append("")
+        return "\n".join(out).strip() + "\n"
+
+
+def statement_ref(section_key: str, index: int) -> str:
+    return f"{section_key}#{index}"

@@ -1,0 +1,164 @@
+"""The template library: built-ins with valid LOINC codes, clinic TOML files checked line by line, the CLI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scribe_core.documents.loinc import SECTION_ROLES, check_digit, loinc_problem
+from scribe_core.documents.templates import (
+    TemplateError,
+    TemplateLibrary,
+    builtin_templates,
+    parse_template,
+    template_to_toml,
+)
+from scribe_core.errors import ConfigurationError
+from scribe_core.notes.base import NoteTemplate, SectionSpec
+
+REPO = Path(__file__).resolve().parents[2]
+SPECIALTIES = {"cardiology_followup", "pediatrics", "behavioral_dap", "behavioral_birp", "musculoskeletal",
+               "dermatology"}
+
+GOOD = """\
+name = "sports"
+title = "Sports medicine"
+document_loinc = "11506-3"
+
+[[sections]]
+key = "injury"
+title = "Injury"
+instructions = "How and when it happened."
+loinc = "10164-2"
+required = true
+
+[[sections]]
+key = "return_to_play"
+title = "Return to play"
+instructions = "When and how the athlete may return."
+role = "plan"
+"""
+
+
+def test_loinc_check_digits_follow_the_mod10_rule():
+    assert check_digit("11506") == 3 and check_digit("34117") == 2 and check_digit("10164") == 2
+    assert loinc_problem("11506-3") is None
+    assert "check digit" in loinc_problem("11506-4")
+    assert "not a LOINC code" in loinc_problem("SOAP")
+
+
+def test_the_library_has_the_general_notes_and_five_specialties_all_with_valid_codes():
+    templates = builtin_templates()
+    assert {"soap", "apso", "history_physical", "progress", "hpi"} <= set(templates)
+    assert set(templates) >= SPECIALTIES
+    assert templates["history_physical"].loinc == "34117-2"
+    assert templates["cardiology_followup"].loinc == "34124-8"
+    for t in templates.values():
+        assert loinc_problem(t.loinc) is None, t.name
+        assert any(s.required for s in t.sections), t.name
+        for s in t.sections:
+            assert s.guidance and s.title
+            assert s.loinc is None or loinc_problem(s.loinc) is None, (t.name, s.key)
+            assert s.role or s.loinc in SECTION_ROLES, (t.name, s.key)
+
+
+def test_builtins_keep_the_keys_of_the_existing_templates():
+    """Stored encounters say "soap", "apso" or "hpi": the library must mean the same sections."""
+    from scribe_core.notes.templates import TEMPLATES
+
+    for name in ("soap", "apso", "hpi"):
+        assert [s.key for s in builtin_templates()[name].sections] == [s.key for s in TEMPLATES[name].sections]
+
+
+def test_a_valid_clinic_file_parses_with_its_order_codes_and_required_flags():
+    t = parse_template(GOOD, "sports.toml")
+    assert [s.key for s in t.sections] == ["injury", "return_to_play"]
+    assert t.sections[0].loinc == "10164-2" and t.sections[0].required
+    assert t.sections[1].role == "plan" and not t.sections[1].required
+
+
+def test_every_problem_is_reported_with_its_line():
+    bad = GOOD.replace('loinc = "10164-2"', 'loinc = "10164-3"').replace('role = "plan"', 'role = "later"')
+    bad = bad.replace('title = "Injury"\n', "") + '\n[[sections]]\nkey = "injury"\ntitle = "Again"\nnotes = 1\n'
+    with pytest.raises(TemplateError) as caught:
+        parse_template(bad, "sports.toml")
+    found = {(p.line, p.message.split(":")[0]) for p in caught.value.problems}
+    lines = bad.splitlines()
+
+    def line_of(text: str, nth: int = 0) -> int:
+        return [i for i, line in enumerate(lines, start=1) if line.startswith(text)][nth]
+
+    assert (line_of('loinc = "10164-3"'), "section 1") in found
+    assert (line_of("[[sections]]"), "section 1") in found  # the missing title: the section's header line
+    assert (line_of('role = "later"'), "section 2") in found
+    assert (line_of('key = "injury"', 1), "section 3") in found  # duplicate key
+    assert (line_of("notes = 1"), "section 3") in found  # unknown field
+    assert "sports.toml, line" in str(caught.value)
+
+
+def test_a_toml_syntax_error_names_its_line():
+    with pytest.raises(TemplateError) as caught:
+        parse_template('name = "x"\ntitle = "X"\n[[sections]\nkey = "a"\n', "x.toml")
+    assert caught.value.problems[0].line == 3
+    assert "not valid TOML" in caught.value.problems[0].message
+
+
+def test_clinic_templates_load_beside_builtins_and_broken_ones_are_left_out(tmp_path):
+    library = TemplateLibrary(tmp_path)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "sports.toml").write_text(GOOD)
+    (tmp_path / "templates" / "broken.toml").write_text('name = "broken"\n')
+    (tmp_path / "templates" / "soap.toml").write_text(GOOD.replace('"sports"', '"soap"'))
+    assert library.get("sports").title == "Sports medicine"
+    assert set(library.problems()) == {"broken.toml", "soap.toml"}
+    assert library.get("soap") == builtin_templates()["soap"]
+    with pytest.raises(ConfigurationError, match="broken.toml has errors"):
+        library.get("broken")
+
+
+def test_saved_templates_read_back_identically_and_defaults_are_per_clinician(tmp_path):
+    library = TemplateLibrary(tmp_path)
+    template = NoteTemplate("wound", "Wound care", (
+        SectionSpec("wound", "Wound", 'Size, depth and "appearance".', "29545-1", True),
+        SectionSpec("dressing", "Dressing", "What was applied.", None, False, "plan"),
+    ), specialty="nursing")
+    library.save_custom(template)
+    assert library.get("wound") == NoteTemplate(**{**template.__dict__, "loinc_display": "Progress note"})
+    library.set_default("ada", "wound")
+    assert library.default_for("ada") == "wound" and library.default_for("grace") == "soap"
+    with pytest.raises(ConfigurationError):
+        library.set_default("ada", "no-such-template")
+    with pytest.raises(ConfigurationError, match="built-in"):
+        library.save_custom(builtin_templates()["soap"])
+    library.delete_custom("wound")
+    assert library.default_for("ada") == "soap"
+
+
+def test_builtins_survive_a_round_trip_through_toml():
+    for t in builtin_templates().values():
+        assert parse_template(template_to_toml(t), t.name) == t
+
+
+def _cli(*args: str, env_dir: Path) -> subprocess.CompletedProcess:
+    import os
+
+    env = {**os.environ, "SCRIBE_DATA_DIR": str(env_dir)}
+    return subprocess.run([sys.executable, "-m", "scribe_core", *args], capture_output=True, text=True, cwd=REPO,
+                          env=env, timeout=60)
+
+
+def test_cli_lists_shows_and_checks_templates(tmp_path):
+    listed = _cli("templates", "list", env_dir=tmp_path)
+    assert listed.returncode == 0 and "cardiology_followup" in listed.stdout and "34124-8" in listed.stdout
+    shown = _cli("templates", "show", "dermatology", env_dir=tmp_path)
+    assert shown.returncode == 0 and "Skin examination" in shown.stdout and "LOINC 29545-1" in shown.stdout
+    good, bad = tmp_path / "good.toml", tmp_path / "bad.toml"
+    good.write_text(GOOD)
+    bad.write_text(GOOD.replace('"10164-2"', '"10164-9"'))
+    assert _cli("templates", "check", str(good), env_dir=tmp_path).returncode == 0
+    checked = _cli("templates", "check", str(bad), env_dir=tmp_path)
+    assert checked.returncode == 1 and f"{bad}, line 9: section 1:" in checked.stderr
+    assert _cli("templates", "show", "nope", env_dir=tmp_path).returncode == 2
