@@ -67,16 +67,22 @@ class PatientSummary:
 
 @dataclass
 class ReferralLetter:
+    """A letter to a colleague, drafted from the note; the clinician edits it before sending."""
+
     specialty: str
+    salutation: str
+    opening: str
     paragraphs: list[tuple[str, list[str]]]  # (heading, lines) in letter order
-    question: str
+    closing: str
+    signature: str
 
     def text(self) -> str:
-        out = []
+        out = [self.salutation, "", self.opening, ""]
         for heading, lines in self.paragraphs:
             out.append(heading)
             out += lines or ["Not recorded in this visit."]
             out.append("")
+        out += [self.closing, "", self.signature]
         return "\n".join(out).strip() + "\n"
 
 

@@ -1,0 +1,121 @@
+"""A note statement said again to the patient: second person, everyday words, short sentences.
+
+Only pronouns, the verb right after a changed subject, a short list of clinical abbreviations and
+jargon, and sentence breaks change. Numbers, doses, drug names and negations are carried over as
+written: a summary never says a dose the note does not.
+
+    "The patient has had chest tightness for 3 weeks."   → "You have had chest tightness for 3 weeks."
+    "I'll order a stress echo."  (the doctor, quoted)    → "We'll order a stress echo."
+    "I take amlodipine 5 mg."    (the patient, quoted)   → "You take amlodipine 5 mg."
+    "Will start lisinopril 10 mg PO daily."              → "We will start lisinopril 10 mg by mouth daily."
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import DOCTOR, PATIENT
+
+# Everyday words for terms a patient may not know; each keeps the meaning exactly.
+PLAIN_WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.IGNORECASE), w) for p, w in (
+    (r"\bhypertension\b", "high blood pressure"),
+    (r"\bhyperlipid(a)?emia\b", "high cholesterol"),
+    (r"\bdyspn(o)?ea\b", "shortness of breath"),
+    (r"\b(o)?edema\b", "swelling"),
+    (r"\bmyocardial infarction\b", "heart attack"),
+    (r"\bb\.?i\.?d\.?(?=\W|$)|\btwice daily\b", "twice a day"),
+    (r"\bt\.?i\.?d\.?(?=\W|$)", "three times a day"),
+    (r"\bq\.?d\.?(?=\W|$)|\bonce daily\b", "once a day"),
+    (r"\bq\.?h\.?s\.?(?=\W|$)", "at bedtime"),
+    (r"\bp\.?r\.?n\.?(?=\W|$)", "when needed"),
+    (r"\bp\.o\.|\bPO\b", "by mouth"),
+    (r"\bbilateral(ly)?\b", "on both sides"),
+    (r"\bnsaids?\b", "anti-inflammatory painkillers"),
+    (r"\bf/u\b", "follow-up"),
+))
+_PATIENT_FIRST = {"i": "you", "i'm": "you're", "i've": "you've", "i'd": "you'd", "i'll": "you'll", "me": "you",
+                  "my": "your", "mine": "yours", "myself": "yourself", "am": "are"}
+_DOCTOR_FIRST = {"i": "we", "i'm": "we're", "i've": "we've", "i'd": "we'd", "i'll": "we'll", "me": "us",
+                 "my": "our", "mine": "ours", "myself": "ourselves", "am": "are"}
+_FIRST = re.compile(r"\b(i|i'm|i've|i'd|i'll|me|my|mine|myself)\b|(?<=\bi )am\b|(?<=\bI )am\b", re.IGNORECASE)
+_THIRD_SUBJECT = re.compile(r"\b(the patient|patient|she|he)\b(\s+)([a-z']+)", re.IGNORECASE)
+_VERB_BACK = {"has": "have", "is": "are", "was": "were", "does": "do", "doesn't": "don't", "isn't": "aren't",
+              "wasn't": "weren't", "hasn't": "haven't", "goes": "go"}
+_HER = re.compile(r"\bher\b(?=\s*(?:[.,;:!?)]|$|\s(?:to|with|about|for|and|a|an|the|some|that|if|when|at|in|on)\b))",
+                  re.IGNORECASE)
+_OTHER_THIRD = ((re.compile(r"\b(his|her)\b", re.IGNORECASE), "your"), (re.compile(r"\bhim\b", re.IGNORECASE), "you"),
+                (re.compile(r"\b(himself|herself)\b", re.IGNORECASE), "yourself"))
+_DENIES = re.compile(r"\b(?:you )?den(?:y|ies)\b", re.IGNORECASE)
+_ENDORSES = re.compile(r"\b(?:you )?endorses?\b", re.IGNORECASE)
+_WILL_START = re.compile(r"^(will|plan to|plans to)\b", re.IGNORECASE)
+# A clinician's order or action written without a subject ("Order an x-ray.", "Advised rest.").
+_ORDER_START = re.compile(r"^(order|ordered|advised|recommended|prescribed|referred|started|continued|discussed|"
+                          r"counseled|counselled|instructed|encouraged)\b", re.IGNORECASE)
+_ABBREVIATION_END = r"(?<!\bdr\.)(?<!\bmr\.)(?<!\bms\.)(?<!\bmrs\.)(?<!\bst\.)(?<!\bvs\.)(?<!\be\.g\.)(?<!\bi\.e\.)"
+_SPLIT = re.compile(_ABBREVIATION_END + r"(?<=[.!?])\s+(?=[A-Z0-9])|;\s+|"
+                    r",\s+(?:and|but|so)\s+(?=(?:you|we|i|it|this|that|your|the)\b)", re.IGNORECASE)
+# A run-on sentence (speech transcribed without full stops) also breaks before "and/but/so/then" + a subject.
+RUN_ON_WORDS = 25
+_RUN_ON_SPLIT = re.compile(r",?\s+(?:and|but|so|then|okay|alright)\s+(?=(?:you|we|i|it|this|that|your|the|there|"
+                           r"we'll|you'll|we're|you're|if)\b)", re.IGNORECASE)
+
+
+def _keep_case(original: str, replacement: str) -> str:
+    return replacement[:1].upper() + replacement[1:] if original[:1].isupper() else replacement
+
+
+def _verb_for_you(verb: str) -> str:
+    low = verb.lower()
+    if low in _VERB_BACK:
+        return _keep_case(verb, _VERB_BACK[low])
+    if low.endswith("ies") and len(low) > 4:
+        return verb[:-3] + "y"
+    if re.search(r"(ss|sh|ch|x|z|o)es$", low):
+        return verb[:-2]
+    if low.endswith("s") and not low.endswith("ss") and len(low) > 3 and low.isalpha():
+        return verb[:-1]
+    return verb
+
+
+def second_person(text: str, speaker: str = "") -> str:
+    """`text` addressed to the patient. `speaker` is DOCTOR or PATIENT when the text is a quote."""
+    if speaker in (DOCTOR, PATIENT):
+        table = _PATIENT_FIRST if speaker == PATIENT else _DOCTOR_FIRST
+        text = _FIRST.sub(lambda m: _keep_case(m.group(0), table[m.group(0).lower()]), text)
+    text = _THIRD_SUBJECT.sub(lambda m: f"{_keep_case(m.group(1), 'you')}{m.group(2)}{_verb_for_you(m.group(3))}",
+                              text)
+    text = _HER.sub(lambda m: _keep_case(m.group(0), "you"), text)
+    for pattern, word in _OTHER_THIRD:
+        text = pattern.sub(lambda m, w=word: _keep_case(m.group(0), w), text)
+    text = _DENIES.sub(lambda m: _keep_case(m.group(0), "you told us you have no"), text)
+    text = _ENDORSES.sub(lambda m: _keep_case(m.group(0), "you told us you have"), text)
+    text = _WILL_START.sub(lambda m: "We " + m.group(1).lower().replace("plans to", "plan to"), text)
+    text = _ORDER_START.sub(lambda m: "We will order" if m.group(1).lower() == "order" else "We " + m.group(1).lower(),
+                            text)
+    return text
+
+
+def plain_words(text: str) -> str:
+    for pattern, word in PLAIN_WORDS:
+        text = pattern.sub(word, text)
+    return text
+
+
+def short_sentences(text: str) -> list[str]:
+    """Split at sentence ends, semicolons and ", and you/we ..." joins; each piece ends with a full stop."""
+    out = []
+    pieces = []
+    for piece in _SPLIT.split(" ".join(text.split())):
+        pieces += _RUN_ON_SPLIT.split(piece) if len(piece.split()) > RUN_ON_WORDS else [piece]
+    for piece in pieces:
+        piece = piece.strip(" ,;")
+        if len(re.findall(r"[A-Za-z]+", piece)) < 2:
+            continue
+        piece = piece[:1].upper() + piece[1:]
+        out.append(piece if piece[-1] in ".!?" else piece + ".")
+    return out
+
+
+def for_patient(text: str, speaker: str = "") -> list[str]:
+    """A note statement as short, second-person, plain sentences."""
+    return short_sentences(plain_words(second_person(text, speaker)))
