@@ -7,6 +7,7 @@
     │   ├── AuthenticationError    401/403: the key is wrong or lacks access
     │   ├── RateLimitedError       429 retried until the budget ran out
     │   ├── ServiceUnavailableError 5xx / connection errors retried until the budget ran out
+    │   ├── MalformedResponseError  the service answered with a body the scribe cannot read
     │   └── UnknownTranscriptError  the remote id does not exist (any more)
     ├── TranscriptionFailedError   the engine finished the job with an error (its own text)
     ├── DeadlineExceededError      a job did not finish in time (the job may still be running)
@@ -45,10 +46,17 @@ class AuthenticationError(RemoteServiceError):
 
 
 class RateLimitedError(RemoteServiceError):
-    pass
+    def __init__(self, message: str, *, status_code: int | None = None, service: str = "",
+                 retry_after_s: float | None = None) -> None:
+        super().__init__(message, status_code=status_code, service=service)
+        self.retry_after_s = retry_after_s  # what the server asked for, when it said
 
 
 class ServiceUnavailableError(RemoteServiceError):
+    pass
+
+
+class MalformedResponseError(RemoteServiceError):
     pass
 
 

@@ -1,11 +1,21 @@
 """One HTTP edge for every remote call: timeouts, bounded retries, backoff with jitter, Retry-After.
 
-Low-level `requests` errors are translated here, once, into the scribe's own exceptions. Nothing
-here logs bodies or headers: both may carry patient text or the API key.
+This is the only retry loop around a request; callers never wrap it in another. How often a request
+may be sent depends on what a repeat could do (`Resend`):
+
+    ANY_FAILURE   reads, deletes, uploads: up to `max_attempts` sends on 429, 5xx, timeouts, broken connections
+    IF_REFUSED    chat completions: resent only when the server answered 429/5xx or never got the request
+    NEVER         transcript creation: sent once; after an ambiguous failure the caller reconciles
+                  through the transcript list, and a later job attempt creates again if it must
+
+Low-level `requests` errors and unreadable bodies are translated here, once, into the scribe's own
+exceptions naming the service. Nothing here logs bodies or headers: both may carry patient text or
+the API key.
 """
 
 from __future__ import annotations
 
+import enum
 import logging
 import random
 import time
@@ -18,6 +28,7 @@ import requests
 
 from .errors import (
     AuthenticationError,
+    MalformedResponseError,
     RateLimitedError,
     RemoteServiceError,
     ServiceUnavailableError,
@@ -26,6 +37,14 @@ from .errors import (
 log = logging.getLogger(__name__)
 
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+
+
+class Resend(enum.Enum):
+    """When a request may be sent again after a failure (see the module docstring)."""
+
+    ANY_FAILURE = "any failure"
+    IF_REFUSED = "if refused"
+    NEVER = "never"
 
 
 @dataclass(frozen=True)
@@ -92,18 +111,17 @@ class HttpClient:
         method: str,
         url: str,
         *,
-        idempotent: bool = True,
+        resend: Resend = Resend.ANY_FAILURE,
         body_factory: Callable[[], Any] | None = None,
         ok_statuses: tuple[int, ...] = (200,),
         timeout_s: tuple[float, float] | None = None,
         **kwargs: Any,
     ) -> requests.Response:
-        """Send with retries. A streamed body is rebuilt per attempt by `body_factory`.
+        """Send, resending as `resend` allows, at most `retry.max_attempts` times in all.
 
-        Non-idempotent requests (POST create) are retried only when the server answered with a
-        retryable status, or the connection failed before the request was sent: a timeout after
-        sending may mean the server acted, and a blind retry could create a second transcript.
+        A streamed body is rebuilt per attempt by `body_factory`.
         """
+        attempts = 1 if resend is Resend.NEVER else self.retry.max_attempts
         attempt = 0
         while True:
             attempt += 1
@@ -113,7 +131,7 @@ class HttpClient:
                 response = self.session.request(method, url, timeout=timeout_s or self.timeout_s, **kwargs)
             except requests.ConnectionError as exc:
                 sent = not isinstance(exc, requests.exceptions.ConnectTimeout) and _request_was_sent(exc)
-                if attempt >= self.retry.max_attempts or (sent and not idempotent):
+                if attempt >= attempts or (sent and resend is not Resend.ANY_FAILURE):
                     raise ServiceUnavailableError(
                         f"Could not reach {self.service} after {attempt} attempt(s): the connection "
                         "failed. Check the network and try again; nothing was lost.",
@@ -122,7 +140,7 @@ class HttpClient:
                 self._wait(self.retry.backoff_s(attempt, self.rng), f"connection error ({type(exc).__name__})")
                 continue
             except requests.Timeout as exc:
-                if attempt >= self.retry.max_attempts or not idempotent:
+                if attempt >= attempts or resend is not Resend.ANY_FAILURE:
                     raise ServiceUnavailableError(
                         f"{self.service} did not answer in time after {attempt} attempt(s); try again later.",
                         service=self.service,
@@ -140,25 +158,27 @@ class HttpClient:
                     status_code=status,
                     service=self.service,
                 )
-            if status in RETRYABLE_STATUS and attempt < self.retry.max_attempts:
+            retry_after = None
+            if status == 429:
+                retry_after = parse_retry_after(response.headers.get("Retry-After"), self.clock())
+            if status in RETRYABLE_STATUS and attempt < attempts:
                 delay = self.retry.backoff_s(attempt, self.rng)
-                if status == 429:
-                    retry_after = parse_retry_after(response.headers.get("Retry-After"), self.clock())
-                    if retry_after is not None:
-                        delay = min(retry_after, self.retry.max_retry_after_s)
+                if retry_after is not None:
+                    delay = min(retry_after, self.retry.max_retry_after_s)
                 self._wait(delay, f"HTTP {status}")
                 continue
             if status == 429:
                 raise RateLimitedError(
                     f"{self.service} is rate-limiting requests (HTTP 429) and still was after "
-                    f"{attempt} attempts. Wait a few minutes and retry; nothing was lost.",
+                    f"{attempt} attempt(s). The scribe tries again later; nothing was lost.",
                     status_code=status,
                     service=self.service,
+                    retry_after_s=retry_after,
                 )
             if status >= 500:
                 raise ServiceUnavailableError(
-                    f"{self.service} had a server error (HTTP {status}) after {attempt} attempts. "
-                    "Retry later; nothing was lost.",
+                    f"{self.service} had a server error (HTTP {status}) after {attempt} attempt(s). "
+                    "The scribe tries again later; nothing was lost.",
                     status_code=status,
                     service=self.service,
                 )
@@ -168,9 +188,40 @@ class HttpClient:
                 service=self.service,
             )
 
+    def json_object(self, response: requests.Response, what: str) -> dict[str, Any]:
+        """The body as a JSON object, or a MalformedResponseError naming the service and the call."""
+        try:
+            body = response.json()
+        except ValueError as exc:
+            raise self.malformed(what, "the body is not JSON") from exc
+        if not isinstance(body, dict):
+            raise self.malformed(what, f"expected a JSON object, got {type(body).__name__}")
+        return body
+
+    def required(self, body: dict[str, Any], key: str, kind: type | tuple[type, ...], what: str) -> Any:
+        """`body[key]` when it has the expected type, else a MalformedResponseError."""
+        value = body.get(key)
+        if not isinstance(value, kind) or (isinstance(value, str) and not value):
+            raise self.malformed(what, f"'{key}' is missing or not {_kind_words(kind)}")
+        return value
+
+    def malformed(self, what: str, why: str) -> MalformedResponseError:
+        """An error for an answer the scribe cannot read. `why` names fields and types, never values."""
+        return MalformedResponseError(
+            f"{self.service} sent an answer the scribe cannot read ({what}: {why}). This is usually "
+            "temporary: retry the encounter; nothing was lost.",
+            service=self.service,
+        )
+
     def _wait(self, delay_s: float, why: str) -> None:
         log.info("%s: retrying after %s in %.2f s", self.service, why, delay_s)
         self.sleep(delay_s)
+
+
+def _kind_words(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join({"str": "a non-empty string", "dict": "an object", "list": "a list"}.get(k.__name__, k.__name__)
+                       for k in kinds)
 
 
 def _request_was_sent(exc: requests.ConnectionError) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..config import Settings
-from ..errors import ServiceUnavailableError
+from ..errors import MalformedResponseError, ServiceUnavailableError
 from ..http import HttpClient
 from ..model import RemoteDeletion, Transcript
 from .assemblyai_api import AssemblyAIClient, TranscriptOptions
@@ -77,19 +77,17 @@ class AssemblyAITranscriber:
             )
             request.checkpoints.put(UPLOAD_CHECKPOINT, upload_url)
         body = body_options.request_body(upload_url)
-        attempts = self.client.http.retry.max_attempts
-        for attempt in range(1, attempts + 1):
-            try:
-                return self.client.create(body)["id"]
-            except ServiceUnavailableError:
-                # The connection broke after the request was sent: the transcript may exist already.
-                existing = self.client.find_by_audio_url(upload_url)
-                if existing is not None:
-                    return existing["id"]
-                if attempt == attempts:
-                    raise
-                self.client.http.sleep(self.client.http.retry.backoff_s(attempt, self.client.http.rng))
-        raise AssertionError("unreachable")
+        try:
+            created = self.client.create(body)  # sent once per job attempt, never resent
+        except (ServiceUnavailableError, MalformedResponseError):
+            # A 5xx, a connection broken after sending or an unreadable answer: the transcript may
+            # exist anyway. If the list does not show it, this job attempt ends; the next one (the
+            # pipeline's retry schedule) looks again before creating.
+            existing = self.client.find_by_audio_url(upload_url)
+            if existing is not None:
+                return str(existing["id"])
+            raise
+        return str(created["id"])
 
     def wait(
         self, job_id: str, audio: Path, request: TranscriptionRequest, progress: ProgressFn

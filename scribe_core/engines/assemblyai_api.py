@@ -23,12 +23,14 @@ from ..errors import (
     TranscriptionFailedError,
     UnknownTranscriptError,
 )
-from ..http import HttpClient
+from ..http import HttpClient, Resend
 from ..pii_policy import DEFAULT_PII_POLICIES, DEFAULT_SUBSTITUTION, validate_policies
 
 log = logging.getLogger(__name__)
 
 DELETED_TEXT = "Deleted by user."  # CONTRACT §2.5: a deleted transcript keeps status "completed"
+# An unknown transcript id: 400 in practice, 404 in the spec (CONTRACT §1.4, §8 item 4).
+UNKNOWN_ID_STATUS = (400, 404)
 MAX_KEYTERMS = 1000  # Universal-3 Pro family; Universal-2 allows 200 (CONTRACT §2.2)
 MAX_KEYTERM_WORDS = 6
 UPLOAD_CHUNK_BYTES = 1 << 20
@@ -167,27 +169,43 @@ class AssemblyAIClient:
         finally:
             for h in handles:
                 h.close()
-        return response.json()["upload_url"]
+        return str(self.http.required(self.http.json_object(response, "upload"), "upload_url", str, "upload"))
 
     # -- transcripts ----------------------------------------------------------------------------
     def create(self, body: dict) -> dict:
-        return self.http.request(
-            "POST", f"{self.base_url}/v2/transcript", json=body, idempotent=False
-        ).json()
+        """POST /v2/transcript, sent once: a repeat could start a second billed job holding the same
+        recording. After an ambiguous failure the caller looks in the transcript list instead."""
+        response = self.http.request("POST", f"{self.base_url}/v2/transcript", json=body, resend=Resend.NEVER)
+        created = self.http.json_object(response, "create transcript")
+        self.http.required(created, "id", str, "create transcript")
+        return created
 
     def find_by_audio_url(self, audio_url: str, limit: int = 200) -> dict | None:
         """After an ambiguous create failure: did the server create it anyway? (upload URLs are unique)."""
         response = self.http.request("GET", f"{self.base_url}/v2/transcript", params={"limit": limit})
-        for item in response.json().get("transcripts", []):
-            if item.get("audio_url") == audio_url:
+        listing = self.http.json_object(response, "transcript list")
+        for item in self.http.required(listing, "transcripts", list, "transcript list"):
+            if isinstance(item, dict) and item.get("audio_url") == audio_url:
+                self.http.required(item, "id", str, "transcript list")
                 return item
         return None
 
     def get(self, transcript_id: str) -> dict:
+        """GET one transcript; an id the service does not know is recognised by its status code."""
         try:
-            return self.http.request("GET", f"{self.base_url}/v2/transcript/{transcript_id}").json()
+            response = self.http.request("GET", f"{self.base_url}/v2/transcript/{transcript_id}")
         except RemoteServiceError as exc:
-            raise _unknown_or(exc, transcript_id) from exc
+            if exc.status_code in UNKNOWN_ID_STATUS:
+                raise UnknownTranscriptError(
+                    f"AssemblyAI has no transcript {transcript_id} (deleted, expired or made with another "
+                    "API key). Submit the recording again.",
+                    status_code=exc.status_code,
+                    service="AssemblyAI",
+                ) from exc
+            raise
+        transcript = self.http.json_object(response, "transcript")
+        self.http.required(transcript, "status", str, "transcript")
+        return transcript
 
     def wait(
         self,
@@ -218,25 +236,29 @@ class AssemblyAIClient:
             self.http.sleep(self.poll_interval_s)
 
     def delete(self, transcript_id: str) -> tuple[bool, str]:
-        """DELETE and read back; returns (confirmed, detail). Confirmed means the text is gone."""
-        try:
-            self.http.request("DELETE", f"{self.base_url}/v2/transcript/{transcript_id}")
-            after = self.get(transcript_id)
-        except UnknownTranscriptError:
-            return True, "transcript no longer exists at AssemblyAI"
-        gone = after.get("text") == DELETED_TEXT and not after.get("words") and not after.get("utterances")
-        if gone:
-            return True, "read back as 'Deleted by user.'"
+        """DELETE and read back; returns (confirmed, detail). Confirmed means the text is gone.
+
+        A refused DELETE (400/404: unknown id, or still processing) is settled by the read-back; a
+        job that finished in the meantime is deleted once more. At most 2 DELETEs and 2 reads.
+        """
+        for attempt in (1, 2):
+            refused = not self._send_delete(transcript_id)
+            try:
+                after = self.get(transcript_id)
+            except UnknownTranscriptError:
+                return True, "transcript no longer exists at AssemblyAI"
+            if after.get("text") == DELETED_TEXT and not after.get("words") and not after.get("utterances"):
+                return True, "read back as 'Deleted by user.'"
+            if not (refused and after.get("status") in ("completed", "error") and attempt == 1):
+                break
         return False, f"read back with status {after.get('status')!r}; the text is still stored"
 
-
-def _unknown_or(exc: RemoteServiceError, transcript_id: str) -> Exception:
-    text = str(exc).lower()
-    if exc.status_code in (400, 404) and ("lookup error" in text or "not found" in text):
-        return UnknownTranscriptError(
-            f"AssemblyAI has no transcript {transcript_id} (deleted, expired or made with another "
-            "API key). Submit the recording again.",
-            status_code=exc.status_code,
-            service="AssemblyAI",
-        )
-    return exc
+    def _send_delete(self, transcript_id: str) -> bool:
+        """True when the service accepted the DELETE; False when it refused it with 400/404."""
+        try:
+            self.http.request("DELETE", f"{self.base_url}/v2/transcript/{transcript_id}")
+        except RemoteServiceError as exc:
+            if exc.status_code not in UNKNOWN_ID_STATUS:
+                raise
+            return False
+        return True

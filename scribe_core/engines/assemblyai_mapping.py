@@ -7,6 +7,7 @@ first appearance and the transcript is marked unconfirmed so the UI asks a clini
 
 from __future__ import annotations
 
+from ..errors import MalformedResponseError
 from ..model import Transcript, Utterance, Word
 
 
@@ -32,18 +33,31 @@ def fallback_roles(labels: list[str], roles: tuple[str, ...]) -> dict[str, str]:
 
 
 def to_transcript(raw: dict, roles: tuple[str, ...]) -> Transcript:
+    """The domain transcript; a completed transcript in an unexpected shape is a MalformedResponseError."""
+    try:
+        return _to_transcript(raw, roles)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        # The message names the exception type only: the body holds patient text.
+        raise MalformedResponseError(
+            f"AssemblyAI sent a completed transcript the scribe cannot read ({type(exc).__name__} in its "
+            "utterances or words). Retry the encounter; if it persists, report it.",
+            service="AssemblyAI",
+        ) from exc
+
+
+def _to_transcript(raw: dict, roles: tuple[str, ...]) -> Transcript:
     raw_utterances = raw.get("utterances") or []
-    mapping = speaker_mapping(raw)
-    role_values = set(mapping.values()) if mapping else set()
-    confirmed = mapping is not None
-    if not confirmed:
-        mapping = fallback_roles([str(u.get("speaker")) for u in raw_utterances], roles)
+    identified = speaker_mapping(raw)
+    role_values = set(identified.values()) if identified else set()
+    confirmed = identified is not None
+    mapping = identified if identified is not None else fallback_roles(
+        [str(u.get("speaker")) for u in raw_utterances], roles)
 
     def role_of(label: object) -> str:
-        label = str(label)
-        if label in role_values:  # already replaced by the role string
-            return label
-        return mapping.get(label, label)
+        text = str(label)
+        if text in role_values:  # already replaced by the role string
+            return text
+        return mapping.get(text, text)
 
     utterances = []
     for i, u in enumerate(raw_utterances, start=1):

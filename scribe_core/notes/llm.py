@@ -13,8 +13,10 @@ import re
 import time
 from collections.abc import Callable
 
+import requests
+
 from ..errors import NoteDraftError, RemoteServiceError
-from ..http import HttpClient
+from ..http import HttpClient, Resend
 from ..model import Note, RemoteDeletion, Section, Statement, Transcript
 from .base import DraftResult, NoteTemplate
 from .prompt import SYSTEM_PROMPT, note_schema, user_prompt
@@ -49,8 +51,8 @@ def parse_note(content: str, template: NoteTemplate, valid_ids: set[str]) -> Not
             text = " ".join(st["text"].split())
             if not text:
                 continue
-            cited = st.get("evidence") if isinstance(st.get("evidence"), list) else []
-            evidence = [str(e).strip("[] ") for e in cited]
+            cited = st.get("evidence")
+            evidence = [str(e).strip("[] ") for e in cited] if isinstance(cited, list) else []
             evidence = list(dict.fromkeys(e for e in evidence if e in valid_ids))
             by_key[key].append(Statement(text=text, evidence=evidence))
     return Note(
@@ -99,15 +101,20 @@ class ChatCompletionsNoteWriter:
                 "json_schema": {"name": "clinical_note", "schema": note_schema(template), "strict": True},
             }
         try:
-            response = self.http.request("POST", f"{self.base_url}/chat/completions", json=body, idempotent=False)
+            # Resent only when refused (429/5xx) or never received: a repeat writes nothing lasting,
+            # but a request that may have run is not repeated blindly.
+            response = self.http.request("POST", f"{self.base_url}/chat/completions", json=body,
+                                         resend=Resend.IF_REFUSED)
         except RemoteServiceError as exc:
             if self.structured_output and exc.status_code in (400, 422):
                 # Some endpoints (gpt-oss on the Gateway, older servers) reject response_format.
                 self.structured_output = False
                 return self._complete(messages, template)
             raise
-        data = response.json()
+        data = self.http.json_object(response, "chat completion")
         request_id = data.get("request_id") or data.get("id")
+        if request_id is not None and not isinstance(request_id, str):
+            raise self.http.malformed("chat completion", "'request_id' is not a string")
         try:
             content = data["choices"][0]["message"]["content"]
         except (KeyError, IndexError, TypeError):
@@ -160,7 +167,7 @@ class ChatCompletionsNoteWriter:
                               "deleted" if confirmed else "server did not confirm")
 
 
-def _json_or_empty(response) -> dict:  # type: ignore[no-untyped-def]
+def _json_or_empty(response: requests.Response) -> dict:
     try:
         data = response.json()
         return data if isinstance(data, dict) else {}

@@ -141,6 +141,21 @@ class FakeAssemblyAI:
         with self._lock:
             self._faults.append(Fault("drop", path_prefix, method, times, after_bytes=after_bytes))
 
+    def inject_lost_reply(self, path_prefix: str, *, times: int = 1, method: str | None = None) -> None:
+        """Act on the next `times` matching requests, then close the connection without answering."""
+        with self._lock:
+            self._faults.append(Fault("lost_reply", path_prefix, method, times))
+
+    def inject_malformed(self, path_prefix: str, body: Any, *, times: int = 1, method: str | None = None) -> None:
+        """Act on the next `times` matching requests, then answer 200 with `body` (str: sent as is)."""
+        with self._lock:
+            self._faults.append(Fault("malformed", path_prefix, method, times, body=body))
+
+    def count(self, method: str, path_prefix: str) -> int:
+        """Requests received so far with this method whose target starts with `path_prefix` (query included)."""
+        with self._lock:
+            return sum(1 for r in self.received if r.method == method and r.path.startswith(path_prefix))
+
     def fail_next_transcript(self, error: str = "Download error, unable to download the audio file. "
                              "Please make sure the file exists and is accessible from the internet.") -> None:
         with self._lock:
@@ -363,6 +378,10 @@ class FakeAssemblyAI:
             self.inject_status(**args)
         elif kind == "drop":
             self.inject_drop(**args)
+        elif kind == "lost_reply":
+            self.inject_lost_reply(**args)
+        elif kind == "malformed":
+            self.inject_malformed(**args)
         elif kind == "fail_next_transcript":
             self.fail_next_transcript(**args)
         elif kind == "down":

@@ -42,7 +42,7 @@ class Reply:
 
 @dataclass
 class Fault:
-    kind: str  # "status" or "drop"
+    kind: str  # "status", "drop" (before acting), "lost_reply" (act, then drop) or "malformed" (act, garbled answer)
     path_prefix: str
     method: str | None
     times: int
@@ -171,9 +171,15 @@ class _Handler(BaseHTTPRequestHandler):
             record.json = payload if isinstance(payload, dict) else None
             if raw and payload is None:
                 payload = raw  # not JSON: the API layer answers 400
-        if fault is not None:
+        if fault is not None and fault.kind == "status":
             return fake.fault_reply(fault, path)
-        return fake.dispatch(self.command, self.path, self.headers.get("Authorization"), payload)
+        reply = fake.dispatch(self.command, self.path, self.headers.get("Authorization"), payload)
+        if fault is not None and fault.kind == "lost_reply":  # the server acted; the answer never arrives
+            self._drop()
+            return None
+        if fault is not None and fault.kind == "malformed":  # the server acted; the answer is unreadable
+            return Reply(200, fault.body, reply.headers)
+        return reply
 
     # --- bodies ---------------------------------------------------------------------------------
 

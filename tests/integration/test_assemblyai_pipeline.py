@@ -58,12 +58,19 @@ def test_wrong_key_fails_the_encounter_naming_the_setting(fake, clean_scribe_env
 
 
 def test_429_waits_as_long_as_retry_after_says(fake, services, clock, short_wav):
-    fake.inject_status("/v2/transcript", 429, retry_after=7, method="POST")
+    fake.inject_status("/v2/transcript/", 429, retry_after=7, method="GET")
     encounter = services.scribe.submit(short_wav, "visit.wav")
     assert services.scribe.process(encounter.id).state == EncounterState.READY
     assert 7.0 in clock.sleeps
-    assert len([r for r in creates(fake)]) == 2  # the 429 and the retry; only one transcript exists
-    assert len(fake.transcripts) == 1
+
+
+def test_429_on_create_ends_the_attempt_and_the_next_try_creates_once(fake, services, clock, short_wav):
+    fake.inject_status("/v2/transcript", 429, retry_after=7, method="POST")
+    encounter = services.scribe.submit(short_wav, "visit.wav")
+    waiting = services.scribe.process(encounter.id)
+    assert waiting.step == "waiting to retry" and len(creates(fake)) == 1 and not fake.transcripts
+    assert services.scribe.process(encounter.id).state == EncounterState.READY
+    assert len(creates(fake)) == 2 and len(fake.transcripts) == 1 and len(uploads(fake)) == 1
 
 
 def test_server_errors_are_retried_with_backoff_then_succeed(fake, services, clock, short_wav):
@@ -86,9 +93,12 @@ def test_connection_dropped_during_upload_is_retried_without_a_second_transcript
 def test_connection_dropped_during_create_checks_the_list_before_creating_again(fake, services, short_wav):
     fake.inject_drop("/v2/transcript", method="POST", after_bytes=10**9)  # reads the body, then hangs up
     encounter = services.scribe.submit(short_wav, "visit.wav")
+    assert services.scribe.process(encounter.id).step == "waiting to retry"  # not created: try later
+    assert len(creates(fake)) == 1
     assert services.scribe.process(encounter.id).state == EncounterState.READY
     lookups = [r for r in fake.received if r.method == "GET" and r.path.startswith("/v2/transcript?")]
-    assert len(lookups) == 1 and len(creates(fake)) == 2 and len(fake.transcripts) == 1
+    # one look after the broken create, one before creating again
+    assert len(lookups) == 2 and len(creates(fake)) == 2 and len(fake.transcripts) == 1
 
 
 def test_transcription_error_status_reaches_the_user_in_assemblyais_words(fake, services, short_wav):
