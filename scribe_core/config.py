@@ -110,6 +110,28 @@ class Settings:
     admin_emails: tuple[str, ...] = setting(
         "SCRIBE_ADMIN_EMAILS", "emails", (), group="access",
         help="With OIDC sign-in ([auth] in .streamlit/secrets.toml): comma-separated admin emails")
+    # --- sending notes to an EHR (FHIR R4, SMART Backend Services; see docs/documents.md) ---
+    fhir_base_url: str = setting(
+        "SCRIBE_FHIR_BASE_URL", "url", "", group="ehr",
+        help="The EHR's FHIR R4 base URL for Send to EHR (empty: sending is off)")
+    fhir_token_url: str = setting(
+        "SCRIBE_FHIR_TOKEN_URL", "url", "", group="ehr",
+        help="The EHR's OAuth token endpoint (empty: read from <base>/.well-known/smart-configuration)")
+    fhir_client_id: str = setting(
+        "SCRIBE_FHIR_CLIENT_ID", "text", "", group="ehr",
+        help="The client id the EHR registered for the scribe (SMART Backend Services)")
+    fhir_private_key_file: str = setting(
+        "SCRIBE_FHIR_PRIVATE_KEY_FILE", "text", "", group="ehr",
+        help="PEM private key whose public half the EHR holds: RSA (RS384) or EC P-384 (ES384)")
+    fhir_key_id: str = setting(
+        "SCRIBE_FHIR_KEY_ID", "text", "", group="ehr",
+        help="The key's id (kid) in the scribe's registered JWK Set (empty: derived from the public key)")
+    fhir_scope: str = setting(
+        "SCRIBE_FHIR_SCOPE", "text", "system/DocumentReference.write", group="ehr",
+        help="The scope asked for (SMART v2 servers: system/DocumentReference.c)")
+    fhir_patient_id_system: str = setting(
+        "SCRIBE_FHIR_PATIENT_ID_SYSTEM", "url", "", group="ehr",
+        help="Identifier system of the patient ids clinicians type (an MRN system URI); not needed for Patient/<id>")
 
     @classmethod
     def from_env(

@@ -11,22 +11,22 @@
     SCRIBE_FHIR_PATIENT_ID_SYSTEM   the identifier system of the patient ids clinicians type (an MRN
                                     system URI); not needed when they type Patient/<id>
 
-Read from the environment, then `.env`, then Streamlit secrets, like every other setting.
+Declared with every other setting in config.Settings (environment, then `.env`, then Streamlit secrets).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import ConfigurationError
 
+if TYPE_CHECKING:
+    from ..config import Settings
+
 DEFAULT_SCOPE = "system/DocumentReference.write"
-SETTING_NAMES = ("SCRIBE_FHIR_BASE_URL", "SCRIBE_FHIR_TOKEN_URL", "SCRIBE_FHIR_CLIENT_ID",
-                 "SCRIBE_FHIR_PRIVATE_KEY_FILE", "SCRIBE_FHIR_KEY_ID", "SCRIBE_FHIR_SCOPE",
-                 "SCRIBE_FHIR_PATIENT_ID_SYSTEM")
 
 
 @dataclass(frozen=True)
@@ -40,30 +40,25 @@ class EhrSettings:
     patient_id_system: str = ""
 
     @classmethod
+    def from_settings(cls, settings: Settings) -> EhrSettings:
+        """The EHR part of the scribe's settings (declared in config.Settings, group "ehr")."""
+        key_file = settings.fhir_private_key_file.strip()
+        return cls(
+            base_url=settings.fhir_base_url,
+            token_url=settings.fhir_token_url,
+            client_id=settings.fhir_client_id.strip(),
+            private_key_file=Path(key_file).expanduser() if key_file else None,
+            key_id=settings.fhir_key_id.strip(),
+            scope=settings.fhir_scope.strip() or DEFAULT_SCOPE,
+            patient_id_system=settings.fhir_patient_id_system,
+        )
+
+    @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, dotenv: bool = True,
                  secrets: Mapping[str, object] | None = None) -> EhrSettings:
-        if env is None:
-            merged = {k: str(v) for k, v in (secrets or {}).items() if isinstance(v, str | int | float | bool)}
-            if dotenv:
-                from dotenv import dotenv_values
+        from ..config import Settings
 
-                merged.update({k: v for k, v in dotenv_values(".env").items() if v is not None})
-            merged.update(os.environ)
-            env = merged
-
-        def get(name: str) -> str:
-            return (env.get(name) or "").strip()
-
-        key_file = get("SCRIBE_FHIR_PRIVATE_KEY_FILE")
-        return cls(
-            base_url=get("SCRIBE_FHIR_BASE_URL").rstrip("/"),
-            token_url=get("SCRIBE_FHIR_TOKEN_URL"),
-            client_id=get("SCRIBE_FHIR_CLIENT_ID"),
-            private_key_file=Path(key_file).expanduser() if key_file else None,
-            key_id=get("SCRIBE_FHIR_KEY_ID"),
-            scope=get("SCRIBE_FHIR_SCOPE") or DEFAULT_SCOPE,
-            patient_id_system=get("SCRIBE_FHIR_PATIENT_ID_SYSTEM"),
-        )
+        return cls.from_settings(Settings.from_env(env, dotenv=dotenv, secrets=secrets))
 
     @property
     def configured(self) -> bool:
