@@ -41,7 +41,7 @@ except ScribeError as err:  # a setting is missing or wrong: say which, and how 
     st.stop()
 
 viewer = access.gate(services)  # signs people in, or stops here
-st.session_state["_viewer"] = viewer
+access.admit(viewer)  # pages read it with ui.access.current_viewer()
 
 with st.sidebar:
     access.sidebar(services, viewer, mode)

@@ -11,21 +11,24 @@ from scribe_core.errors import ScribeError
 from scribe_core.model import Note, Section
 from scribe_core.notes.templates import TEMPLATES
 from ui import actions
-from ui.access import visible_encounters
+from ui.access import current_viewer
 from ui.components import empty_state, flash, md_escape, redraft_with_feedback, show_flash, wait_for
+from ui.labels import writer_badge
 from ui.services import get_services
 from ui.state import pick_encounter
 
 services = get_services()
+viewer = current_viewer()
+queries = services.scribe.queries
 st.title("Note")
-encounter = pick_encounter(visible_encounters(services), key="note_pick")
+encounter = pick_encounter(queries, viewer, key="note_pick")
 if encounter is None:
     empty_state("No encounters yet, so there is no note to show.")
     st.stop()
 
-note = services.store.note(encounter.id)
+note = queries.note(viewer, encounter.id)
 if note is None:
-    wait_for(services, encounter.id, "note", lambda: services.store.note(encounter.id) is not None)
+    wait_for(services, viewer, encounter.id, "note", lambda: queries.note(viewer, encounter.id) is not None)
     st.stop()
 
 show_flash()
@@ -36,7 +39,7 @@ editor_keys = {sec.key: f"note_text_{encounter.id}_{version}_{sec.key}" for sec 
 def save_edits(encounter_id: str, note: Note, keys: dict[str, str]) -> None:
     texts = {section: st.session_state[key] for section, key in keys.items() if key in st.session_state}
     try:
-        services.scribe.save_note(encounter_id, actions.edited_note(note, texts))
+        services.scribe.save_note(encounter_id, actions.edited_note(note, texts), by=viewer)
         flash("Note saved.")
         st.session_state["note_edit"] = False
     except ScribeError as err:
@@ -64,12 +67,13 @@ with head:
     badges = st.container(horizontal=True, gap="small")
     with badges:
         st.badge(template.title if template else note.template.upper(), icon=":material/description:", color="blue")
-        st.badge(f"Written by {note.writer or 'unknown'}", icon=":material/smart_toy:", color="gray")
+        badge = writer_badge(note)
+        st.badge(badge.text, icon=badge.icon, color=badge.color)
         if note.edited:
             st.badge("Edited by a clinician", icon=":material/edit:", color="green")
     if note.extractive:
-        st.info("**Extractive draft:** every line is quoted from the transcript, not written by a language "
-                "model. Tidy it up before use.", icon=":material/format_quote:")
+        st.info("Each line is a sentence quoted word for word from the transcript (the cited utterance). "
+                "Tidy it up before use.", icon=":material/format_quote:")
     if unsupported:
         st.warning(f"**{unsupported} statement(s) have no supporting evidence** in the transcript and are marked "
                    "*Unsupported*. Check them against the recording (Review page) before you use the note.",
@@ -83,7 +87,7 @@ with controls:
         st.caption("Re-drafting replaces your edits.")
     if st.button("Re-draft with this template", key="note_redraft", icon=":material/refresh:",
                  disabled=encounter.state.in_flight):
-        redraft_with_feedback(lambda: services.scribe.redraft(encounter.id, template=chosen),
+        redraft_with_feedback(lambda: services.scribe.redraft(encounter.id, by=viewer, template=chosen),
                               working="Re-drafting the note…", done=f"Re-drafted as a {TEMPLATES[chosen].title}.",
                               failed_prefix="The note could not be re-drafted")
 

@@ -6,17 +6,21 @@ import pandas as pd
 import streamlit as st
 
 from scribe_core.errors import ScribeError
-from scribe_core.model import Tombstone
-from ui.access import current_viewer, visible_encounters
+from scribe_core.model import Encounter, Tombstone
+from ui.access import current_viewer
 from ui.components import flash, show_flash
 from ui.engine import engine_info
-from ui.labels import when
+from ui.labels import engine_name, when
 from ui.services import get_services
 from ui.state import pick_encounter, select, selected_id
 
 services = get_services()
+viewer = current_viewer()
+queries = services.scribe.queries
 LAST_PURGE_KEY = "privacy_last_purge"
 REMOTE_WHAT = {"transcript": "Remote transcript", "upload": "Uploaded audio", "llm_request": "LLM Gateway request"}
+REMOTE_HELD = {"transcript": "the remote transcript", "upload": "the uploaded audio",
+               "llm_request": "the LLM Gateway request(s)"}
 
 st.title("Privacy")
 info = engine_info(services)
@@ -25,8 +29,10 @@ st.markdown(
     + (f"With **{info.label}**, audio is also sent to **{info.audio_goes_to}**"
        if info.audio_leaves else f"With **{info.label}**, audio stays on this machine")
     + (f" and transcript text to **{info.text_goes_to}**." if info.text_leaves else "; transcript text stays here.")
-    + " Purging deletes the remote copies (and checks they are gone), then every local file, and keeps a "
-    "tombstone that records what was deleted."
+    + (" Purging deletes the remote copies (and checks they are gone), then every local file, and keeps a "
+       "tombstone that records what was deleted." if info.audio_leaves or info.text_leaves else
+       " Purging deletes every file of the encounter on this server and keeps a tombstone that records what "
+       "was deleted.")
 )
 show_flash()
 
@@ -45,7 +51,7 @@ def purge(ids: list[str]) -> None:
     tombstones: list[Tombstone] = []
     for encounter_id in ids:
         try:
-            tombstones.append(services.scribe.purge(encounter_id))
+            tombstones.append(services.scribe.purge(encounter_id, by=viewer))
         except ScribeError as err:
             flash(str(err), "error")
     if selected_id() in ids:
@@ -58,14 +64,25 @@ def purge(ids: list[str]) -> None:
             "warning" if unconfirmed else "success")
 
 
-encounters = visible_encounters(services)
+def what_purging_deletes(encounter: Encounter) -> str:
+    """In this encounter's own terms: remote copies are promised only where some exist."""
+    held = [REMOTE_HELD[kind] for kind in queries.remote_copies(viewer, encounter.id)]
+    here = "its recording, transcript and note on this server"
+    if not held:
+        return f"Purging deletes {here}. No copy of it is held anywhere else ({engine_name(encounter.engine)})."
+    return (f"Purging deletes {', '.join(held)} (and checks they are gone), then {here}.")
+
+
+encounters = queries.encounters(viewer)
 one, everything = st.columns(2, gap="large")
 with one, st.container(border=True):
     st.markdown("#### Purge one encounter")
-    encounter = pick_encounter(encounters, key="privacy_pick")
+    encounter = pick_encounter(queries, viewer, key="privacy_pick", stop_if_unavailable=False)
     if encounter is None:
-        st.caption("There are no encounters to purge.")
+        if selected_id() is None:
+            st.caption("There are no encounters to purge.")
     else:
+        st.caption(what_purging_deletes(encounter))
         sure = st.checkbox("Yes, delete this encounter's recording, transcript and note everywhere",
                            key=f"privacy_confirm_{encounter.id}")
         if st.button("Purge encounter", key="privacy_purge_one", type="primary", disabled=not sure,
@@ -82,7 +99,7 @@ with everything, st.container(border=True):
         purge([e.id for e in encounters])
         st.rerun()
 
-tombstones = services.store.tombstones()
+tombstones = queries.tombstones(viewer)
 last = set(st.session_state.get(LAST_PURGE_KEY, []))
 recent = [t for t in tombstones if t.encounter_id in last]
 if recent:
@@ -91,6 +108,8 @@ if recent:
                  key="privacy_just_deleted")
 
 st.subheader("Tombstones")
+if not viewer.is_admin:
+    st.caption("The encounters you purged, and those of yours purged by retention.")
 if tombstones:
     st.dataframe(
         pd.DataFrame([{
@@ -105,11 +124,11 @@ else:
     st.caption("Nothing has been purged yet.")
 
 st.subheader("Audit log")
-if not current_viewer().user.is_admin:
+if not viewer.is_admin:
     st.caption("The audit log is shown to administrators only.")
     st.stop()
 st.caption("Actions, ids and remote results only; never patient text.")
-log = services.store.audit_log()
+log = queries.audit_log(viewer)
 if log:
     frame = pd.DataFrame(log)[["at", "action", "encounter_id", "actor", "remote_result"]]
     frame["at"] = pd.to_datetime(frame["at"]).dt.tz_convert(None).dt.strftime("%Y-%m-%d %H:%M:%S")

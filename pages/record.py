@@ -6,15 +6,17 @@ import streamlit as st
 
 from scribe_core.errors import ScribeError
 from scribe_core.notes.templates import TEMPLATES
+from scribe_core.usecases import AudioSource
 from ui import actions
-from ui.access import current_viewer, visible_encounters
+from ui.access import current_viewer
 from ui.engine import engine_info, usable_engines
 from ui.labels import engine_name
 from ui.services import get_services
 from ui.state import select
 
 services = get_services()
-first_visit = not visible_encounters(services)
+viewer = current_viewer()
+first_visit = not services.scribe.queries.encounters(viewer)
 info = engine_info(services)
 
 st.title("New encounter")
@@ -80,15 +82,17 @@ with right:
         engine = st.radio("Engine", engines, key="record_engine", format_func=engine_name, horizontal=True)
 
 if clicked:
-    owner = current_viewer().user.username
     try:
         if clicked == "sample":
-            encounter = actions.start_sample(services, template=template, engine=engine, owner=owner)
+            encounter = actions.start_sample(services, by=viewer, template=template, engine=engine)
         else:
             audio = uploaded if clicked == "file" else recording
+            assert audio is not None  # the button is disabled until there is one
             name = audio.name if clicked == "file" else "recording.wav"
-            encounter = actions.start_encounter(services, audio, name, keyterms_text=keyterms, context=context,
-                                                template=template, engine=engine, owner=owner)
+            source = AudioSource.FILE if clicked == "file" else AudioSource.MICROPHONE
+            encounter = actions.start_encounter(services, audio, name, by=viewer, source=source,
+                                                keyterms_text=keyterms, context=context, template=template,
+                                                engine=engine)
     except ScribeError as err:
         errors.error(str(err), icon=":material/error:")
     else:

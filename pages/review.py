@@ -4,24 +4,26 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.access import visible_encounters
+from ui.access import current_viewer
 from ui.components import empty_state, md_escape, play_stretch, scroll_to_highlight, transcript_html, wait_for
 from ui.labels import clock
 from ui.services import get_services
 from ui.state import pick_encounter
 
 services = get_services()
+viewer = current_viewer()
+queries = services.scribe.queries
 st.title("Review")
-encounter = pick_encounter(visible_encounters(services), key="review_pick")
+encounter = pick_encounter(queries, viewer, key="review_pick")
 if encounter is None:
     empty_state("No encounters yet, so there is nothing to review.")
     st.stop()
 
-transcript = services.store.transcript(encounter.id)
-note = services.store.note(encounter.id)
+transcript = queries.transcript(viewer, encounter.id)
+note = queries.note(viewer, encounter.id)
 if transcript is None or note is None:
-    wait_for(services, encounter.id, "note",
-             lambda: services.store.note(encounter.id) is not None and services.store.transcript(encounter.id))
+    wait_for(services, viewer, encounter.id, "note",
+             lambda: queries.note(viewer, encounter.id) is not None and queries.transcript(viewer, encounter.id))
     st.stop()
 
 st.caption("Pick a statement of the note: the words it came from are highlighted in the transcript and the "
@@ -56,7 +58,7 @@ if picked:
         if evidence:
             start, end = min(u.start_ms for u in evidence), max(u.end_ms for u in evidence)
             st.caption(f"Evidence: {', '.join(u.id for u in evidence)} · {clock(start)} – {clock(end)}")
-            play_stretch(services.store, encounter.id, start, end)
+            play_stretch(services, viewer, encounter.id, start, end)
         else:
             st.warning("No utterance supports this statement. Check it against the recording.",
                        icon=":material/warning:")

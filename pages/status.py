@@ -10,15 +10,18 @@ import streamlit as st
 
 from scribe_core.errors import ScribeError
 from scribe_core.model import Encounter, EncounterState
-from ui.access import visible_encounters
+from ui import actions
+from ui.access import current_viewer
 from ui.components import empty_state, step_badge
-from ui.labels import duration, engine_name, when
+from ui.labels import duration, engine_name, time_left, when
 from ui.services import get_services
 from ui.state import select, selected_id
 
 REFRESH_S = 1.0
 S = EncounterState
 services = get_services()
+viewer = current_viewer()
+queries = services.scribe.queries
 
 st.title("Encounters")
 st.caption("Processing runs in the background: you can leave this page, open another tab or reload.")
@@ -31,7 +34,7 @@ def open_page(encounter: Encounter, page: str) -> None:
 
 def card(e: Encounter, highlighted: bool) -> None:
     with st.container(border=True, key=f"status_card_{e.id}"):
-        info, state, actions = st.columns([5, 4, 3], vertical_alignment="center")
+        info, state, buttons = st.columns([5, 4, 3], vertical_alignment="center")
         with info:
             name = f"**{e.source_name or '(purged)'}**"
             st.markdown(f":primary[{name}] :primary-badge[selected]" if highlighted else name)
@@ -40,20 +43,22 @@ def card(e: Encounter, highlighted: bool) -> None:
             label = step_badge(e)
             if label.progress is not None:
                 st.progress(label.progress)
+            left = queries.time_left_s(viewer, e)
+            if left is not None:
+                st.caption(f":material/timer: {time_left(left).capitalize()} (estimated from this machine's speed)")
             if label.detail:
                 st.markdown(f":red[{label.detail}]" if label.text == "Failed" else label.detail)
-        with actions, st.container(horizontal=True, horizontal_alignment="right"):
+        with buttons, st.container(horizontal=True, horizontal_alignment="right"):
             if e.state.in_flight and st.button("Cancel", key=f"cancel_{e.id}", icon=":material/stop_circle:"):
                 try:
-                    services.scribe.cancel(e.id)
+                    services.scribe.cancel(e.id, by=viewer)
                     st.toast("Cancelling…", icon=":material/stop_circle:")
                 except ScribeError as err:
                     st.error(str(err))
             if e.state == S.FAILED and st.button("Retry", key=f"retry_{e.id}", icon=":material/replay:",
                                                  help="Continue from where it stopped (no second upload)."):
                 try:
-                    services.scribe.retry(e.id)
-                    services.worker.enqueue(e.id)
+                    actions.retry(services, e.id, by=viewer)
                     st.toast("Trying again…", icon=":material/replay:")
                 except ScribeError as err:
                     st.error(str(err))
@@ -62,7 +67,7 @@ def card(e: Encounter, highlighted: bool) -> None:
             ):
                 open_page(e, "pages/note.py")
             has_transcript = e.state in (S.TRANSCRIBED, S.DRAFTING, S.READY) or (
-                e.state == S.FAILED and services.store.transcript(e.id) is not None)
+                e.state == S.FAILED and queries.transcript(viewer, e.id) is not None)
             if has_transcript and st.button("Transcript", key=f"transcript_{e.id}",
                                             icon=":material/record_voice_over:"):
                 open_page(e, "pages/transcript.py")
@@ -70,7 +75,7 @@ def card(e: Encounter, highlighted: bool) -> None:
 
 @st.fragment(run_every=REFRESH_S)
 def live_list() -> None:
-    encounters = visible_encounters(services)
+    encounters = queries.encounters(viewer)
     if not encounters:
         empty_state("No encounters yet. Upload or record a consultation to start.")
         return

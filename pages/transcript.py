@@ -8,22 +8,34 @@ import streamlit as st
 from scribe_core.errors import ScribeError
 from scribe_core.model import DOCTOR, PATIENT
 from ui import actions
-from ui.access import visible_encounters
-from ui.components import empty_state, flash, play_stretch, redraft_with_feedback, show_flash, wait_for
+from ui.access import current_viewer
+from ui.components import (
+    TRANSCRIPT_TEXT_WIDTH_PX,
+    empty_state,
+    flash,
+    play_stretch,
+    redraft_with_feedback,
+    show_flash,
+    transcript_row_height,
+    wait_for,
+)
 from ui.labels import clock
 from ui.services import get_services
 from ui.state import pick_encounter
 
 services = get_services()
+viewer = current_viewer()
+queries = services.scribe.queries
 st.title("Transcript")
-encounter = pick_encounter(visible_encounters(services), key="transcript_pick")
+encounter = pick_encounter(queries, viewer, key="transcript_pick")
 if encounter is None:
     empty_state("No encounters yet, so there is no transcript to show.")
     st.stop()
 
-transcript = services.store.transcript(encounter.id)
+transcript = queries.transcript(viewer, encounter.id)
 if transcript is None:
-    wait_for(services, encounter.id, "transcript", lambda: services.store.transcript(encounter.id) is not None)
+    wait_for(services, viewer, encounter.id, "transcript",
+             lambda: queries.transcript(viewer, encounter.id) is not None)
     st.stop()
 
 show_flash()
@@ -36,7 +48,7 @@ if not transcript.roles_confirmed:
     )
     if st.button("Roles are right", key="transcript_confirm_roles", icon=":material/check_circle:",
                  disabled=encounter.state.in_flight):
-        services.scribe.confirm_roles(encounter.id)
+        services.scribe.confirm_roles(encounter.id, by=viewer)
         flash("Roles confirmed.")
         st.rerun()
 
@@ -44,7 +56,7 @@ bar = st.columns([2, 2, 3], vertical_alignment="bottom")
 with bar[0]:
     if st.button("Swap Doctor and Patient", key="transcript_swap", icon=":material/swap_horiz:",
                  disabled=not editable, width="stretch"):
-        redraft_with_feedback(lambda: actions.swap_roles_and_redraft(services, encounter.id),
+        redraft_with_feedback(lambda: actions.swap_roles_and_redraft(services, encounter.id, by=viewer),
                               working="Swapping roles and re-drafting the note…",
                               done="Roles swapped and the note re-drafted.",
                               failed_prefix="Roles swapped, but the note could not be re-drafted")
@@ -52,7 +64,7 @@ with bar[1]:
     if st.button("Re-draft the note", key="transcript_redraft", icon=":material/refresh:",
                  disabled=not editable, width="stretch",
                  help="Write the note again from this transcript, e.g. after correcting roles."):
-        redraft_with_feedback(lambda: services.scribe.redraft(encounter.id), working="Re-drafting the note…",
+        redraft_with_feedback(lambda: services.scribe.redraft(encounter.id, by=viewer), working="Re-drafting the note…",
                               done="Note re-drafted from the corrected transcript.",
                               failed_prefix="The note could not be re-drafted")
 with bar[2]:
@@ -73,22 +85,23 @@ def row_selected() -> None:
 
 table, panel = st.columns([5, 2], gap="large")
 with table:
+    # Text last and wrapped (rows grow to fit it), so every column fits beside the panel at 1400 px.
     frame = pd.DataFrame(
-        [{"id": u.id, "role": u.role, "start": clock(u.start_ms), "end": clock(u.end_ms), "text": u.text,
-          "confidence": u.confidence} for u in rows],
-        columns=["id", "role", "start", "end", "text", "confidence"],
+        [{"id": u.id, "role": u.role, "start": clock(u.start_ms), "end": clock(u.end_ms),
+          "confidence": u.confidence, "text": u.text} for u in rows],
+        columns=["id", "role", "start", "end", "confidence", "text"],
     )
     st.dataframe(
         frame, hide_index=True, key="transcript_table", on_select=row_selected, selection_mode="single-row",
-        height=520, row_height=None,
+        height=520, row_height=transcript_row_height([u.text for u in rows]),
         column_config={
-            "id": st.column_config.TextColumn("#", width=48),
-            "role": st.column_config.TextColumn("Role", width=72),
-            "start": st.column_config.TextColumn("Start", width=64),
-            "end": st.column_config.TextColumn("End", width=64),
-            "text": st.column_config.TextColumn("Text", width="large"),
+            "id": st.column_config.TextColumn("#", width=44),
+            "role": st.column_config.TextColumn("Role", width=68),
+            "start": st.column_config.TextColumn("Start", width=60),
+            "end": st.column_config.TextColumn("End", width=60),
             "confidence": st.column_config.ProgressColumn("Confidence", min_value=0.0, max_value=1.0,
-                                                          format="%.2f", width=96),
+                                                          format="%.2f", width=92),
+            "text": st.column_config.TextColumn("Text", width=TRANSCRIPT_TEXT_WIDTH_PX),
         },
     )
     st.caption(f"{len(rows)} of {len(transcript.utterances)} utterances · select a row to play it")
@@ -105,14 +118,14 @@ with panel:
         )]
         st.markdown(f"**{chosen.role}** · {clock(chosen.start_ms)} – {clock(chosen.end_ms)}")
         st.text(chosen.text)
-        play_stretch(services.store, encounter.id, chosen.start_ms, chosen.end_ms)
+        play_stretch(services, viewer, encounter.id, chosen.start_ms, chosen.end_ms)
         role_options = roles if chosen.role in roles else [chosen.role, *roles]
         new_role = st.selectbox("Who said this?", role_options, index=role_options.index(chosen.role),
                                 key=f"transcript_role_{chosen.id}_{chosen.role}", disabled=not editable)
         if st.button("Change role", key="transcript_set_role", disabled=not editable or new_role == chosen.role,
                      icon=":material/person_edit:"):
             try:
-                services.scribe.set_role(encounter.id, chosen.id, new_role)
+                services.scribe.set_role(encounter.id, chosen.id, new_role, by=viewer)
                 flash(f"{chosen.id} is now {new_role}. Re-draft the note to use the correction.")
             except ScribeError as err:
                 flash(str(err), "error")

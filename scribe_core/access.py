@@ -5,7 +5,9 @@
     local accounts exist                                  → sign in with username and password
     listening beyond loopback with neither               → refuse to start
 
-A clinician sees only the encounters they created; an admin sees all of them and the audit log.
+A clinician sees only the encounters they created (and their tombstones); an admin sees all of them
+and the audit log. `Viewer` is that rule; scribe_core.queries and the use cases apply it on every read
+and every action.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .accounts import User
-from .errors import ConfigurationError, EncounterNotFoundError
+from .errors import AccessDeniedError, ConfigurationError
 from .model import Encounter
 
 SINGLE_USER = User("local", "admin")
@@ -54,19 +56,39 @@ def decide_access(address: str, *, oidc_configured: bool, local_accounts: bool) 
 
 @dataclass(frozen=True)
 class Viewer:
-    """The signed-in user as the pages see them: which encounters they may open."""
+    """Who is reading or acting: the signed-in user, the CLI's operator, or the scribe's own background work.
+
+    Every query and every user action in scribe_core takes one, checks it with `check`, and records
+    its `name` in the audit log.
+    """
 
     user: User
 
     @property
+    def name(self) -> str:
+        return self.user.username
+
+    @property
+    def is_admin(self) -> bool:
+        return self.user.is_admin
+
+    @property
     def owner_filter(self) -> str | None:
+        """The owner whose encounters this viewer may list; None for all of them (admins)."""
         return None if self.user.is_admin else self.user.username
 
     def may_open(self, encounter: Encounter) -> bool:
-        return self.user.is_admin or encounter.owner == self.user.username
+        return self.user.is_admin or (encounter.owner is not None and encounter.owner == self.user.username)
 
     def check(self, encounter: Encounter) -> Encounter:
-        # The same answer as for an id that does not exist: no hint that someone else's record is there.
         if not self.may_open(encounter):
-            raise EncounterNotFoundError(f"No encounter {encounter.id!r}: it may have been purged.")
+            raise AccessDeniedError("You do not have access to this encounter.")
         return encounter
+
+    def require_admin(self, what: str) -> None:
+        if not self.user.is_admin:
+            raise AccessDeniedError(f"The {what} is shown to administrators only.")
+
+
+# The scribe's own work (the worker, retention sweeps) acts as this viewer in the audit log.
+SYSTEM = Viewer(User("system", "admin"))

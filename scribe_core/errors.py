@@ -12,14 +12,20 @@
     ├── TranscriptionFailedError   the engine finished the job with an error (its own text)
     ├── DeadlineExceededError      a job did not finish in time (the job may still be running)
     ├── NoteDraftError             the note writer produced no valid note
-    ├── EncounterNotFoundError     no such encounter in the store
-    └── InvalidStateError          the action does not fit the encounter's state
+    ├── EncounterUnavailableError  an encounter cannot be shown or changed for this user:
+    │   ├── EncounterNotFoundError     no such encounter in the store
+    │   │   └── EncounterPurgedError   it was purged (carries `purged_at`)
+    │   └── AccessDeniedError          it belongs to someone else (or the page is for admins only)
+    ├── InvalidStateError          the action does not fit the encounter's state
+    └── Cancelled                  the user cancelled the encounter while it was being processed
 
 Errors are raised at the edge where they happen (HTTP, the engine, the store) and never carry
 patient text or secrets: messages name ids, settings and status codes only.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 
 class ScribeError(Exception):
@@ -76,9 +82,28 @@ class NoteDraftError(ScribeError):
     pass
 
 
-class EncounterNotFoundError(ScribeError):
+class EncounterUnavailableError(ScribeError):
+    """The pages show `str(err)` in place of the encounter, and nothing else."""
+
+
+class EncounterNotFoundError(EncounterUnavailableError):
+    pass
+
+
+class EncounterPurgedError(EncounterNotFoundError):
+    def __init__(self, message: str, *, encounter_id: str, purged_at: datetime | None) -> None:
+        super().__init__(message)
+        self.encounter_id = encounter_id
+        self.purged_at = purged_at
+
+
+class AccessDeniedError(EncounterUnavailableError):
     pass
 
 
 class InvalidStateError(ScribeError):
+    pass
+
+
+class Cancelled(ScribeError):
     pass

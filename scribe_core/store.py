@@ -15,6 +15,7 @@ never patient text.
 
 from __future__ import annotations
 
+import builtins  # `list` is also a method here: annotations after it name the builtin
 import contextlib
 import json
 import os
@@ -304,7 +305,7 @@ class EncounterStore:
             db.execute("INSERT OR REPLACE INTO remote_requests VALUES (?, ?, ?, ?)",
                        (encounter_id, kind, remote_id, int(deleted)))
 
-    def remote_requests(self, encounter_id: str) -> list[tuple[str, str, bool]]:
+    def remote_requests(self, encounter_id: str) -> builtins.list[tuple[str, str, bool]]:
         with self._db() as db:
             rows = db.execute("SELECT kind, remote_id, deleted FROM remote_requests WHERE encounter_id = ?",
                               (encounter_id,)).fetchall()
@@ -317,12 +318,12 @@ class EncounterStore:
             db.execute("INSERT INTO audit (at, action, encounter_id, actor, remote_result) VALUES (?, ?, ?, ?, ?)",
                        (utc_now().isoformat(), action, encounter_id, actor, remote_result))
 
-    def audit_log(self, limit: int = 500) -> list[dict]:
+    def audit_log(self, limit: int = 500) -> builtins.list[dict]:
         with self._db() as db:
             rows = db.execute("SELECT * FROM audit ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
         return [dict(r) for r in rows]
 
-    def erase(self, encounter_id: str, tombstone: Tombstone) -> list[str]:
+    def erase(self, encounter_id: str, tombstone: Tombstone) -> builtins.list[str]:
         """Remove every local trace of the encounter's content and leave a tombstone. Returns what went."""
         deleted = []
         audio = self.audio_path(encounter_id)
@@ -367,9 +368,14 @@ class EncounterStore:
             remote = [r for r in json.loads(row[0]) if r["remote_id"] != deletion.remote_id] + [vars(deletion)]
             db.execute("UPDATE tombstones SET remote = ? WHERE encounter_id = ?", (json.dumps(remote), encounter_id))
 
-    def tombstones(self) -> list[Tombstone]:
+    def tombstones(self, *, owner: str | None = None) -> builtins.list[Tombstone]:
+        """Every tombstone, or those of `owner`'s encounters (the purged stub keeps its owner)."""
+        query, args = "SELECT t.* FROM tombstones t", []
+        if owner is not None:
+            query += " JOIN encounters e ON e.id = t.encounter_id WHERE e.owner = ?"
+            args.append(owner)
         with self._db() as db:
-            rows = db.execute("SELECT * FROM tombstones ORDER BY purged DESC").fetchall()
+            rows = db.execute(query + " ORDER BY t.purged DESC", args).fetchall()
         return [
             Tombstone(
                 encounter_id=r["encounter_id"],

@@ -13,7 +13,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 
 from .model import utc_now
-from .pipeline import Scribe
+from .usecases import Scribe
 
 log = logging.getLogger(__name__)
 

@@ -13,9 +13,8 @@ import time
 import streamlit as st
 
 from scribe_core.access import SINGLE_USER, AccessMode, Viewer, decide_access
-from scribe_core.accounts import Accounts, SignInError, User
+from scribe_core.accounts import SignInError, User
 from scribe_core.bootstrap import Services
-from scribe_core.model import Encounter
 
 USER_KEY = "signed_in_user"
 ACTIVE_KEY = "last_activity"
@@ -35,7 +34,7 @@ def _oidc_configured() -> bool:
 def access_mode(services: Services) -> AccessMode:
     address = st.get_option("server.address") or ""
     return decide_access(address, oidc_configured=_oidc_configured(),
-                         local_accounts=Accounts(services.store).exist())
+                         local_accounts=services.scribe.accounts.exist())
 
 
 def gate(services: Services) -> Viewer:
@@ -79,7 +78,7 @@ def _local_sign_in(services: Services) -> None:
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
         try:
-            user = Accounts(services.store).verify(username, password)
+            user = services.scribe.accounts.verify(username, password)
         except SignInError as err:
             st.error(str(err), icon=":material/lock:")
             return
@@ -92,7 +91,7 @@ def sign_out(services: Services, *, reason: str = "") -> None:
     user = st.session_state.pop(USER_KEY, None)
     st.session_state.pop(ACTIVE_KEY, None)
     if user is not None:
-        services.store.audit("signed_out", actor=user.username, remote_result=reason or None)
+        services.scribe.signed_out(user, reason=reason)
     if reason:
         st.session_state["sign_in_notice"] = reason
 
@@ -109,10 +108,18 @@ def sidebar(services: Services, viewer: Viewer, mode: AccessMode) -> None:
         st.rerun()
 
 
+VIEWER_KEY = "_viewer"
+
+
+def admit(viewer: Viewer) -> None:
+    """The router records who this script run is for, before the page runs."""
+    st.session_state[VIEWER_KEY] = viewer
+
+
 def current_viewer() -> Viewer:
-    """The viewer the router admitted for this script run."""
-    return st.session_state.get("_viewer") or Viewer(SINGLE_USER)
-
-
-def visible_encounters(services: Services) -> list[Encounter]:
-    return services.store.list(owner=current_viewer().owner_filter)
+    """The viewer the router admitted for this script run; a page run without one shows nothing."""
+    viewer = st.session_state.get(VIEWER_KEY)
+    if not isinstance(viewer, Viewer):
+        st.error("Sign in to see this page.", icon=":material/lock:")
+        st.stop()
+    return viewer

@@ -11,8 +11,10 @@ import re
 from pathlib import Path
 from typing import BinaryIO
 
+from scribe_core.access import Viewer
 from scribe_core.bootstrap import Services
 from scribe_core.model import Encounter, Note, Statement
+from scribe_core.usecases import AudioSource
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_AUDIO = REPO_ROOT / "assets" / "sample_consultation.mp3"
@@ -35,30 +37,37 @@ def start_encounter(
     audio: BinaryIO | Path,
     source_name: str,
     *,
+    by: Viewer,
+    source: AudioSource = AudioSource.FILE,
     keyterms_text: str = "",
     context: str = "",
     template: str = "soap",
     engine: str | None = None,
-    owner: str | None = None,
 ) -> Encounter:
     """Store and validate the recording (raises the core's ScribeError), then queue it for the worker."""
     encounter = services.scribe.submit(
-        audio, source_name, engine=engine, keyterms=parse_keyterms(keyterms_text),
-        context=context.strip(), template=template, owner=owner,
+        audio, source_name, by=by, source=source, engine=engine, keyterms=parse_keyterms(keyterms_text),
+        context=context.strip(), template=template,
     )
     services.worker.enqueue(encounter.id)
     return encounter
 
 
-def start_sample(services: Services, *, template: str = "soap", engine: str | None = None,
-                 owner: str | None = None) -> Encounter:
-    return start_encounter(services, SAMPLE_AUDIO, "sample_consultation.mp3", context=SAMPLE_CONTEXT,
-                           template=template, engine=engine, owner=owner)
+def start_sample(services: Services, *, by: Viewer, template: str = "soap", engine: str | None = None) -> Encounter:
+    return start_encounter(services, SAMPLE_AUDIO, "sample_consultation.mp3", by=by, context=SAMPLE_CONTEXT,
+                           template=template, engine=engine)
 
 
-def swap_roles_and_redraft(services: Services, encounter_id: str) -> Encounter:
-    services.scribe.swap_roles(encounter_id)
-    return services.scribe.redraft(encounter_id)
+def swap_roles_and_redraft(services: Services, encounter_id: str, *, by: Viewer) -> Encounter:
+    services.scribe.swap_roles(encounter_id, by=by)
+    return services.scribe.redraft(encounter_id, by=by)
+
+
+def retry(services: Services, encounter_id: str, *, by: Viewer) -> Encounter:
+    """Put a failed encounter back in flight and queue it for the worker."""
+    encounter = services.scribe.retry(encounter_id, by=by)
+    services.worker.enqueue(encounter_id)
+    return encounter
 
 
 def edited_statements(old: list[Statement], text: str) -> list[Statement]:

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import html
-import mimetypes
 import re
-from pathlib import Path
+from collections.abc import Callable
 
 import streamlit as st
 
-from scribe_core.errors import ScribeError
+from scribe_core.access import Viewer
+from scribe_core.bootstrap import Services
+from scribe_core.errors import EncounterUnavailableError, ScribeError
 from scribe_core.model import DOCTOR, PATIENT, Encounter, Transcript, Utterance
 
 from .labels import StepLabel, clock, step_label
 
-_AUDIO_TYPES = {".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".mp4": "audio/mp4", ".webm": "audio/webm",
-                ".ogg": "audio/ogg", ".flac": "audio/flac", ".wav": "audio/wav"}
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|$~<>:])")
 
 
@@ -24,34 +23,40 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def audio_format(path: Path) -> str:
-    return _AUDIO_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "audio/wav"
-
-
-def recording(store, encounter_id: str) -> tuple[bytes, str] | None:  # type: ignore[no-untyped-def]
-    """The stored recording, decrypted, and its MIME type; None once it is gone (purged)."""
-    path = store.audio_path(encounter_id)
-    if path is None or not path.exists():
-        return None
-    data = store.audio_bytes(encounter_id) if hasattr(store, "audio_bytes") else path.read_bytes()
-    return data, audio_format(Path(path.name.removesuffix(".enc")))
-
-
-def play_stretch(store, encounter_id: str, start_ms: int, end_ms: int) -> None:  # type: ignore[no-untyped-def]
+def play_stretch(services: Services, viewer: Viewer, encounter_id: str, start_ms: int, end_ms: int) -> None:
     """An audio player for one stretch of the stored recording."""
-    audio = recording(store, encounter_id)
+    audio = services.scribe.queries.recording(viewer, encounter_id)
     if audio is None:
         st.caption("The recording is no longer stored, so this stretch cannot be played.")
         return
     start_s = max(0, start_ms) // 1000
     end_s = max(start_s + 1, -(-end_ms // 1000))  # whole seconds around the stretch
-    st.audio(audio[0], format=audio[1], start_time=start_s, end_time=end_s)
+    st.audio(audio.data, format=audio.mime, start_time=start_s, end_time=end_s)
     st.caption(f"Plays {clock(start_s * 1000)} – {clock(end_s * 1000)}")
+
+
+# The transcript table's text column: wide enough for ~45 characters a line, narrow enough that all
+# columns fit beside the utterance panel in a 1400 px window. Rows grow to show wrapped text.
+TRANSCRIPT_TEXT_WIDTH_PX = 340
+_CHARS_PER_LINE = 45
+_LINE_PX = 21
+_MAX_LINES = 6
+
+
+def transcript_row_height(texts: list[str]) -> int | None:
+    """One row height for the table that fits the longest text wrapped (at most 6 lines; the rest
+    shows on hover and in the utterance panel). None keeps Streamlit's single-line rows."""
+    longest = max((len(t) for t in texts), default=0)
+    lines = min(_MAX_LINES, -(-longest // _CHARS_PER_LINE))
+    if lines <= 1:
+        return None
+    # Streamlit wraps a text cell only when rows are taller than 4rem (64 px).
+    return max(65, 12 + _LINE_PX * lines)
 
 
 def step_badge(e: Encounter) -> StepLabel:
     label = step_label(e)
-    st.badge(label.text, icon=label.icon, color=label.color)  # type: ignore[arg-type]
+    st.badge(label.text, icon=label.icon, color=label.color)
     return label
 
 
@@ -110,7 +115,7 @@ def show_flash() -> None:
         getattr(st, kind)(message, icon=icons.get(kind))
 
 
-def redraft_with_feedback(redraft, *, working: str, done: str, failed_prefix: str) -> None:  # type: ignore[no-untyped-def]
+def redraft_with_feedback(redraft: Callable[[], Encounter], *, working: str, done: str, failed_prefix: str) -> None:
     """Run a synchronous re-draft behind a spinner, keep the outcome as a flash message, rerun the page."""
     try:
         with st.spinner(working):
@@ -124,9 +129,10 @@ def redraft_with_feedback(redraft, *, working: str, done: str, failed_prefix: st
     st.rerun()
 
 
-def wait_for(services, encounter_id: str, what: str, ready) -> None:  # type: ignore[no-untyped-def]
+def wait_for(services: Services, viewer: Viewer, encounter_id: str, what: str, ready: Callable[[], object]) -> None:
     """While an encounter is in flight, show its step and rerun the page when `ready()` becomes true."""
-    encounter = services.store.get(encounter_id)
+    queries = services.scribe.queries
+    encounter = queries.encounter(viewer, encounter_id)
     if not encounter.state.in_flight:
         label = step_label(encounter)
         st.warning(f"There is no {what} for this encounter. {label.text}: {label.detail}".strip(),
@@ -137,7 +143,10 @@ def wait_for(services, encounter_id: str, what: str, ready) -> None:  # type: ig
     def poll() -> None:
         if ready():
             st.rerun()  # the whole page, now with the content
-        current = services.store.get(encounter_id)
+        try:
+            current = queries.encounter(viewer, encounter_id)
+        except EncounterUnavailableError:
+            st.rerun()  # purged meanwhile: the page says so
         if not current.state.in_flight:
             st.rerun()
         with st.container(border=True):

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
-from scribe_core.model import Encounter, EncounterState
+from scribe_core.model import Encounter, EncounterState, Note
+
+BadgeColor = Literal["red", "orange", "yellow", "blue", "green", "violet", "gray", "primary"]
 
 S = EncounterState
 
@@ -26,7 +29,7 @@ _STEP_WORDS = {
 @dataclass(frozen=True)
 class StepLabel:
     text: str
-    color: str  # a Streamlit badge colour
+    color: BadgeColor
     icon: str
     progress: float | None = None  # 0..1 when known
     detail: str = ""  # the failure reason, in the core's own words
@@ -88,3 +91,30 @@ ENGINE_NAMES = {"assemblyai": "AssemblyAI (cloud)", "offline": "Offline (this ma
 
 def engine_name(engine: str) -> str:
     return ENGINE_NAMES.get(engine, engine)
+
+
+@dataclass(frozen=True)
+class Badge:
+    text: str
+    color: BadgeColor
+    icon: str
+
+
+def writer_badge(note: Note) -> Badge:
+    """Who drafted the note, in a clinician's words."""
+    if note.extractive:
+        return Badge("Drafted without a language model — every line comes from the transcript", "green",
+                     ":material/format_quote:")
+    if note.writer.startswith("llm:"):
+        return Badge(f"Drafted by a language model ({note.writer.removeprefix('llm:')}) — check every line "
+                     "against the transcript", "violet", ":material/smart_toy:")
+    return Badge(f"Drafted by {note.writer or 'an unknown writer'}", "gray", ":material/smart_toy:")
+
+
+def time_left(seconds: float | None) -> str:
+    """'about 2 min left', 'under a minute left'; '' when unknown."""
+    if seconds is None:
+        return ""
+    if seconds < 60:
+        return "under a minute left" if seconds > 5 else "almost done"
+    return f"about {round(seconds / 60)} min left"

@@ -2,13 +2,19 @@
 
 It lives in `st.session_state["encounter_id"]` (survives page switches) and in the `?encounter=ID`
 query parameter (survives a reload, and can be bookmarked or opened in a second tab).
+
+Whether the viewer may open it is the core's decision (`scribe.queries.encounter`): an unknown,
+purged or forbidden id shows the core's message in place of the encounter, and never another one.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
+from scribe_core.access import Viewer
+from scribe_core.errors import AccessDeniedError, EncounterPurgedError, EncounterUnavailableError
 from scribe_core.model import Encounter
+from scribe_core.queries import EncounterQueries
 
 from .labels import encounter_title
 
@@ -32,17 +38,42 @@ def select(encounter_id: str | None) -> None:
         st.query_params.pop(QUERY_PARAM, None)
 
 
-def pick_encounter(encounters: list[Encounter], *, key: str, label: str = "Encounter") -> Encounter | None:
-    """A selectbox over `encounters` that follows and updates the shared selection.
+def show_unavailable(err: EncounterUnavailableError, *, key: str) -> None:
+    """The core's reason in place of the encounter, and a way to choose another one deliberately."""
+    icon = (":material/delete:" if isinstance(err, EncounterPurgedError)
+            else ":material/lock:" if isinstance(err, AccessDeniedError) else ":material/search_off:")
+    st.error(str(err), icon=icon)
+    st.button("Choose another encounter", key=f"{key}_choose_another", icon=":material/list:",
+              on_click=select, args=(None,))
 
-    Falls back to the newest encounter when the shared one is not in the list.
+
+def pick_encounter(queries: EncounterQueries, viewer: Viewer, *, key: str, label: str = "Encounter",
+                   stop_if_unavailable: bool = True) -> Encounter | None:
+    """A selectbox over the encounters the viewer may open, following and updating the shared selection.
+
+    With nothing selected it starts on the newest one. A selected id the core refuses (unknown,
+    purged, someone else's) shows the refusal instead, and stops the page unless told otherwise.
     """
+    current = selected_id()
+    if current is not None:
+        try:
+            queries.encounter(viewer, current)
+        except EncounterUnavailableError as err:
+            show_unavailable(err, key=key)
+            if stop_if_unavailable:
+                st.stop()
+            return None
+    encounters = queries.encounters(viewer)
     if not encounters:
         return None
     by_id = {e.id: e for e in encounters}
-    current = selected_id()
-    if current not in by_id:
+    if current is None:
         current = encounters[0].id
+    elif current not in by_id:  # opened a moment ago, gone since (purged in another tab)
+        show_unavailable(EncounterUnavailableError("This encounter is no longer available."), key=key)
+        if stop_if_unavailable:
+            st.stop()
+        return None
     if st.session_state.get(key) != current:
         st.session_state[key] = current  # follow a selection made on another page
 

@@ -4,7 +4,7 @@ import pytest
 
 from scribe_core.access import AccessMode, Viewer, decide_access, is_loopback
 from scribe_core.accounts import User
-from scribe_core.errors import ConfigurationError, EncounterNotFoundError
+from scribe_core.errors import AccessDeniedError, ConfigurationError
 from scribe_core.model import Encounter, utc_now
 
 
@@ -33,5 +33,5 @@ def test_clinicians_see_their_own_encounters_admins_see_all():
     admin = Viewer(User("root", "admin"))
     assert alice.owner_filter == "alice" and admin.owner_filter is None
     assert alice.check(mine) is mine and admin.check(theirs) is theirs
-    with pytest.raises(EncounterNotFoundError):
+    with pytest.raises(AccessDeniedError, match="You do not have access to this encounter"):
         alice.check(theirs)

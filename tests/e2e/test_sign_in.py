@@ -11,9 +11,10 @@ import time
 
 import pytest
 
-from scribe_core.accounts import Accounts
+from scribe_core.access import Viewer
+from scribe_core.accounts import Accounts, User
 from scribe_core.crypto import Vault
-from scribe_core.pipeline import Scribe
+from scribe_core.usecases import Scribe
 from scribe_core.store import EncounterStore
 
 from .app_server import AppServer
@@ -37,8 +38,9 @@ def server(fake_server, tmp_path_factory):
 
     scribe = Scribe(store=store, transcribers={"assemblyai": None}, writer_for_engine=None,  # type: ignore[arg-type]
                     default_engine="assemblyai")
-    app.alice_id = scribe.submit(io.BytesIO(wav_bytes()), "alices-patient.wav", owner="alice").id
-    app.bob_id = scribe.submit(io.BytesIO(wav_bytes()), "bobs-patient.wav", owner="bob").id
+    alice, bob = Viewer(User("alice", "clinician")), Viewer(User("bob", "clinician"))
+    app.alice_id = scribe.submit(io.BytesIO(wav_bytes()), "alices-patient.wav", by=alice).id
+    app.bob_id = scribe.submit(io.BytesIO(wav_bytes()), "bobs-patient.wav", by=bob).id
     app.start()
     yield app
     app.stop()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from scribe_core.access import SYSTEM
 from scribe_core.engines.assemblyai_api import DELETED_TEXT
 from scribe_core.model import EncounterState
 from scribe_core.pii_policy import DEFAULT_PII_POLICIES
@@ -127,7 +128,7 @@ def test_poll_deadline_schedules_a_later_try_then_gives_up_naming_the_transcript
     assert len(fake.transcripts) == 1 and len(fake.uploads) == 1
 
     fake.polls_before_complete = 0
-    services.scribe.retry(encounter.id)
+    services.scribe.retry(encounter.id, by=SYSTEM)
     assert services.scribe.process(encounter.id).state == EncounterState.READY
     assert len(fake.transcripts) == 1 and len(fake.uploads) == 1
 
@@ -138,7 +139,7 @@ def test_purge_deletes_remotely_verifies_and_leaves_only_a_tombstone(fake, servi
     audio = services.store.audio_path(encounter.id)
     transcript_id = services.store.get(encounter.id).remote_transcript_id
 
-    tombstone = services.scribe.purge(encounter.id)
+    tombstone = services.scribe.purge(encounter.id, by=SYSTEM)
 
     assert fake.transcripts[transcript_id]["text"] == DELETED_TEXT
     remote = {r.what: r for r in tombstone.remote}
@@ -162,7 +163,7 @@ def test_invalid_llm_json_is_retried_once_then_fails_clearly(fake, services, sho
     assert services.store.transcript(encounter.id) is not None  # the transcript is kept: re-draft later
 
     fake.gateway_malformed = False
-    assert services.scribe.redraft(encounter.id).state == EncounterState.READY
+    assert services.scribe.redraft(encounter.id, by=SYSTEM).state == EncounterState.READY
 
 
 def test_one_malformed_answer_is_recovered_by_the_retry(fake, services, short_wav):
@@ -197,8 +198,8 @@ def test_roles_swapped_then_note_redrafted_from_corrected_transcript(fake, servi
     encounter = services.scribe.submit(short_wav, "visit.wav")
     services.scribe.process(encounter.id)
     before = [u.role for u in services.store.transcript(encounter.id).utterances]
-    services.scribe.swap_roles(encounter.id)
-    assert services.scribe.redraft(encounter.id, template="apso").state == EncounterState.READY
+    services.scribe.swap_roles(encounter.id, by=SYSTEM)
+    assert services.scribe.redraft(encounter.id, by=SYSTEM, template="apso").state == EncounterState.READY
     after = services.store.transcript(encounter.id)
     assert [u.role for u in after.utterances] == [{"Doctor": "Patient", "Patient": "Doctor"}[r] for r in before]
     last_prompt = list(fake.gateway_requests.values())[-1]["request"]["messages"][1]["content"]
@@ -241,11 +242,11 @@ def test_a_transcript_unknown_to_assemblyai_fails_the_resume_with_advice(fake, s
 def test_crash_between_create_and_saving_the_id_finds_the_transcript_instead_of_repeating(
     fake, services, short_wav
 ):
-    from scribe_core.pipeline import StoredCheckpoints
+    from scribe_core.usecases.processing import StoredCheckpoints, transcription_request
 
     encounter = services.scribe.submit(short_wav, "visit.wav")
     engine = services.scribe.transcribers["assemblyai"]()
-    request = services.scribe._request(services.store.get(encounter.id))
+    request = transcription_request(services.store, services.store.get(encounter.id))
     with services.store.plain_audio(encounter.id) as audio:
         lost_id = engine.submit(audio, request, lambda *a: None)  # the process dies before saving this id
     services.store.update(encounter.id, state=EncounterState.TRANSCRIBING)
@@ -290,7 +291,7 @@ def test_purge_while_transcribing_writes_nothing_back_and_deletes_the_remote_job
         time.sleep(0.05)
     transcript_id = services.store.get(encounter.id).remote_transcript_id
 
-    tombstone = services.scribe.purge(encounter.id)
+    tombstone = services.scribe.purge(encounter.id, by=SYSTEM)
     assert not {r.what: r for r in tombstone.remote}["transcript"].confirmed  # still processing: refused
     fake.polls_before_complete = 0  # the job finishes; the worker notices the purge
     running.result(timeout=30)

@@ -108,3 +108,22 @@ class FakeNoteWriter:
     def forget(self, request_id: str) -> RemoteDeletion | None:
         self.forgotten.append(request_id)
         return RemoteDeletion("llm_request", request_id, True, "deleted by the fake")
+
+
+class LocalTranscriber(FakeTranscriber):
+    """Behaves like the offline engine: nothing leaves the machine."""
+
+    name = "local"
+    sends_audio_off_device = False
+
+
+class LocalNoteWriter(FakeNoteWriter):
+    """Behaves like the extractive writer: no request anywhere, every statement quoted from the transcript."""
+
+    name = "extractive"
+    sends_text_off_device = False
+
+    def draft(self, transcript: Transcript, template: NoteTemplate, context: str = "") -> DraftResult:
+        result = super().draft(transcript, template, context)
+        result.note.extractive = True
+        return DraftResult(note=result.note)

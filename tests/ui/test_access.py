@@ -7,7 +7,8 @@ import io
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
-from scribe_core.accounts import Accounts
+from scribe_core.access import Viewer
+from scribe_core.accounts import Accounts, User
 
 from .conftest import APP
 from .fakes import wav_bytes
@@ -29,7 +30,7 @@ def sign_in(at: AppTest, username: str, password: str) -> AppTest:
 
 def test_with_accounts_the_app_opens_on_the_sign_in_form_and_shows_nothing_else(services):
     Accounts(services.store).add("alice", PASSWORD, "clinician")
-    services.scribe.submit(io.BytesIO(wav_bytes()), "alices-patient.wav", owner="alice")
+    services.scribe.submit(io.BytesIO(wav_bytes()), "alices-patient.wav", by=Viewer(User("alice", "clinician")))
     at = open_app(services)
     assert at.title[0].value == "Sign in" and [t.value for t in at.title] == ["Sign in"]
     assert len(at.sidebar.markdown) == 0 and "alices-patient" not in str(at.main)

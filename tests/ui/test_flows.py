@@ -151,7 +151,7 @@ def test_unconfirmed_roles_are_flagged_and_swapping_them_redrafts_the_note(app, 
     at = app("pages/transcript.py", encounter=ready_id)
     assert "Speaker roles are not confirmed" in at.warning[0].value
     frame = table_with(at, "confidence")
-    assert list(frame.columns) == ["id", "role", "start", "end", "text", "confidence"]
+    assert list(frame.columns) == ["id", "role", "start", "end", "confidence", "text"]
     before = services.store.note(ready_id).sections[0].statements[0].text
     at.button(key="transcript_swap").click().run()
     assert not at.exception

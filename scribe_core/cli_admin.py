@@ -1,0 +1,107 @@
+"""Command line for setting the scribe up: the encryption key, local accounts, the access check.
+
+    python -m scribe_core keygen [--write-env .env]
+    python -m scribe_core user add|remove|passwd|list [NAME] [--role clinician|admin]
+    python -m scribe_core check-access --address ADDRESS
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .bootstrap import build_services
+from .errors import ScribeError
+
+_HANDLED = ("keygen", "user", "check-access")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    keygen = sub.add_parser("keygen", help="print a new SCRIBE_ENCRYPTION_KEY")
+    keygen.add_argument("--write-env", type=Path, metavar="FILE",
+                        help="append it to this .env file unless one is already set there")
+    access = sub.add_parser("check-access", help="refuse (exit 2) to serve on ADDRESS without sign-in configured")
+    access.add_argument("--address", required=True)
+    access.add_argument("--secrets", type=Path, default=Path(".streamlit/secrets.toml"))
+    user = sub.add_parser("user", help="manage local sign-in accounts")
+    user.add_argument("action", choices=("add", "remove", "passwd", "list"))
+    user.add_argument("username", nargs="?")
+    user.add_argument("--role", choices=("clinician", "admin"), default="clinician")
+    user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+
+
+def run(args: argparse.Namespace) -> int | None:
+    if args.command not in _HANDLED:
+        return None
+    if args.command == "keygen":
+        return _keygen(args)  # needs no key, so it runs before the services are built
+    try:
+        return _user(args) if args.command == "user" else _check_access(args)
+    except ScribeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _keygen(args: argparse.Namespace) -> int:
+    from .crypto import generate_key
+
+    if args.write_env is None:
+        print(generate_key())
+        return 0
+    existing = args.write_env.read_text() if args.write_env.exists() else ""
+    if any(line.startswith("SCRIBE_ENCRYPTION_KEY=") and line.split("=", 1)[1].strip()
+           for line in existing.splitlines()):
+        return 0
+    with open(args.write_env, "a") as f:
+        f.write(("" if existing.endswith("\n") or not existing else "\n")
+                + "# Encrypts recordings, transcripts and notes at rest.\n"
+                + "# Back it up: without it the stored encounters cannot be read.\n"
+                + f"SCRIBE_ENCRYPTION_KEY={generate_key()}\n")
+    os.chmod(args.write_env, 0o600)
+    print(f"A new encryption key was written to {args.write_env}; keep a copy of it somewhere safe.", file=sys.stderr)
+    return 0
+
+
+def _user(args: argparse.Namespace) -> int:
+    accounts = build_services().scribe.accounts
+    if args.action == "list":
+        for u in accounts.list():
+            print(f"{u.username}  {u.role}")
+        return 0
+    if not args.username:
+        print("error: give a username", file=sys.stderr)
+        return 2
+    if args.action == "remove":
+        accounts.remove(args.username)
+        print(f"removed {args.username}")
+        return 0
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        import getpass
+
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != password:
+            print("error: the passwords differ", file=sys.stderr)
+            return 2
+    if args.action == "add":
+        accounts.add(args.username, password, args.role)
+        print(f"added {args.username.strip().lower()} ({args.role})")
+    else:
+        accounts.set_password(args.username, password)
+        print(f"password changed for {args.username}")
+    return 0
+
+
+def _check_access(args: argparse.Namespace) -> int:
+    import tomllib
+
+    from .access import decide_access
+
+    secrets = tomllib.loads(args.secrets.read_text()) if args.secrets.exists() else {}
+    accounts = build_services().scribe.accounts
+    mode = decide_access(args.address, oidc_configured="auth" in secrets, local_accounts=accounts.exist())
+    print(f"access: {mode.value}", file=sys.stderr)
+    return 0

@@ -1,0 +1,69 @@
+"""Purge and retention: delete an encounter's copies remotely (verified) and here, and keep a tombstone.
+
+A clinician may purge their own encounters; an admin any; retention sweeps act as the system.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import datetime, timedelta
+
+from ..access import SYSTEM, Viewer
+from ..errors import EncounterPurgedError
+from ..model import EncounterState, RemoteDeletion, Tombstone, utc_now
+from ..notes.base import NoteWriter
+from .ports import Ports
+from .remote_copies import delete_remote_transcript, describe, safe_delete
+
+
+def purge(ports: Ports, encounter_id: str, *, by: Viewer, reason: str = "user") -> Tombstone:
+    """Delete the remote transcript (verified), the LLM requests and every local file; keep a tombstone."""
+    store = ports.store
+    encounter = by.check(store.get(encounter_id))
+    if encounter.state == EncounterState.PURGED:
+        raise EncounterPurgedError(f"Encounter {encounter_id} was already purged.", encounter_id=encounter_id,
+                                   purged_at=encounter.updated)
+    if encounter.state.in_flight:
+        store.request_cancel(encounter_id)
+    remote: list[RemoteDeletion | None] = []
+    if encounter.remote_transcript_id and encounter.engine in ports.transcribers:
+        remote.append(delete_remote_transcript(ports, encounter))
+    writer: NoteWriter | None = None
+    transcript_deleted = any(r and r.what == "transcript" and r.confirmed for r in remote)
+    for kind, request_id, deleted in store.remote_requests(encounter_id):
+        if kind == "checkpoint:upload":
+            # AssemblyAI deletes an upload together with its transcript; an upload no transcript
+            # used has no delete endpoint and expires with the account's TTL.
+            remote.append(RemoteDeletion("upload", request_id, transcript_deleted,
+                                         "deleted with the transcript" if transcript_deleted
+                                         else "no delete endpoint; expires with AssemblyAI's retention TTL"))
+            continue
+        if kind.startswith("checkpoint:"):
+            continue
+        if deleted:
+            remote.append(RemoteDeletion(kind, request_id, True, "deleted right after drafting"))
+            continue
+        writer = writer or ports.writer_for_engine(encounter.engine)
+        remote.append(safe_delete(functools.partial(writer.forget, request_id), kind, request_id))
+    confirmed = [r for r in remote if r is not None]
+    tombstone = Tombstone(encounter_id, encounter.created, utc_now(), reason, [], confirmed)
+    tombstone.deleted = store.erase(encounter_id, tombstone)
+    for r in confirmed:
+        store.audit(f"remote_{r.what}_deleted", encounter_id, actor=by.name, remote_result=describe(r))
+    store.audit("purged", encounter_id, actor=by.name,
+                remote_result=f"reason={reason}; local={','.join(tombstone.deleted)}")
+    return tombstone
+
+
+def purge_all(ports: Ports, *, by: Viewer, reason: str = "user") -> list[Tombstone]:
+    """Every encounter `by` may open (a clinician's own; an admin's: all)."""
+    return [purge(ports, e.id, by=by, reason=reason) for e in ports.store.list(owner=by.owner_filter)]
+
+
+def purge_expired(ports: Ports, retention_hours: float, *, now: datetime | None = None) -> list[Tombstone]:
+    """Purge, locally and remotely, every encounter created more than `retention_hours` ago."""
+    if retention_hours <= 0:
+        return []
+    cutoff = (now or utc_now()) - timedelta(hours=retention_hours)
+    expired = [e for e in ports.store.list() if e.created < cutoff]
+    return [purge(ports, e.id, by=SYSTEM, reason="retention") for e in expired]

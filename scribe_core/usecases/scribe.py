@@ -1,0 +1,92 @@
+"""The Scribe: one object the app, the CLI and the worker hold, delegating to the use-case modules.
+
+    intake        submit
+    processing    process (and resume), retry, cancel, unfinished
+    corrections   swap_roles, confirm_roles, set_role, redraft, save_note
+    purging       purge, purge_all, purge_expired
+    queries       the read side (scribe_core.queries), checked for the viewer on every read
+
+A user's action takes `by`, the Viewer acting: it is checked against the encounter and named in
+the audit log. `process` and retention are the scribe's own work (actor "system").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+from typing import BinaryIO
+
+from ..access import Viewer
+from ..accounts import Accounts, User
+from ..model import Encounter, Note, Tombstone, Transcript
+from ..queries import EncounterQueries
+from . import corrections, intake, processing, purging
+from .intake import AudioSource
+from .ports import Ports
+
+
+@dataclass
+class Scribe(Ports):
+    @cached_property
+    def queries(self) -> EncounterQueries:
+        return EncounterQueries(self.store, sends_audio_off=self.sends_audio_off)
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        return Accounts(self.store)
+
+    def sends_audio_off(self, engine: str) -> bool:
+        """Whether an engine keeps the recording at a remote service (asked of the engine, built lazily)."""
+        factory = self.transcribers.get(engine)
+        return True if factory is None else bool(getattr(factory(), "sends_audio_off_device", True))
+
+    # -- intake and processing -------------------------------------------------------------------
+    def submit(self, audio: BinaryIO | Path, source_name: str, *, by: Viewer | None = None,
+               source: AudioSource = AudioSource.FILE, engine: str | None = None,
+               keyterms: list[str] | tuple[str, ...] = (), context: str = "", template: str = "soap") -> Encounter:
+        return intake.submit(self, audio, source_name, by=by, source=source, engine=engine, keyterms=keyterms,
+                             context=context, template=template)
+
+    def process(self, encounter_id: str) -> Encounter:
+        return processing.process(self, encounter_id)
+
+    def unfinished(self) -> list[str]:
+        return processing.unfinished(self)
+
+    def retry(self, encounter_id: str, *, by: Viewer) -> Encounter:
+        return processing.retry(self, encounter_id, by=by)
+
+    def cancel(self, encounter_id: str, *, by: Viewer) -> None:
+        processing.cancel(self, encounter_id, by=by)
+
+    # -- corrections -----------------------------------------------------------------------------
+    def swap_roles(self, encounter_id: str, *, by: Viewer) -> Transcript:
+        return corrections.swap_roles(self, encounter_id, by=by)
+
+    def confirm_roles(self, encounter_id: str, *, by: Viewer) -> Transcript:
+        return corrections.confirm_roles(self, encounter_id, by=by)
+
+    def set_role(self, encounter_id: str, utterance_id: str, role: str, *, by: Viewer) -> Transcript:
+        return corrections.set_role(self, encounter_id, utterance_id, role, by=by)
+
+    def redraft(self, encounter_id: str, *, by: Viewer, template: str | None = None) -> Encounter:
+        return corrections.redraft(self, encounter_id, by=by, template=template)
+
+    def save_note(self, encounter_id: str, note: Note, *, by: Viewer) -> None:
+        corrections.save_note(self, encounter_id, note, by=by)
+
+    # -- purge and retention ---------------------------------------------------------------------
+    def purge(self, encounter_id: str, *, by: Viewer, reason: str = "user") -> Tombstone:
+        return purging.purge(self, encounter_id, by=by, reason=reason)
+
+    def purge_all(self, *, by: Viewer, reason: str = "user") -> list[Tombstone]:
+        return purging.purge_all(self, by=by, reason=reason)
+
+    def purge_expired(self, retention_hours: float, *, now: datetime | None = None) -> list[Tombstone]:
+        return purging.purge_expired(self, retention_hours, now=now)
+
+    # -- sign-in ---------------------------------------------------------------------------------
+    def signed_out(self, user: User, *, reason: str = "") -> None:
+        self.store.audit("signed_out", actor=user.username, remote_result=reason or None)

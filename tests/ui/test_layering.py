@@ -1,0 +1,43 @@
+"""Pages and ui/ go through the core's queries and use cases: never the store, and every action says who acts."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+APP_FILES = [ROOT / "streamlit_app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
+# Use cases a user triggers from a page: each must be told who acts (`by=`), which it checks and audits.
+USER_ACTIONS = {"submit", "retry", "cancel", "swap_roles", "confirm_roles", "set_role", "redraft", "save_note",
+                "purge", "purge_all", "start_encounter", "start_sample", "swap_roles_and_redraft"}
+FORBIDDEN_NAMES = {"EncounterStore", "Accounts"}
+
+
+def violations(source: str) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr == "store":
+            found.append(f"line {node.lineno}: reads .store")
+        elif isinstance(node, ast.Name) and node.id in FORBIDDEN_NAMES:
+            found.append(f"line {node.lineno}: uses {node.id}")
+        elif isinstance(node, ast.ImportFrom) and node.module in ("scribe_core.store", "scribe_core.accounts") and (
+                node.module == "scribe_core.store" or any(a.name in FORBIDDEN_NAMES for a in node.names)):
+            found.append(f"line {node.lineno}: imports from {node.module}")
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in USER_ACTIONS
+              and not any(k.arg == "by" for k in node.keywords)):
+            found.append(f"line {node.lineno}: {node.func.attr}() without by=")
+    return found
+
+
+def test_the_scan_catches_each_kind_of_shortcut():
+    planted = ("from scribe_core.store import EncounterStore\n"
+               "x = services.store.note('e1')\n"
+               "services.scribe.purge('e1')\n"
+               "services.scribe.purge('e1', by=viewer)\n")
+    assert sorted(violations(planted)) == ["line 1: imports from scribe_core.store", "line 2: reads .store",
+                                           "line 3: purge() without by="]
+
+def test_pages_and_ui_never_touch_the_store_and_always_say_who_acts():
+    assert len(APP_FILES) >= 12
+    found = {str(p.relative_to(ROOT)): v for p in APP_FILES if (v := violations(p.read_text()))}
+    assert found == {}
