@@ -67,6 +67,14 @@ MIGRATIONS: list[str] = [
     ALTER TABLE encounters ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE encounters ADD COLUMN retry_at TEXT;
     """,
+    # 5: signed note versions (sign-off, amendments) and copies sent to an EHR (documents/versions.py)
+    """
+    CREATE TABLE note_versions (encounter_id TEXT NOT NULL REFERENCES encounters(id), version INTEGER NOT NULL,
+                                status TEXT NOT NULL, signed_by TEXT NOT NULL, signed_at TEXT NOT NULL,
+                                reason TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (encounter_id, version));
+    CREATE TABLE ehr_sends (encounter_id TEXT NOT NULL, version INTEGER NOT NULL, server_id TEXT NOT NULL,
+                            location TEXT NOT NULL, sent_at TEXT NOT NULL, sent_by TEXT);
+    """,
 ]
 _KEY_CHECK = "scribe-key-check"
 _SEALED_COLUMNS = ("source_name", "context", "keyterms")
@@ -335,6 +343,9 @@ class EncounterStore:
                 deleted.append("transcript")
             if db.execute("DELETE FROM notes WHERE encounter_id = ?", (encounter_id,)).rowcount:
                 deleted.append("note")
+            # Signed versions hold the note's text too; copies sent to an EHR (ehr_sends) are outside our reach.
+            if db.execute("DELETE FROM note_versions WHERE encounter_id = ?", (encounter_id,)).rowcount:
+                deleted.append("signed note versions")
             db.execute("DELETE FROM remote_requests WHERE encounter_id = ?", (encounter_id,))
             # The row stays as a purged stub without its source name, context or key terms.
             db.execute(
