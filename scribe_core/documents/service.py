@@ -1,0 +1,120 @@
+"""The document use cases the Note page and the CLI call: each checks the viewer, reads the store, and
+builds one document (or sends one), auditing what leaves the scribe.
+
+    ClinicDocuments(scribe).note_document(id, by=…)           the note with its status, for any export
+    .summary(id, by=…)                                       after-visit summary (LLM path when the
+                                                             encounter's writer is an LLM, else offline)
+    .referral(id, specialty, question, by=…)                 referral letter
+    .fhir_bundle(id, patient, by=…) / .note_pdf / …          exports
+    .sign / .amend / .versions                               sign-off (signoff.py)
+    .send_to_ehr(id, patient, client, by=…)                  SMART-authorised FHIR create; recorded
+    .ehr_copies(id)                                          what a purge here cannot delete
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..access import Viewer
+from ..errors import InvalidStateError
+from ..model import Note
+from ..notes.base import NoteTemplate
+from ..usecases.scribe import Scribe
+from . import pdf, signoff
+from .ehr import EhrClient, SendReceipt
+from .fhir import PatientId, document_bundle, document_reference
+from .model import DRAFT, NoteDocument, PatientSummary, ReferralLetter
+from .referral import draft_referral
+from .summary import summarize
+from .summary_llm import summarize_with_writer
+from .templates import TemplateLibrary
+from .versions import EhrCopy, NoteVersion, NoteVersions
+
+
+class ClinicDocuments:
+    def __init__(self, scribe: Scribe) -> None:
+        self.scribe = scribe
+        self.store = scribe.store
+        self.templates = TemplateLibrary(scribe.store.data_dir)
+        self.versions = NoteVersions(scribe.store)
+
+    def _template(self, name: str) -> NoteTemplate | None:
+        return self.templates.all().get(name)
+
+    def note_document(self, encounter_id: str, *, by: Viewer) -> NoteDocument:
+        encounter = self.scribe.queries.encounter(by, encounter_id)  # refuses another's or a purged one
+        note = self.scribe.queries.note(by, encounter_id)
+        if note is None:
+            raise InvalidStateError("This encounter has no note yet: wait until it is drafted.")
+        template = self._template(note.template) or self.templates.get("soap")
+        status = signoff.note_status(self.store, encounter_id)
+        latest = status.latest
+        return NoteDocument(encounter_id=encounter_id, encounter_start=encounter.created, template=template,
+                            note=note, status=status.status, author=encounter.owner or by.name,
+                            signed_by=latest.signed_by if latest else None,
+                            signed_at=latest.signed_at if latest else None,
+                            version=latest.version if latest else 0)
+
+    # -- sign-off --------------------------------------------------------------------------------
+    def sign(self, encounter_id: str, *, by: Viewer) -> NoteVersion:
+        note = self.store.note(encounter_id)
+        return signoff.sign(self.store, encounter_id, by=by, template=self._template(note.template) if note else None)
+
+    def amend(self, encounter_id: str, note: Note, *, by: Viewer, reason: str) -> NoteVersion:
+        return signoff.amend(self.store, encounter_id, note, by=by, reason=reason,
+                             template=self._template(note.template))
+
+    def versions_of(self, encounter_id: str, *, by: Viewer) -> list[NoteVersion]:
+        self.scribe.queries.encounter(by, encounter_id)
+        return self.versions.list(encounter_id)
+
+    # -- patient and colleague documents ---------------------------------------------------------
+    def summary(self, encounter_id: str, *, by: Viewer) -> PatientSummary:
+        doc = self.note_document(encounter_id, by=by)
+        encounter = self.store.get(encounter_id)
+        writer = self.scribe.writer_for_engine(encounter.engine)
+        if not getattr(writer, "sends_text_off_device", False):
+            return summarize(doc.note, doc.template, self.store.transcript(encounter_id))
+        summary, result = summarize_with_writer(doc.note, writer)
+        for request_id in result.remote_request_ids:
+            confirmed = any(d.remote_id == request_id and d.confirmed for d in result.remote_deletions)
+            self.store.add_remote_request(encounter_id, "llm_request", request_id, deleted=confirmed)
+        self.store.audit("summary_drafted", encounter_id, actor=by.name, remote_result=getattr(writer, "name", "llm"))
+        return summary
+
+    def referral(self, encounter_id: str, specialty: str, question: str = "", *, by: Viewer) -> ReferralLetter:
+        return draft_referral(self.note_document(encounter_id, by=by), specialty, question)
+
+    # -- exports ---------------------------------------------------------------------------------
+    def fhir_bundle(self, encounter_id: str, patient: PatientId, *, by: Viewer) -> dict[str, Any]:
+        bundle = document_bundle(self.note_document(encounter_id, by=by), patient)
+        self.store.audit("exported_fhir", encounter_id, actor=by.name)
+        return bundle
+
+    def note_pdf(self, encounter_id: str, *, by: Viewer) -> bytes:
+        return pdf.note_pdf(self.note_document(encounter_id, by=by))
+
+    def summary_pdf(self, encounter_id: str, summary: PatientSummary, *, by: Viewer) -> bytes:
+        return pdf.summary_pdf(self.note_document(encounter_id, by=by), summary)
+
+    def letter_pdf(self, encounter_id: str, letter: ReferralLetter, *, by: Viewer) -> bytes:
+        return pdf.letter_pdf(self.note_document(encounter_id, by=by), letter)
+
+    # -- Send to EHR -----------------------------------------------------------------------------
+    def send_to_ehr(self, encounter_id: str, patient: PatientId, client: EhrClient, *, by: Viewer) -> SendReceipt:
+        doc = self.note_document(encounter_id, by=by)
+        if doc.status == DRAFT:
+            raise InvalidStateError("Sign the note before sending it to the EHR: the EHR keeps what it receives.")
+        if client.settings.patient_id_system and not patient.system:
+            patient = PatientId(patient.value, client.settings.patient_id_system)
+        receipt = client.send(document_reference(doc, patient, pdf=pdf.note_pdf(doc)))
+        self.versions.record_send(encounter_id, doc.version, receipt.server_id, receipt.location, receipt.sent_at,
+                                  by.name)
+        self.store.audit("sent_to_ehr", encounter_id, actor=by.name,
+                         remote_result=f"DocumentReference/{receipt.server_id} (version {doc.version})")
+        return receipt
+
+    def ehr_copies(self, encounter_id: str, *, by: Viewer) -> list[EhrCopy]:
+        """Copies sent to an EHR; readable after a purge (no patient text), which cannot delete them."""
+        by.check(self.store.get(encounter_id))
+        return self.versions.sends(encounter_id)

@@ -1,0 +1,152 @@
+"""Sign-off, amendments and Send to EHR through the document use cases, on a real encrypted store."""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+from datetime import UTC, datetime
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from scribe_core.access import Viewer
+from scribe_core.accounts import User
+from scribe_core.bootstrap import build_services
+from scribe_core.documents.ehr import EhrClient
+from scribe_core.documents.ehr_settings import EhrSettings
+from scribe_core.documents.fhir import PatientId
+from scribe_core.documents.service import ClinicDocuments
+from scribe_core.documents.signoff import NoteSignedError, require_editable, version_diff
+from scribe_core.errors import AccessDeniedError, InvalidStateError, RemoteServiceError
+from scribe_core.model import Encounter, EncounterState, Statement
+from tests.documents.conftest import make_note, make_transcript
+from tests.fakes.fhir_server import FakeEhr
+
+ADA = Viewer(User("ada", "clinician"))
+GRACE = Viewer(User("grace", "clinician"))
+
+
+@pytest.fixture
+def services(clean_scribe_env):
+    # No engine runs here: the encounters are stored ready-made, so the transcribers are never built.
+    return build_services(transcribers={"offline": lambda: None, "assemblyai": lambda: None})  # type: ignore[dict-item]
+
+
+@pytest.fixture
+def docs(services) -> ClinicDocuments:
+    return ClinicDocuments(services.scribe)
+
+
+@pytest.fixture
+def encounter_id(services) -> str:
+    store = services.store
+    encounter = Encounter(id="enc-1", created=datetime(2026, 3, 4, 9, 30, tzinfo=UTC), source_name="visit.wav",
+                          engine="offline", owner="ada", template="soap")
+    store.add(encounter, io.BytesIO(b"RIFF-not-really-audio"), ".wav")
+    store.save_transcript("enc-1", make_transcript())
+    store.save_note("enc-1", make_note())
+    store.update("enc-1", state=EncounterState.READY)
+    return "enc-1"
+
+
+def test_signing_makes_the_note_final_and_read_only_and_is_audited(docs, services, encounter_id):
+    version = docs.sign(encounter_id, by=ADA)
+    assert (version.version, version.status, version.signed_by) == (1, "final", "ada")
+    doc = docs.note_document(encounter_id, by=ADA)
+    assert doc.status == "final" and doc.signed_by == "ada" and doc.version == 1
+    with pytest.raises(NoteSignedError, match="amend it"):
+        require_editable(services.store, encounter_id)
+    with pytest.raises(NoteSignedError):
+        docs.sign(encounter_id, by=ADA)
+    assert ("note_signed", "ada", "version 1") in {(a["action"], a["actor"], a["remote_result"])
+                                                   for a in services.store.audit_log()}
+
+
+def test_a_note_with_unsupported_statements_or_an_empty_required_section_cannot_be_signed(docs, services,
+                                                                                          encounter_id):
+    note = make_note()
+    note.sections[3].statements.append(Statement("Return if symptoms worsen.", []))
+    note.sections[2].statements = []
+    services.store.save_note(encounter_id, note)
+    with pytest.raises(InvalidStateError) as caught:
+        docs.sign(encounter_id, by=ADA)
+    assert "1 statement(s) are marked unsupported" in str(caught.value)
+    assert "required section 'Assessment' is empty" in str(caught.value)
+
+
+def test_an_amendment_is_a_new_version_with_its_reason_and_the_difference_visible(docs, services, encounter_id):
+    docs.sign(encounter_id, by=ADA)
+    changed = make_note()
+    changed.sections[3].statements[0] = Statement("Increase amlodipine to 10 mg once a day.", ["U7"])
+    amended = docs.amend(encounter_id, changed, by=ADA, reason="Aspirin was not started after all.")
+    assert (amended.version, amended.status, amended.reason) == (2, "amended", "Aspirin was not started after all.")
+    first, second = docs.versions_of(encounter_id, by=ADA)
+    assert "start aspirin 75 mg daily" in first.note.to_markdown()  # the signed version is kept as it was
+    diff = version_diff(first, second)
+    assert any(line.startswith("-") and "aspirin" in line for line in diff)
+    assert any(line.startswith("+- Increase amlodipine to 10 mg once a day.") for line in diff)
+    assert docs.note_document(encounter_id, by=ADA).status == "amended"
+    assert "version 2 amends version 1" in {a["remote_result"] for a in services.store.audit_log()}
+    with pytest.raises(InvalidStateError, match="Say why"):
+        docs.amend(encounter_id, make_note(), by=ADA, reason=" ")
+
+
+def test_versions_are_encrypted_at_rest_and_purged_with_the_encounter(docs, services, encounter_id):
+    docs.sign(encounter_id, by=ADA)
+    raw = sqlite3.connect(services.store.db_path).execute("SELECT body FROM note_versions").fetchone()[0]
+    assert "amlodipine" not in raw
+    services.scribe.purge(encounter_id, by=ADA)
+    rows = sqlite3.connect(services.store.db_path).execute("SELECT COUNT(*) FROM note_versions").fetchone()[0]
+    assert rows == 0
+
+
+def test_another_clinician_cannot_sign_or_export_the_note(docs, encounter_id):
+    with pytest.raises(AccessDeniedError):
+        docs.sign(encounter_id, by=GRACE)
+    with pytest.raises(AccessDeniedError):
+        docs.note_pdf(encounter_id, by=GRACE)
+
+
+@pytest.fixture
+def ehr(tmp_path):
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = tmp_path / "scribe.pem"
+    private.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                          serialization.NoEncryption()))
+    public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    with FakeEhr(public_keys={"scribe": public}, known_patients={"MRN-1"}) as fake:
+        settings = EhrSettings(base_url=fake.base_url, token_url=fake.token_url, client_id="scribe",
+                               private_key_file=private, patient_id_system="urn:oid:1.2.3")
+        yield fake, EhrClient(settings, sleep=lambda s: None)
+
+
+def test_a_draft_is_not_sent_and_a_signed_note_is_sent_recorded_and_survives_purge_as_a_record(docs, services,
+                                                                                               encounter_id, ehr):
+    fake, client = ehr
+    with pytest.raises(InvalidStateError, match="Sign the note"):
+        docs.send_to_ehr(encounter_id, PatientId("MRN-1"), client, by=ADA)
+    assert fake.documents == {}
+    docs.sign(encounter_id, by=ADA)
+    receipt = docs.send_to_ehr(encounter_id, PatientId("MRN-1"), client, by=ADA)
+    sent = fake.documents[receipt.server_id]
+    assert sent["docStatus"] == "final" and sent["subject"]["identifier"] == {"system": "urn:oid:1.2.3",
+                                                                               "value": "MRN-1"}
+    assert [c["attachment"]["contentType"] for c in sent["content"]] == ["text/plain; charset=utf-8",
+                                                                          "application/pdf"]
+    copies = docs.ehr_copies(encounter_id, by=ADA)
+    assert [(c.server_id, c.version, c.sent_by) for c in copies] == [(receipt.server_id, 1, "ada")]
+    audit = json.dumps(services.store.audit_log())
+    assert f"DocumentReference/{receipt.server_id}" in audit and "MRN-1" not in audit
+    services.scribe.purge(encounter_id, by=ADA)
+    assert [c.server_id for c in docs.ehr_copies(encounter_id, by=ADA)] == [receipt.server_id]
+
+
+def test_a_refused_send_records_nothing(docs, services, encounter_id, ehr):
+    fake, client = ehr
+    docs.sign(encounter_id, by=ADA)
+    with pytest.raises(RemoteServiceError, match="Unknown patient"):
+        docs.send_to_ehr(encounter_id, PatientId("MRN-404"), client, by=ADA)
+    assert docs.ehr_copies(encounter_id, by=ADA) == []
+    assert "sent_to_ehr" not in {a["action"] for a in services.store.audit_log()}
