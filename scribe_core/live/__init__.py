@@ -1,0 +1,12 @@
+"""Live visits: the microphone streamed while the doctor and patient talk.
+
+    pcm.py              browser frames (48 kHz, any layout) to 16 kHz mono 16-bit PCM; level meter
+    recording.py        every chunk encrypted to disk as it arrives (a crash keeps all audio so far)
+    transcript.py       the running transcript: final turns in order plus the turn in progress
+    errors.py           what can go wrong while streaming, as clear messages
+    assemblyai_stream.py  AssemblyAI Universal-Streaming v3 over WebSocket, reconnecting without loss
+    local_agreement.py  the LocalAgreement-2 policy: show only words two decodes agree on
+    offline_stream.py   faster-whisper over a rolling window with that policy, fully local
+    session.py          LiveSession: start / pause / resume / stop, timer, level, transcript
+    settings.py         the live-visit settings
+"""

@@ -1,0 +1,138 @@
+"""Local live transcription: faster-whisper over a rolling window, with the LocalAgreement-2 policy.
+
+A worker thread decodes the audio window [window start, now] whenever at least `min_chunk_s` of new
+audio has arrived (so on a slow machine each decode simply covers more audio and the streamer keeps
+up with real time), commits the words two consecutive decodes agree on (or, failing agreement, the
+words `settle_s` behind the live edge, so hesitant speech cannot hold the text back), and trims the window once it
+is longer than `window_s`, at the end of the last committed sentence (or word). Committed text
+outside the window goes in as the prompt, key terms as hotwords. Greedy decoding (beam 1) without VAD:
+the final transcript is made by the offline engine's full pipeline over the whole recording at stop.
+The model is the offline engine's (same loader, same weights, loaded once per process).
+Nothing here touches the network.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .local_agreement import LocalAgreement
+from .pcm import SAMPLE_RATE, pcm_to_float
+from .transcript import LiveTranscript, LiveTurn, LiveWord
+
+_SENTENCE_END = (".", "?", "!")
+_PROMPT_CHARS = 200
+
+
+class OfflineStreamer:
+    engine = "offline"
+    error = None
+    stopped_streaming = False
+    dropped_keyterms: list[str] = []
+
+    def __init__(self, *, model_loader: Callable[[], Any], keyterms: Sequence[str] = (), min_chunk_s: float = 1.0,
+                 window_s: float = 15.0, settle_s: float = 4.0, model_name: str = "whisper-base") -> None:
+        self._load = model_loader
+        self._hotwords = ", ".join(t.strip() for t in keyterms if t.strip()) or None
+        self._min_chunk = int(min_chunk_s * SAMPLE_RATE)
+        self._window = int(window_s * SAMPLE_RATE)
+        self._settle_ms = int(settle_s * 1000)
+        self.model = model_name
+        self.transcript = LiveTranscript()
+        self.agreement = LocalAgreement()
+        self.decode_seconds: list[float] = []  # time each decode took (benchmarks read it)
+        self._lock = threading.Condition()
+        self._audio = np.zeros(0, dtype=np.float32)  # the window: samples from `_start` on
+        self._start = 0
+        self._decoded_to = 0
+        self._stopping = False
+        self._open: list[LiveWord] = []  # committed words of the sentence still being spoken
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="offline-stream", daemon=True)
+        self._thread.start()
+
+    def feed(self, pcm: bytes) -> None:
+        with self._lock:
+            self._audio = np.concatenate((self._audio, pcm_to_float(pcm)))
+            self._lock.notify_all()
+
+    def stop(self, timeout_s: float = 60.0) -> LiveTranscript:
+        with self._lock:
+            self._stopping = True
+            self._lock.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout_s)
+        return self.transcript
+
+    def _run(self) -> None:
+        model = self._load()
+        while True:
+            with self._lock:
+                while not self._stopping and self._start + len(self._audio) - self._decoded_to < self._min_chunk:
+                    self._lock.wait(0.05)
+                window, start, stopping = self._audio.copy(), self._start, self._stopping
+            self._decoded_to = start + len(window)
+            if len(window):
+                hypothesis = self._decode(model, window, start)
+                edge_ms = (start + len(window)) * 1000 // SAMPLE_RATE
+                self._commit(self.agreement.update(hypothesis, settled_before_ms=edge_ms - self._settle_ms))
+            if stopping:
+                self._commit(self.agreement.finish(), closing=True)
+                return
+            self._trim()
+
+    def _decode(self, model: Any, window: np.ndarray, start: int) -> list[LiveWord]:
+        began = time.monotonic()
+        outside = [w.text for w in self.agreement.committed if w.end_ms * SAMPLE_RATE // 1000 <= start]
+        segments, _ = model.transcribe(
+            window, language="en", beam_size=1, word_timestamps=True, condition_on_previous_text=False,
+            vad_filter=False, initial_prompt=" ".join(outside)[-_PROMPT_CHARS:] or None, hotwords=self._hotwords)
+        offset_ms = start * 1000 // SAMPLE_RATE
+        words = [LiveWord(w.word.strip(), offset_ms + int(w.start * 1000), offset_ms + int(w.end * 1000),
+                          round(float(w.probability), 4))
+                 for segment in segments for w in (segment.words or []) if w.word.strip()]
+        self.decode_seconds.append(time.monotonic() - began)
+        return words
+
+    def _commit(self, words: list[LiveWord], *, closing: bool = False) -> None:
+        for word in words:
+            self._open.append(word)
+            if word.text.endswith(_SENTENCE_END):
+                self._close_sentence()
+        if closing and self._open:
+            self._close_sentence()
+        elif self._open:
+            self.transcript.set_partial(_turn(self._open, final=False))
+
+    def _close_sentence(self) -> None:
+        self.transcript.add_final(_turn(self._open, final=True))
+        self._open = []
+
+    def _trim(self) -> None:
+        """Keep the window short: cut at the last committed sentence end (or word) once it is too long."""
+        with self._lock:
+            if len(self._audio) <= self._window:
+                return
+        if len(self._audio) > 2 * self._window:
+            # Decodes keep disagreeing (noise, overlapping talk): take the last hypothesis as it is
+            # rather than let the window outgrow Whisper's 30 s.
+            self._commit(self.agreement.finish())
+        with self._lock:
+            start_ms = self._start * 1000 // SAMPLE_RATE
+            ends = [w.end_ms for w in self.agreement.committed if w.text.endswith(_SENTENCE_END)]
+            cut_ms = ends[-1] if ends and ends[-1] > start_ms else self.agreement.committed_end_ms
+            cut = min(cut_ms * SAMPLE_RATE // 1000 - self._start, len(self._audio))
+            if cut > 0:
+                self._audio = self._audio[cut:]
+                self._start += cut
+
+
+def _turn(words: list[LiveWord], *, final: bool) -> LiveTurn:
+    return LiveTurn(text=" ".join(w.text for w in words), start_ms=words[0].start_ms, end_ms=words[-1].end_ms,
+                    final=final, words=tuple(words))
