@@ -3,6 +3,14 @@
     python -m scribe_core templates list
     python -m scribe_core templates show NAME
     python -m scribe_core templates check FILE
+    python -m scribe_core export ID --fhir FILE --patient PID | --pdf FILE | --summary FILE
+                                    | --letter SPECIALTY FILE [--question TEXT]
+    python -m scribe_core sign ID                      mark the note final (signed by the CLI operator)
+    python -m scribe_core versions ID [--diff]         signed versions, and what each amendment changed
+    python -m scribe_core send ID --patient PID        send the signed note to the EHR (SCRIBE_FHIR_*)
+
+A summary or letter FILE ending in .pdf is printed as PDF, .json as JSON (with each sentence's
+sources and the reading grade), anything else as text.
 
 `register(subparsers)` adds the commands to the main parser; `run(args)` answers them (None when the
 command is not one of these). Exit codes as in cli.py: 0 success, 1 the check or send failed, 2 bad usage.
@@ -11,14 +19,21 @@ command is not one of these). Exit codes as in cli.py: 0 success, 1 the check or
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import Settings
 from .documents.templates import TemplateLibrary, check_template
-from .errors import ScribeError
+from .errors import RemoteServiceError, ScribeError
 
-_HANDLED = ("templates",)
+if TYPE_CHECKING:
+    from .access import Viewer
+    from .documents.service import ClinicDocuments
+
+_HANDLED = ("templates", "export", "sign", "versions", "send")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,13 +44,35 @@ def register(sub: argparse._SubParsersAction) -> None:
     show.add_argument("name")
     check = actions.add_parser("check", help="validate a template TOML file (exit 1 with every problem)")
     check.add_argument("file", type=Path)
+    export = sub.add_parser("export", help="write the note as FHIR or PDF, the patient summary, or a referral letter")
+    export.add_argument("id")
+    what = export.add_mutually_exclusive_group(required=True)
+    what.add_argument("--fhir", type=Path, metavar="FILE", help="FHIR R4 document Bundle (JSON); needs --patient")
+    what.add_argument("--pdf", type=Path, metavar="FILE", help="the note, printable")
+    what.add_argument("--summary", type=Path, metavar="FILE", help="the after-visit summary (.pdf, .json or text)")
+    what.add_argument("--letter", nargs=2, metavar=("SPECIALTY", "FILE"), help="a referral letter (.pdf or text)")
+    export.add_argument("--patient", help="the patient's id in the EHR: an MRN, or Patient/<id>")
+    export.add_argument("--question", default="", help="the question the referral letter asks")
+    sign = sub.add_parser("sign", help="mark the note final (read-only; later changes are amendments)")
+    sign.add_argument("id")
+    versions = sub.add_parser("versions", help="the note's signed versions")
+    versions.add_argument("id")
+    versions.add_argument("--diff", action="store_true", help="show what each amendment changed")
+    send = sub.add_parser("send", help="send the signed note to the EHR as a FHIR DocumentReference")
+    send.add_argument("id")
+    send.add_argument("--patient", required=True, help="the patient's id in the EHR: an MRN, or Patient/<id>")
 
 
 def run(args: argparse.Namespace) -> int | None:
     if args.command not in _HANDLED:
         return None
     try:
-        return _templates(args)
+        if args.command == "templates":
+            return _templates(args)
+        return _documents(args)
+    except RemoteServiceError as exc:  # the EHR refused or could not be reached: nothing was marked sent
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except ScribeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -71,4 +108,75 @@ def _templates(args: argparse.Namespace) -> int:
                                       f"role {s.role}" if s.role else "") if x)
         print(f"\n{i}. {s.title} [{s.key}]" + (f"  ({flags})" if flags else ""))
         print(f"   {s.guidance}")
+    return 0
+
+
+def _documents(args: argparse.Namespace) -> int:
+    from .bootstrap import build_services
+    from .cli_encounters import operator
+    from .documents.ehr import EhrClient
+    from .documents.ehr_settings import EhrSettings
+    from .documents.fhir import PatientId
+    from .documents.service import ClinicDocuments
+    from .documents.signoff import version_diff
+
+    services = build_services()
+    docs, by = ClinicDocuments(services.scribe), operator()
+    if args.command == "sign":
+        version = docs.sign(args.id, by=by)
+        print(f"signed {args.id}: version {version.version} by {version.signed_by} "
+              f"at {version.signed_at:%Y-%m-%d %H:%M} UTC")
+        return 0
+    if args.command == "versions":
+        versions = docs.versions_of(args.id, by=by)
+        for old, new in zip([None, *versions], versions, strict=False):
+            reason = f" ({new.reason})" if new.reason else ""
+            print(f"version {new.version}: {new.status} by {new.signed_by} "
+                  f"at {new.signed_at:%Y-%m-%d %H:%M} UTC{reason}")
+            if args.diff and old is not None:
+                print("\n".join(version_diff(old, new)))
+        return 0
+    settings = EhrSettings.from_settings(services.settings)
+    if args.command == "send":
+        patient = PatientId(args.patient, settings.patient_id_system)
+        receipt = docs.send_to_ehr(args.id, patient, EhrClient(settings), by=by)
+        print(f"sent {args.id} to the EHR: DocumentReference/{receipt.server_id} "
+              f"at {receipt.sent_at:%Y-%m-%d %H:%M} UTC"
+              + ("" if receipt.created else " (the EHR already had this version)"))
+        return 0
+    return _export(args, docs, by, settings.patient_id_system)
+
+
+def _export(args: argparse.Namespace, docs: ClinicDocuments, by: Viewer, patient_system: str) -> int:
+    from .documents.fhir import PatientId
+
+    if args.fhir:
+        if not args.patient:
+            print("error: a FHIR export needs --patient (the patient's id in the EHR)", file=sys.stderr)
+            return 2
+        bundle = docs.fhir_bundle(args.id, PatientId(args.patient, patient_system), by=by)
+        args.fhir.write_text(json.dumps(bundle, indent=2, ensure_ascii=False))
+        target = args.fhir
+    elif args.pdf:
+        args.pdf.write_bytes(docs.note_pdf(args.id, by=by))
+        target = args.pdf
+    elif args.summary:
+        summary = docs.summary(args.id, by=by)
+        target = args.summary
+        if target.suffix.lower() == ".pdf":
+            target.write_bytes(docs.summary_pdf(args.id, summary, by=by))
+        elif target.suffix.lower() == ".json":
+            target.write_text(json.dumps(asdict(summary), indent=2, ensure_ascii=False))
+        else:
+            target.write_text(summary.text())
+        print(f"reading level: Flesch-Kincaid grade {summary.reading_grade:.1f}", file=sys.stderr)
+    else:
+        specialty, file = args.letter
+        letter = docs.referral(args.id, specialty, args.question, by=by)
+        target = Path(file)
+        if target.suffix.lower() == ".pdf":
+            target.write_bytes(docs.letter_pdf(args.id, letter, by=by))
+        else:
+            target.write_text(letter.text())
+    print(f"written to {target}", file=sys.stderr)
     return 0

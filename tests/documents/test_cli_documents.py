@@ -1,0 +1,66 @@
+"""The document commands end to end in a subprocess: a real store, the fake EHR over HTTP."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from fhir.resources.R4B.bundle import Bundle
+from pypdf import PdfReader
+
+from scribe_core.bootstrap import build_services
+from scribe_core.model import Encounter, EncounterState
+from tests.documents.conftest import make_note, make_transcript
+from tests.fakes.fhir_server import FakeEhr, make_key_pair
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _stored_encounter() -> None:
+    store = build_services(transcribers={"offline": lambda: None}).store  # type: ignore[dict-item]  # never built
+    store.add(Encounter(id="enc-1", created=datetime(2026, 3, 4, 9, 30, tzinfo=UTC), source_name="visit.wav",
+                        engine="offline", owner="ada"), io.BytesIO(b"audio"), ".wav")
+    store.save_transcript("enc-1", make_transcript())
+    store.save_note("enc-1", make_note())
+    store.update("enc-1", state=EncounterState.READY)
+
+
+def cli(*args: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "scribe_core", *args], capture_output=True, text=True, cwd=REPO,
+                          env={**os.environ, **env}, timeout=120)
+
+
+def test_export_sign_versions_and_send_from_the_command_line(tmp_path):
+    _stored_encounter()
+    fhir, pdf, summary, letter = (tmp_path / n for n in ("note.json", "note.pdf", "summary.json", "letter.txt"))
+    assert cli("export", "enc-1", "--fhir", str(fhir)).returncode == 2  # no --patient
+    assert cli("export", "enc-1", "--fhir", str(fhir), "--patient", "MRN-1").returncode == 0
+    assert Bundle.model_validate(json.loads(fhir.read_text())).entry[0].resource.status == "preliminary"
+    assert cli("export", "enc-1", "--pdf", str(pdf)).returncode == 0
+    assert "DRAFT - not signed" in PdfReader(pdf).pages[0].extract_text()
+    done = cli("export", "enc-1", "--summary", str(summary))
+    assert done.returncode == 0 and "Flesch-Kincaid grade" in done.stderr
+    assert any(p["sentences"] for p in json.loads(summary.read_text())["parts"])
+    assert cli("export", "enc-1", "--letter", "Cardiology", str(letter), "--question", "Angiography?").returncode == 0
+    assert "Dear Cardiology colleague," in letter.read_text() and "Angiography?" in letter.read_text()
+
+    refused = cli("send", "enc-1", "--patient", "MRN-1")
+    assert refused.returncode == 2 and "SCRIBE_FHIR_BASE_URL" in refused.stderr
+    signed = cli("sign", "enc-1")
+    assert signed.returncode == 0 and "version 1 by cli:" in signed.stdout
+    assert "version 1: final" in cli("versions", "enc-1").stdout
+
+    private, public = make_key_pair(tmp_path / "keys")
+    with FakeEhr(public_keys={"scribe": public.read_bytes()}, known_patients={"MRN-1"}) as ehr:
+        env = {"SCRIBE_FHIR_BASE_URL": ehr.base_url, "SCRIBE_FHIR_CLIENT_ID": "scribe",
+               "SCRIBE_FHIR_PRIVATE_KEY_FILE": str(private)}
+        unknown = cli("send", "enc-1", "--patient", "MRN-2", **env)
+        assert unknown.returncode == 1 and "Unknown patient" in unknown.stderr and "Nothing was sent" in unknown.stderr
+        sent = cli("send", "enc-1", "--patient", "MRN-1", **env)
+        assert sent.returncode == 0 and "DocumentReference/1001" in sent.stdout
+        assert list(ehr.documents) == ["1001"]
