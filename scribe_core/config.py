@@ -52,6 +52,16 @@ class Settings:
     medical_mode: bool = setting(
         "ASSEMBLYAI_MEDICAL_MODE", "flag", True, group="assemblyai",
         help='true = Medical Mode ("domain": "medical-v1"), a billed add-on that improves medical terms')
+    streaming_model: str = setting(
+        "ASSEMBLYAI_STREAMING_MODEL", "text", "u3-rt-pro", group="assemblyai",
+        help="Live visits: the Universal-Streaming speech model (ids change; check AssemblyAI's docs)")
+    streaming_region: str = setting(
+        "ASSEMBLYAI_STREAMING_REGION", "choice", "", group="assemblyai",
+        help="Live visits: empty = edge-routed streaming.assemblyai.com (EU with ASSEMBLYAI_EU=true),\n"
+             "us = streaming.us.assemblyai.com (US data residency), eu = streaming.eu.assemblyai.com")
+    streaming_url: str = setting(
+        "ASSEMBLYAI_STREAMING_URL", "url", "", group="assemblyai",
+        help="Live visits: a full ws(s)://.../v3/ws URL instead of the region's host (a test server)")
     # --- note writer ---
     llm_gateway_base_url: str = setting(
         "LLM_GATEWAY_BASE_URL", "url", GATEWAY_US, group="llm",
@@ -100,6 +110,13 @@ class Settings:
     log_level: str = setting(
         "SCRIBE_LOG_LEVEL", "text", "WARNING",
         help="Log level for the CLI and app (logs never contain patient text or keys)")
+    live_final_transcript: str = setting(
+        "SCRIBE_LIVE_FINAL_TRANSCRIPT", "choice", "batch",
+        help="Live visits: batch = at stop the whole recording is transcribed again (best accuracy, confirmed\n"
+             "roles); streamed = keep the live transcript (AssemblyAI only)")
+    live_consent_required: bool = setting(
+        "SCRIBE_LIVE_CONSENT_REQUIRED", "flag", True,
+        help="Live visits: true = the patient's agreement to be recorded must be ticked before starting")
     # --- sign-in and serving ---
     address: str = setting(
         "SCRIBE_ADDRESS", "text", "127.0.0.1", group="access",
