@@ -161,6 +161,8 @@ def _purge(services: Services, args: argparse.Namespace, by: Viewer) -> int:
     for t in tombstones:
         remote = "; ".join(f"{r.what} {'confirmed' if r.confirmed else 'NOT confirmed'}" for r in t.remote)
         print(f"purged {t.encounter_id}: local {', '.join(t.deleted) or 'nothing'}; remote {remote or 'none'}")
+        for kept in (r for r in t.remote if r.what == "ehr_document"):
+            print(f"  the copy sent to the EHR ({kept.remote_id}) is {kept.detail}")
     return 0
 
 

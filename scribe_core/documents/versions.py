@@ -17,8 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..errors import EncounterNotFoundError
-from ..model import Note
+from ..model import Note, RemoteDeletion
 from ..store import EncounterStore
+
+EHR_COPY = "ehr_document"
+EHR_COPY_KEPT = "kept in the EHR: a purge here does not delete it (ask the EHR's records team)"
 
 
 @dataclass(frozen=True)
@@ -97,3 +100,9 @@ class NoteVersions:
                               (encounter_id,)).fetchall()
         return [EhrCopy(r["encounter_id"], r["version"], r["server_id"], r["location"],
                         datetime.fromisoformat(r["sent_at"]), r["sent_by"] or "") for r in rows]
+
+
+def ehr_copies_kept(store: EncounterStore, encounter_id: str) -> list[RemoteDeletion]:
+    """For a purge's tombstone: each copy sent to an EHR, which the purge does not (cannot) delete."""
+    return [RemoteDeletion(EHR_COPY, f"DocumentReference/{c.server_id}", False, EHR_COPY_KEPT)
+            for c in NoteVersions(store).sends(encounter_id)]

@@ -9,6 +9,7 @@ import functools
 from datetime import datetime, timedelta
 
 from ..access import SYSTEM, Viewer
+from ..documents.versions import EHR_COPY, ehr_copies_kept
 from ..errors import EncounterPurgedError
 from ..model import EncounterState, RemoteDeletion, Tombstone, utc_now
 from ..notes.base import NoteWriter
@@ -45,10 +46,13 @@ def purge(ports: Ports, encounter_id: str, *, by: Viewer, reason: str = "user") 
             continue
         writer = writer or ports.writer_for_engine(encounter.engine)
         remote.append(safe_delete(functools.partial(writer.forget, request_id), kind, request_id))
-    confirmed = [r for r in remote if r is not None]
+    confirmed = [r for r in remote if r is not None] + ehr_copies_kept(store, encounter_id)
     tombstone = Tombstone(encounter_id, encounter.created, utc_now(), reason, [], confirmed)
     tombstone.deleted = store.erase(encounter_id, tombstone)
     for r in confirmed:
+        if r.what == EHR_COPY:
+            store.audit("ehr_copy_kept", encounter_id, actor=by.name, remote_result=r.remote_id)
+            continue
         store.audit(f"remote_{r.what}_deleted", encounter_id, actor=by.name, remote_result=describe(r))
     store.audit("purged", encounter_id, actor=by.name,
                 remote_result=f"reason={reason}; local={','.join(tombstone.deleted)}")

@@ -64,3 +64,7 @@ def test_export_sign_versions_and_send_from_the_command_line(tmp_path):
         sent = cli("send", "enc-1", "--patient", "MRN-1", **env)
         assert sent.returncode == 0 and "DocumentReference/1001" in sent.stdout
         assert list(ehr.documents) == ["1001"]
+    purged = cli("purge", "enc-1")
+    assert purged.returncode == 0
+    assert "the copy sent to the EHR (DocumentReference/1001) is kept in the EHR: a purge here does not delete it" \
+        in purged.stdout

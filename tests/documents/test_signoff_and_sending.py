@@ -139,8 +139,12 @@ def test_a_draft_is_not_sent_and_a_signed_note_is_sent_recorded_and_survives_pur
     assert [(c.server_id, c.version, c.sent_by) for c in copies] == [(receipt.server_id, 1, "ada")]
     audit = json.dumps(services.store.audit_log())
     assert f"DocumentReference/{receipt.server_id}" in audit and "MRN-1" not in audit
-    services.scribe.purge(encounter_id, by=ADA)
+    tombstone = services.scribe.purge(encounter_id, by=ADA)
     assert [c.server_id for c in docs.ehr_copies(encounter_id, by=ADA)] == [receipt.server_id]
+    kept = [r for r in tombstone.remote if r.what == "ehr_document"]
+    assert [(r.remote_id, r.confirmed) for r in kept] == [(f"DocumentReference/{receipt.server_id}", False)]
+    assert "a purge here does not delete it" in kept[0].detail
+    assert "ehr_copy_kept" in {a["action"] for a in services.store.audit_log()}
 
 
 def test_a_refused_send_records_nothing(docs, services, encounter_id, ehr):
