@@ -6,6 +6,7 @@ Each is a clinician's action: it checks that they may open the encounter and nam
 from __future__ import annotations
 
 from ..access import Viewer
+from ..documents.signoff import require_editable
 from ..errors import InvalidStateError, ScribeError
 from ..model import Encounter, EncounterState, Note, Transcript
 from ..notes.templates import get_template
@@ -54,6 +55,7 @@ def redraft(ports: Ports, encounter_id: str, *, by: Viewer, template: str | None
     """Write the note again from the (corrected) transcript, synchronously."""
     store = ports.store
     encounter = by.check(store.get(encounter_id))
+    require_editable(store, encounter_id)  # a signed note is never replaced by a new draft
     if encounter.state not in (S.READY, S.FAILED, S.TRANSCRIBED) or store.transcript(encounter_id) is None:
         raise InvalidStateError("The note can be re-drafted once the transcript is ready.")
     if template:
@@ -66,6 +68,7 @@ def redraft(ports: Ports, encounter_id: str, *, by: Viewer, template: str | None
 
 def save_note(ports: Ports, encounter_id: str, note: Note, *, by: Viewer) -> None:
     by.check(ports.store.get(encounter_id))
+    require_editable(ports.store, encounter_id)  # a signed note changes only by amendment (documents.signoff)
     note.edited = True
     ports.store.save_note(encounter_id, note)
     ports.store.audit("note_edited", encounter_id, actor=by.name)

@@ -60,6 +60,11 @@ def test_signing_makes_the_note_final_and_read_only_and_is_audited(docs, service
         require_editable(services.store, encounter_id)
     with pytest.raises(NoteSignedError):
         docs.sign(encounter_id, by=ADA)
+    with pytest.raises(NoteSignedError):  # the app's own edit and re-draft paths refuse too
+        services.scribe.save_note(encounter_id, make_note(), by=ADA)
+    with pytest.raises(NoteSignedError):
+        services.scribe.redraft(encounter_id, by=ADA, template="apso")
+    assert services.store.note(encounter_id) == make_note()
     assert ("note_signed", "ada", "version 1") in {(a["action"], a["actor"], a["remote_result"])
                                                    for a in services.store.audit_log()}
 
