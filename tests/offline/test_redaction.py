@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from scribe_core.engines.offline.redact import find_pii, redact_utterances
@@ -103,3 +106,77 @@ def test_a_phone_number_split_across_utterances_is_still_caught():
 def test_durations_and_relative_days_are_not_dates():
     text = "The cough started 2 weeks ago, got worse yesterday, and I take it 3 times a day for 10 days."
     assert find_pii(text) == []
+
+
+# --- the clinical keep-list, over a fixture of clinical sentences with planted identifiers --------
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "redaction_sentences.json"
+
+
+def _fixture_utterances(entries: list[dict]) -> list[Utterance]:
+    utterances, t = [], 0
+    for i, entry in enumerate(entries, start=1):
+        words = []
+        for token in entry["text"].split():
+            words.append(Word(token, t, t + 300, 0.9, "A"))
+            t += 350
+        utterances.append(Utterance(f"U{i}", "Patient", words[0].start_ms, words[-1].end_ms, entry["text"], 0.9,
+                                    words, "A"))
+    return utterances
+
+
+def test_identifiers_go_and_clinical_terms_stay_across_the_fixture(capsys):
+    entries = json.loads(FIXTURE.read_text())
+    assert len(entries) >= 50
+    out, _ = redact_utterances(_fixture_utterances(entries))  # one transcript, as the engine runs it
+    leaked, lost, removed, kept, planted, clinical = [], [], 0, 0, 0, 0
+    for entry, utterance in zip(entries, out, strict=True):
+        text = utterance.text.lower()
+        for item in entry["identifiers"]:
+            planted += 1
+            if item.lower() in text:
+                leaked.append((item, utterance.text))
+            else:
+                removed += 1
+        for item in entry["clinical"]:
+            clinical += 1
+            if item.lower() in text:
+                kept += 1
+            else:
+                lost.append((item, utterance.text))
+    with capsys.disabled():
+        print(f"\nidentifiers removed: {removed}/{planted} clinical terms kept: {kept}/{clinical}")
+    assert planted >= 40 and clinical >= 100
+    assert leaked == [] and lost == []
+
+
+@pytest.mark.parametrize(("sentence", "kept", "removed"), [
+    ("Any recreational drugs like marijuana?", "marijuana", None),
+    ("Mrs. Crystal Hughes uses crystal meth on weekends.", "crystal meth", "Hughes"),
+    ("He has Parkinson's and sees Dr. Parkinson every month.", "Parkinson's", "Dr. Parkinson every"),
+    ("Mr. Burns has burns on his right hand.", "burns on his right hand", "Mr. Burns"),
+])
+def test_case_and_context_decide_between_a_name_and_a_clinical_word(sentence, kept, removed):
+    text = _redact_one(sentence)
+    assert kept in text
+    if removed:
+        assert removed not in text
+
+
+def _redact_one(sentence: str) -> str:
+    words = [Word(token, i * 100, i * 100 + 90) for i, token in enumerate(sentence.split())]
+    out, _ = redact_utterances([Utterance("U1", "Patient", 0, len(words) * 100, sentence, words=words)])
+    return out[0].text
+
+
+def test_the_assemblyai_policy_never_asks_to_erase_a_kept_category():
+    from scribe_core.clinical_keep_list import CATEGORIES, ERASING_POLICIES
+    from scribe_core.errors import ConfigurationError
+    from scribe_core.pii_policy import DEFAULT_PII_POLICIES, validate_policies
+
+    assert {c.name for c in CATEGORIES} >= {"drugs", "recreational", "alcohol_tobacco", "conditions", "procedures",
+                                            "anatomy", "doses", "durations", "vital_signs"}
+    assert not set(DEFAULT_PII_POLICIES) & ERASING_POLICIES
+    for policy in ("drug", "medical_condition", "number_sequence", "duration"):
+        with pytest.raises(ConfigurationError, match="would erase clinical content"):
+            validate_policies((*DEFAULT_PII_POLICIES, policy))

@@ -5,11 +5,17 @@ phone numbers as ASR writes them ("555213-4876", "555 213 4876"), spoken email a
 ("john dot smith at gmail dot com") and medical record numbers, which are only PII next to a
 keyword ("MRN", "record number"). The keyword recogniser tags the number alone, so the note keeps
 "MRN [HEALTHCARE_NUMBER]" rather than losing the sentence.
+
+spaCy's small model also misses names and places it has not seen ("my husband Tomasz", "the Leeds
+address"). Context recognisers catch a capitalised word where only a name or a place can stand:
+after a title or a family word, and before "address"/after "live in". The clinical keep-list still
+cuts every finding, so "my son's Ventolin" stays.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 _STREET_TYPES = (
     r"street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|terrace|"
@@ -25,14 +31,17 @@ _STATES = (
 )
 
 
-def _pattern(entity: str, name: str, regex: str, score: float):
+def _pattern(entity: str, name: str, regex: str, score: float, *, case_sensitive: bool = False) -> Any:
+    """A Presidio pattern recogniser (Presidio matches with the `regex` module: variable lookbehinds work)."""
+    import regex as regex_module
     from presidio_analyzer import Pattern, PatternRecognizer
 
-    return PatternRecognizer(supported_entity=entity, name=name,
+    flags = regex_module.DOTALL | regex_module.MULTILINE | (0 if case_sensitive else regex_module.IGNORECASE)
+    return PatternRecognizer(supported_entity=entity, name=name, global_regex_flags=flags,
                              patterns=[Pattern(name=name, regex=regex, score=score)])
 
 
-def _keyword_number_recognizer():
+def _keyword_number_recognizer() -> Any:
     from presidio_analyzer import EntityRecognizer, RecognizerResult
 
     keyword = re.compile(
@@ -62,10 +71,33 @@ def _keyword_number_recognizer():
                                    name="KeywordNumberRecognizer", supported_language="en")
 
 
-def custom_recognizers() -> list:
+_NAME = r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?"
+_TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Doctor|Nurse|Sister|Father|Professor)\.?"
+_FAMILY = (r"(?:husband|wife|partner|boyfriend|girlfriend|fianc[eé]e?|son|daughter|mother|father|mom|mum|dad|"
+           r"brother|sister|grandmother|grandfather|grandma|grandpa|granddaughter|grandson|aunt|uncle|"
+           r"niece|nephew|cousin|friend|neighbou?r|carer|caregiver|colleague|roommate|flatmate)")
+
+
+def custom_recognizers() -> list[Any]:
     return [
+        _pattern("NAMED_PERSON", "titled_name", rf"(?<=\b{_TITLES} ){_NAME}(?: {_NAME})?", 0.7,
+                 case_sensitive=True),
+        _pattern("NAMED_PERSON", "family_name", rf"(?<=\b(?i:{_FAMILY})(?:,)? ){_NAME}(?: {_NAME})?", 0.6,
+                 case_sensitive=True),
+        _pattern("NAMED_PERSON", "addressed_name",
+                 rf"(?<=\b(?i:call|ask|tell|text|phone|email|contact|thanks|thank you|hi|hello|bye|goodbye|"
+                 rf"dear|this is|my name is|i'm|i am|speak to|talk to)(?:,)? ){_NAME}(?: {_NAME})?", 0.5,
+                 case_sensitive=True),
+        _pattern("PLACE", "place_before_address",
+                 rf"\b{_NAME}(?= (?:address|home address|flat|apartment|house|postcode)\b)", 0.5, case_sensitive=True),
+        _pattern("PLACE", "place_after_living",
+                 rf"(?<=\b(?i:live|lives|lived|living|moved|staying|stay|based|born|grew up) (?:in|at|from|near|to) )"
+                 rf"{_NAME}(?: {_NAME})?", 0.5, case_sensitive=True),
+        _pattern("STREET_ADDRESS", "street_name",
+                 rf"\b(?:{_NAME} ){{1,3}}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Drive|Court|Way|Place|"
+                 r"Terrace|Crescent|Circle|Highway|Parkway|Square|Trail)\b\.?", 0.6, case_sensitive=True),
         _pattern("STREET_ADDRESS", "street_address",
-                 rf"\b\d{{1,6}}\s+(?:[A-Za-z][A-Za-z'.-]*\s+){{1,4}}(?:{_STREET_TYPES})\b\.?"
+                 rf"\b\d{{1,6}}\s+(?:[A-Za-z][A-Za-z'-]*\s+){{1,4}}(?:{_STREET_TYPES})\b\.?"
                  r"(?:,?\s*(?:apartment|apt|unit|suite)\s*#?\s*\w+)?", 0.7),
         _pattern("POSTAL_CODE", "state_zip", rf"\b(?:{_STATES}),?\s+\d{{5}}(?:-\d{{4}})?\b", 0.7),
         _pattern("POSTAL_CODE", "zip_keyword", r"(?<=zip code )\d{5}(?:-\d{4})?\b|(?<=zip )\d{5}\b", 0.7),

