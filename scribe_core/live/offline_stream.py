@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from .errors import LiveStreamError
 from .local_agreement import LocalAgreement
 from .pcm import SAMPLE_RATE, pcm_to_float
 from .transcript import LiveTranscript, LiveTurn, LiveWord
@@ -30,9 +31,6 @@ _PROMPT_CHARS = 200
 
 class OfflineStreamer:
     engine = "offline"
-    error = None
-    stopped_streaming = False
-    dropped_keyterms: list[str] = []
 
     def __init__(self, *, model_loader: Callable[[], Any], keyterms: Sequence[str] = (), min_chunk_s: float = 1.0,
                  window_s: float = 15.0, settle_s: float = 4.0, model_name: str = "whisper-base") -> None:
@@ -42,6 +40,9 @@ class OfflineStreamer:
         self._window = int(window_s * SAMPLE_RATE)
         self._settle_ms = int(settle_s * 1000)
         self.model = model_name
+        self.error: LiveStreamError | None = None  # local decoding has no connection to lose
+        self.stopped_streaming = False
+        self.dropped_keyterms: list[str] = []
         self.transcript = LiveTranscript()
         self.agreement = LocalAgreement()
         self.decode_seconds: list[float] = []  # time each decode took (benchmarks read it)

@@ -49,6 +49,7 @@ class LiveOutcome:
     engine: str
     model: str
     streaming_error: LiveStreamError | None
+    session_ids: tuple[str, ...] = ()  # the streaming service's session ids, in order
 
 
 class LiveSession:
@@ -86,7 +87,8 @@ class LiveSession:
         recorded = self.recording.close()
         transcript = self.streamer.stop()
         return LiveOutcome(recorded_bytes=recorded, duration_s=bytes_to_ms(recorded) / 1000, transcript=transcript,
-                           engine=self.streamer.engine, model=self.streamer.model, streaming_error=self.streamer.error)
+                           engine=self.streamer.engine, model=self.streamer.model, streaming_error=self.streamer.error,
+                           session_ids=tuple(sid for sid, _ in getattr(self.streamer, "session_starts", [])))
 
     def _require(self, state: LiveState, action: str) -> None:
         if self._state != state:

@@ -1,0 +1,246 @@
+"""Live visits as use cases: begin (with consent), stop, finish into an ordinary encounter, resume the
+finishing of an interrupted visit, discard, and retention.
+
+A visit lives under `<data_dir>/live/` while it runs: `<id>.journal` (the encrypted audio, recording.py)
+and `<id>.visit` (its plan, sealed: owner, key terms, context, template, engine, consent). At stop the
+journal becomes the encounter's recording (same id) and the encounter is queued like an upload: by
+default the whole recording goes through the ordinary engine (`SCRIBE_LIVE_FINAL_TRANSCRIPT=batch`: best
+accuracy, confirmed roles); with `streamed` the live transcript is kept (redacted locally when
+SCRIBE_REDACT_PII is on) and only the note is drafted. A visit whose process died (closed tab, crash,
+restart) is listed by `interrupted` and finished the same way, with all audio up to that moment.
+
+Consent is recorded in the audit log against the visit's id, which becomes the encounter's id.
+Streaming session ids are kept as the encounter's checkpoints (`checkpoint:streaming_session:<n>`), so
+a purge erases them with the encounter; AssemblyAI keeps no streaming audio or text for accounts opted
+out of model training (CONTRACT §4.6), and there is nothing to delete remotely.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from .. import audio as audio_probe
+from ..access import SYSTEM, Viewer
+from ..config import Settings
+from ..errors import AccessDeniedError, EncounterNotFoundError, ScribeError
+from ..model import Encounter, EncounterState, utc_now
+from ..notes.templates import get_template
+from ..usecases.scribe import Scribe
+from .recording import LiveRecordingWriter, journal_to_wav
+from .session import LiveOutcome, LiveSession, LiveStreamer
+from .settings import final_transcript, streaming_url
+
+
+class ConsentRequiredError(ScribeError):
+    pass
+
+
+@dataclass(frozen=True)
+class VisitPlan:
+    id: str
+    owner: str
+    started: str  # ISO time
+    engine: str
+    keyterms: list[str]
+    context: str
+    template: str
+    consent: bool
+
+
+@dataclass(frozen=True)
+class InterruptedVisit:
+    id: str
+    owner: str
+    started: datetime
+    recorded_s: float
+
+
+StreamerFactory = Callable[[VisitPlan], LiveStreamer]
+
+
+class LiveVisits:
+    def __init__(self, scribe: Scribe, settings: Settings, *, streamer_factory: StreamerFactory | None = None) -> None:
+        self.scribe, self.settings = scribe, settings
+        self.store = scribe.store
+        self.dir = self.store.data_dir / "live"
+        self.dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self._make_streamer = streamer_factory or self._default_streamer
+        self._active: dict[str, LiveSession] = {}
+        self._lock = threading.Lock()
+
+    # -- begin and stop ---------------------------------------------------------------------------
+    def begin(self, *, by: Viewer, consent: bool, keyterms: list[str] | tuple[str, ...] = (), context: str = "",
+              template: str = "soap", engine: str | None = None) -> LiveSession:
+        if self.settings.live_consent_required and not consent:
+            raise ConsentRequiredError("Tick 'The patient agreed to be recorded' before starting: this clinic "
+                                       "records a live visit only with the patient's agreement.")
+        engine = engine or self.scribe.default_engine
+        if engine not in self.scribe.transcribers:
+            raise ScribeError(f"Unknown engine {engine!r}; choose one of: {', '.join(self.scribe.transcribers)}")
+        get_template(template)
+        plan = VisitPlan(id=uuid.uuid4().hex[:12], owner=by.name, started=utc_now().isoformat(), engine=engine,
+                         keyterms=[k.strip() for k in keyterms if k.strip()], context=context.strip(),
+                         template=template, consent=consent)
+        self._plan_path(plan.id).write_text(self.store.vault.seal(json.dumps(asdict(plan)),
+                                                                  context=f"{plan.id}:live-visit"))
+        self.store.audit("live_visit_started", plan.id, actor=by.name, remote_result=f"engine={engine}")
+        if consent:
+            self.store.audit("live_consent_recorded", plan.id, actor=by.name,
+                             remote_result="the patient agreed to be recorded")
+        session = LiveSession(encounter_id=plan.id, streamer=self._make_streamer(plan),
+                              recording=LiveRecordingWriter(self.store.vault, self._journal_path(plan.id), plan.id))
+        session.start()
+        with self._lock:
+            self._active[plan.id] = session
+        return session
+
+    def stop(self, visit_id: str, *, by: Viewer) -> Encounter:
+        """Stop the microphone's visit and turn it into an encounter queued for the worker."""
+        session = self.session(visit_id, by=by)
+        outcome = session.stop()
+        self.store.audit("live_visit_stopped", visit_id, actor=by.name,
+                         remote_result=f"recorded_s={outcome.duration_s:.1f}")
+        try:
+            return self.finish(visit_id, by=by, outcome=outcome)
+        finally:
+            with self._lock:
+                self._active.pop(visit_id, None)
+
+    def session(self, visit_id: str, *, by: Viewer) -> LiveSession:
+        with self._lock:
+            session = self._active.get(visit_id)
+        if session is None:
+            raise EncounterNotFoundError("This live visit is not running (it stopped, or the app restarted).")
+        self._check(self._plan(visit_id), by)
+        return session
+
+    # -- finish, interrupted, discard -----------------------------------------------------------------
+    def finish(self, visit_id: str, *, by: Viewer, outcome: LiveOutcome | None = None) -> Encounter:
+        """The recorded audio becomes an ordinary encounter (same id). Safe to call again after a crash."""
+        try:
+            existing = self.store.get(visit_id)
+        except EncounterNotFoundError:
+            existing = None
+        if existing is not None:  # finished before, then interrupted while cleaning up
+            by.check(existing)
+            self._remove_files(visit_id)
+            return existing
+        plan = self._check(self._plan(visit_id), by)
+        wav = self.store.staging_file(".wav")
+        try:
+            journal_to_wav(self.store.vault, self._journal_path(visit_id), visit_id, wav)
+            info = audio_probe.probe(wav)  # a silent or empty visit is refused here, with the reason
+            started = datetime.fromisoformat(plan.started)
+            encounter = Encounter(
+                id=visit_id, created=started, source_name=f"Live visit {started:%Y-%m-%d %H:%M} UTC.wav",
+                engine=plan.engine, keyterms=plan.keyterms, context=plan.context, template=plan.template,
+                owner=plan.owner, step="waiting", duration_s=info.duration_s)
+            with open(wav, "rb") as f:
+                self.store.add(encounter, f, ".wav")
+        finally:
+            wav.unlink(missing_ok=True)
+        for i, session_id in enumerate(outcome.session_ids if outcome else ()):
+            self.store.add_remote_request(visit_id, f"checkpoint:streaming_session:{i}", session_id or f"unnamed-{i}")
+        kept = self._keep_streamed(encounter, outcome)
+        self.store.audit("live_visit_finished", visit_id, actor=by.name,
+                         remote_result=f"final_transcript={'streamed' if kept else 'batch'}; "
+                                       f"consent={'recorded' if plan.consent else 'not asked'}")
+        self._remove_files(visit_id)
+        return self.store.get(visit_id)
+
+    def interrupted(self, *, by: Viewer) -> list[InterruptedVisit]:
+        """Visits whose audio is on disk but that are not running here and were never finished."""
+        with self._lock:
+            running = set(self._active)
+        visits = []
+        for plan_path in sorted(self.dir.glob("*.visit")):
+            visit_id = plan_path.stem
+            if visit_id in running:
+                continue
+            plan = self._plan(visit_id)
+            if not (by.is_admin or plan.owner == by.name):
+                continue
+            journal = self._journal_path(visit_id)
+            size = journal.stat().st_size if journal.exists() else 0
+            # About 72 bytes of framing and tag per sealed 200 ms record of 6400 PCM bytes.
+            visits.append(InterruptedVisit(visit_id, plan.owner, datetime.fromisoformat(plan.started),
+                                           recorded_s=size * 6400 / 6472 / 32000))
+        return visits
+
+    def discard(self, visit_id: str, *, by: Viewer, reason: str = "user") -> None:
+        """Delete an unfinished visit's audio and plan (a finished one is purged as an encounter)."""
+        self._check(self._plan(visit_id), by)
+        with self._lock:
+            session = self._active.pop(visit_id, None)
+        if session is not None:
+            session.stop()
+        self._remove_files(visit_id)
+        self.store.audit("live_visit_discarded", visit_id, actor=by.name, remote_result=f"reason={reason}")
+
+    def discard_expired(self, retention_hours: float, *, now: datetime | None = None) -> list[str]:
+        """Retention for visits never finished: discard those started more than `retention_hours` ago."""
+        if retention_hours <= 0:
+            return []
+        cutoff = (now or utc_now()) - timedelta(hours=retention_hours)
+        expired = [v.id for v in self.interrupted(by=SYSTEM) if v.started < cutoff]
+        for visit_id in expired:
+            self.discard(visit_id, by=SYSTEM, reason="retention")
+        return expired
+
+    # -- helpers ------------------------------------------------------------------------------------
+    def _keep_streamed(self, encounter: Encounter, outcome: LiveOutcome | None) -> bool:
+        if (final_transcript(self.settings) != "streamed" or outcome is None or outcome.engine != "assemblyai"
+                or outcome.streaming_error is not None or not outcome.transcript.words()):
+            return False  # the batch path runs (any live failure, or offline, or the default)
+        transcript = outcome.transcript.to_transcript(engine="assemblyai", model=outcome.model,
+                                                      duration_s=encounter.duration_s)
+        if self.settings.redact_pii:
+            from ..engines.offline.redact import redact_utterances
+
+            transcript.utterances, _ = redact_utterances(transcript.utterances)
+            transcript.redacted = True
+        self.store.save_transcript(encounter.id, transcript)
+        self.store.update(encounter.id, state=EncounterState.TRANSCRIBED, step="transcribed")
+        return True
+
+    def _default_streamer(self, plan: VisitPlan) -> LiveStreamer:
+        if plan.engine == "assemblyai":
+            from .assemblyai_stream import AssemblyAIStreamer
+
+            return AssemblyAIStreamer(url=streaming_url(self.settings), api_key=self.settings.assemblyai_api_key,
+                                      speech_model=self.settings.streaming_model,
+                                      medical_mode=self.settings.medical_mode, keyterms=plan.keyterms)
+        from ..engines.offline import asr, models
+        from .offline_stream import OfflineStreamer
+
+        model_dir = models.whisper_model_dir(self.settings.data_dir, self.settings.whisper_model_dir)
+        return OfflineStreamer(model_loader=lambda: asr.load_model(model_dir), keyterms=plan.keyterms)
+
+    def _check(self, plan: VisitPlan, by: Viewer) -> VisitPlan:
+        if not (by.is_admin or plan.owner == by.name):
+            raise AccessDeniedError("You do not have access to this encounter.")
+        return plan
+
+    def _plan(self, visit_id: str) -> VisitPlan:
+        path = self._plan_path(visit_id)
+        if not path.exists():
+            raise EncounterNotFoundError("No live visit with this id (it was finished or discarded).")
+        return VisitPlan(**json.loads(self.store.vault.open(path.read_text(), context=f"{visit_id}:live-visit")))
+
+    def _plan_path(self, visit_id: str) -> Path:
+        if not visit_id.isalnum():
+            raise EncounterNotFoundError("No live visit with this id.")
+        return self.dir / f"{visit_id}.visit"
+
+    def _journal_path(self, visit_id: str) -> Path:
+        return self.dir / f"{visit_id}.journal"
+
+    def _remove_files(self, visit_id: str) -> None:
+        self._journal_path(visit_id).unlink(missing_ok=True)
+        self._plan_path(visit_id).unlink(missing_ok=True)
