@@ -35,16 +35,17 @@ def play_stretch(services: Services, viewer: Viewer, encounter_id: str, start_ms
     st.caption(f"Plays {clock(start_s * 1000)} – {clock(end_s * 1000)}")
 
 
-# The transcript table's text column: wide enough for ~45 characters a line, narrow enough that all
-# columns fit beside the utterance panel in a 1400 px window. Rows grow to show wrapped text.
-TRANSCRIPT_TEXT_WIDTH_PX = 340
-_CHARS_PER_LINE = 45
+# The transcript table's text column: narrow enough that every column (and the row-selection
+# checkbox) fits beside the utterance panel in a 1400 px window, ~36 characters a line; rows grow to
+# show the wrapped text, and the grid widens the column in a wider window.
+TRANSCRIPT_TEXT_WIDTH_PX = 270
+_CHARS_PER_LINE = 36
 _LINE_PX = 21
-_MAX_LINES = 6
+_MAX_LINES = 7
 
 
 def transcript_row_height(texts: list[str]) -> int | None:
-    """One row height for the table that fits the longest text wrapped (at most 6 lines; the rest
+    """One row height for the table that fits the longest text wrapped (at most 7 lines; the rest
     shows on hover and in the utterance panel). None keeps Streamlit's single-line rows."""
     longest = max((len(t) for t in texts), default=0)
     lines = min(_MAX_LINES, -(-longest // _CHARS_PER_LINE))
@@ -97,7 +98,7 @@ def transcript_html(transcript: Transcript, highlight: set[str] | frozenset[str]
 
 def empty_state(message: str, *, link_label: str = "Start a new encounter") -> None:
     st.info(message, icon=":material/info:")
-    st.page_link("pages/record.py", label=link_label, icon=":material/mic:")
+    st.page_link("app_pages/record.py", label=link_label, icon=":material/mic:")
 
 
 _FLASH_KEY = "_flash"

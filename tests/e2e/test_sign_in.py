@@ -14,8 +14,8 @@ import pytest
 from scribe_core.access import Viewer
 from scribe_core.accounts import Accounts, User
 from scribe_core.crypto import Vault
-from scribe_core.usecases import Scribe
 from scribe_core.store import EncounterStore
+from scribe_core.usecases import Scribe
 
 from .app_server import AppServer
 from .test_browser import CHROMIUM, CHROMIUM_ARGS, heading
@@ -97,3 +97,11 @@ def test_an_admin_sees_every_encounter_and_the_audit_log(server, page):
     go(page, "Encounters")
     expect(page.get_by_text("bobs-patient.wav")).to_be_visible(timeout=15_000)
     expect(page.get_by_text("alices-patient.wav")).to_be_visible()
+
+
+def test_a_clinician_opening_another_clinicians_encounter_by_url_is_refused(server, page):
+    sign_in(page, f"{server.url}/note?encounter={server.bob_id}", "alice", PASSWORD)
+    expect(page.get_by_text("You do not have access to this encounter.")).to_be_visible(timeout=30_000)
+    expect(heading(page, "Note")).to_be_visible()
+    assert page.get_by_text("bobs-patient.wav").count() == 0
+    assert page.get_by_text("alices-patient.wav").count() == 0  # and no fallback to one of her own

@@ -83,3 +83,13 @@ def test_a_transient_failure_reads_as_waiting_to_retry_with_its_reason():
                   retry_at=utc_now() + timedelta(seconds=30), error="Could not reach AssemblyAI after 6 attempt(s).")
     label = step_label(e)
     assert label.text.startswith("Waiting to retry (try 2 at") and "Could not reach" in label.detail
+
+
+def test_transcript_rows_grow_to_wrap_long_text_and_stay_single_lines_for_short_text():
+    from ui.components import transcript_row_height
+
+    assert transcript_row_height([]) is None and transcript_row_height(["Any fever?", "No."]) is None
+    two_lines = transcript_row_height(["x" * 50])
+    assert two_lines is not None and two_lines > 64  # Streamlit wraps text only in rows taller than 4rem
+    assert transcript_row_height(["x" * 200, "short"]) > two_lines
+    assert transcript_row_height(["x" * 5000]) == transcript_row_height(["x" * 10000])  # capped

@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APP_FILES = [ROOT / "streamlit_app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
+APP_FILES = [ROOT / "streamlit_app.py", *sorted((ROOT / "app_pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
 # Use cases a user triggers from a page: each must be told who acts (`by=`), which it checks and audits.
 USER_ACTIONS = {"submit", "retry", "cancel", "swap_roles", "confirm_roles", "set_role", "redraft", "save_note",
                 "purge", "purge_all", "start_encounter", "start_sample", "swap_roles_and_redraft"}
@@ -36,6 +36,11 @@ def test_the_scan_catches_each_kind_of_shortcut():
                "services.scribe.purge('e1', by=viewer)\n")
     assert sorted(violations(planted)) == ["line 1: imports from scribe_core.store", "line 2: reads .store",
                                            "line 3: purge() without by="]
+
+def test_there_is_no_pages_folder_that_streamlit_would_serve_without_the_router():
+    # Streamlit runs pages/<name>.py directly, skipping sign-in, for a deep link right after a start.
+    assert not (ROOT / "pages").exists()
+
 
 def test_pages_and_ui_never_touch_the_store_and_always_say_who_acts():
     assert len(APP_FILES) >= 12

@@ -95,12 +95,12 @@ with table:
         frame, hide_index=True, key="transcript_table", on_select=row_selected, selection_mode="single-row",
         height=520, row_height=transcript_row_height([u.text for u in rows]),
         column_config={
-            "id": st.column_config.TextColumn("#", width=44),
-            "role": st.column_config.TextColumn("Role", width=68),
-            "start": st.column_config.TextColumn("Start", width=60),
-            "end": st.column_config.TextColumn("End", width=60),
+            "id": st.column_config.TextColumn("#", width=40),
+            "role": st.column_config.TextColumn("Role", width=64),
+            "start": st.column_config.TextColumn("Start", width=56),
+            "end": st.column_config.TextColumn("End", width=56),
             "confidence": st.column_config.ProgressColumn("Confidence", min_value=0.0, max_value=1.0,
-                                                          format="%.2f", width=92),
+                                                          format="%.2f", width=84),
             "text": st.column_config.TextColumn("Text", width=TRANSCRIPT_TEXT_WIDTH_PX),
         },
     )

@@ -97,4 +97,4 @@ if clicked:
         errors.error(str(err), icon=":material/error:")
     else:
         select(encounter.id)
-        st.switch_page("pages/status.py", query_params={"encounter": encounter.id})
+        st.switch_page("app_pages/status.py", query_params={"encounter": encounter.id})
