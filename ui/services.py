@@ -11,7 +11,7 @@ Tests (the seam)
     and never builds the process-wide services for that session.
 
 Patient data never goes through `st.cache_data`: it is shared by every user of the server. Pages
-read the store on each run instead (it is fast: one SQLite query per element).
+ask `services.scribe.queries` on each run instead (checked for the viewer; one SQLite query each).
 """
 
 from __future__ import annotations

@@ -40,11 +40,15 @@ def test_an_offline_encounter_runs_from_upload_to_an_extractive_note(offline_app
         expect(page.get_by_text("offline-visit.wav")).to_be_visible()
         page.get_by_role("button", name=re.compile("Transcribe and draft note")).first.click()
         expect(heading(page, "Encounters")).to_be_visible(timeout=30_000)
+        # An offline job says how long it still needs, from this machine's measured speed.
+        expect(page.get_by_text(re.compile(r"(About \d+ min left|Under a minute left|Almost done)"))).to_be_visible(
+            timeout=30_000)
         # Model loading (first use in this server) plus ~45 s of audio on 2 cores.
         expect(page.get_by_role("button", name=re.compile("Open note"))).to_be_visible(timeout=240_000)
         page.get_by_role("button", name=re.compile("Open note")).click()
         expect(heading(page, "Note")).to_be_visible(timeout=30_000)
-        expect(page.get_by_text("Extractive draft")).to_be_visible()
+        expect(page.get_by_text("Drafted without a language model — every line comes from the transcript")
+               ).to_be_visible()
         expect(page.locator("h5").filter(has_text="Subjective").first).to_be_visible()
         shoot(page, "20-offline-note")
         page.get_by_test_id("stSidebarNav").get_by_role("link").filter(has_text="Transcript").click()
