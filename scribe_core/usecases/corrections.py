@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from ..access import Viewer
 from ..documents.signoff import require_editable
+from ..documents.templates import resolve_template
 from ..errors import InvalidStateError, ScribeError
 from ..model import Encounter, EncounterState, Note, Transcript
-from ..notes.templates import get_template
 from .decisions import swapped_roles, with_role
 from .ports import Ports
 from .processing import process
@@ -59,7 +59,7 @@ def redraft(ports: Ports, encounter_id: str, *, by: Viewer, template: str | None
     if encounter.state not in (S.READY, S.FAILED, S.TRANSCRIBED) or store.transcript(encounter_id) is None:
         raise InvalidStateError("The note can be re-drafted once the transcript is ready.")
     if template:
-        get_template(template)
+        resolve_template(template, store.data_dir)
         store.update(encounter_id, template=template)
     store.update(encounter_id, state=S.TRANSCRIBED, error=None)
     store.audit("redraft_requested", encounter_id, actor=by.name, remote_result=template or None)

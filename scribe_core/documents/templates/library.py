@@ -150,3 +150,13 @@ class TemplateLibrary:
     def set_default(self, clinician: str, name: str) -> None:
         self.get(name)  # refuses an unknown template with the list of names
         self._write_defaults({**self._defaults(), clinician: name})
+
+
+def resolve_template(name: str, data_dir: Path) -> NoteTemplate:
+    """The template a writer drafts with: the writers' own first (a stored "soap" always means the same
+    sections), then the library's built-ins and the clinic's templates in `data_dir`."""
+    from ...notes import templates as in_code
+
+    if name in in_code.TEMPLATES:
+        return in_code.TEMPLATES[name]
+    return TemplateLibrary(data_dir).get(name)
