@@ -18,8 +18,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO
 
+from .. import providers
 from ..access import Viewer
 from ..accounts import Accounts, User
+from ..errors import ScribeError
 from ..model import Encounter, Note, Tombstone, Transcript
 from ..queries import EncounterQueries
 from . import corrections, intake, processing, purging
@@ -38,9 +40,16 @@ class Scribe(Ports):
         return Accounts(self.store)
 
     def sends_audio_off(self, engine: str) -> bool:
-        """Whether an engine keeps the recording at a remote service (asked of the engine, built lazily)."""
+        """Whether an engine keeps the recording at a remote service: the registered class says so without
+        being built; an engine plugged in by the caller is asked; when in doubt, yes."""
+        provider = providers.ENGINES.get(engine)
+        if provider is not None:
+            return provider.sends_audio_off_device
         factory = self.transcribers.get(engine)
-        return True if factory is None else bool(getattr(factory(), "sends_audio_off_device", True))
+        try:
+            return True if factory is None else bool(getattr(factory(), "sends_audio_off_device", True))
+        except ScribeError:
+            return True
 
     # -- intake and processing -------------------------------------------------------------------
     def submit(self, audio: BinaryIO | Path, source_name: str, *, by: Viewer | None = None,

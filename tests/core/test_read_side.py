@@ -145,3 +145,14 @@ def test_a_silent_upload_speaks_of_the_file_and_a_silent_recording_of_the_microp
         scribe.submit(silent, "recording.wav", by=ALICE, source=AudioSource.MICROPHONE)
     assert "microphone" in str(recorded.value) and "file" not in str(recorded.value)
     assert scribe.queries.encounters(ADMIN) == []
+
+
+def test_whether_audio_leaves_is_read_from_the_registered_class_without_building_the_engine(tmp_path):
+    def unbuildable():
+        raise AssertionError("built")
+
+    scribe = Scribe(store=EncounterStore(tmp_path / "d", Vault(generate_key())),
+                    transcribers={"assemblyai": unbuildable, "offline": unbuildable},
+                    writer_for_engine=lambda engine: FakeNoteWriter(), default_engine="offline")
+    assert scribe.sends_audio_off("assemblyai") and not scribe.sends_audio_off("offline")
+    assert scribe.sends_audio_off("no-such-engine")  # when in doubt, promise nothing stays here
