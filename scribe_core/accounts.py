@@ -9,6 +9,7 @@ minutes. Accounts are created from the command line by whoever administers the m
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -25,9 +26,14 @@ MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
 
 _hasher = PasswordHasher()
-# Verifying against this when the user does not exist keeps the answer time the same either way,
-# so response timing does not reveal which usernames exist.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verifying against this when the user does not exist keeps the answer time the same either way,
+    so response timing does not reveal which usernames exist. Made on first use, not at import: one
+    Argon2id hash costs 64 MiB and most of a second."""
+    return _hasher.hash("not-a-real-password")
 
 
 class SignInError(ScribeError):
@@ -99,7 +105,7 @@ class Accounts:
             row = db.execute("SELECT password_hash, role, failed_logins, locked_until FROM users WHERE username = ?",
                              (username,)).fetchone()
         if row is None:
-            _safe_verify(_DUMMY_HASH, password)
+            _safe_verify(_dummy_hash(), password)
             self.store.audit("sign_in_failed")
             raise SignInError("Wrong username or password.")
         password_hash, role, failures, locked_until = row

@@ -91,7 +91,9 @@ _SENTENCE_START = re.compile(r"(?:^|(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bdr)(?<!\bs
                              re.IGNORECASE)
 _ALWAYS = lex.DRUGS | lex.DRUG_CLASSES | lex.RECREATIONAL | lex.ALCOHOL_TOBACCO | lex.CONDITIONS | \
     lex.PROCEDURES | lex.ANATOMY | lex.MEASURES | lex.CARE_ROLES
-_CATEGORY_OF = {**{w: "care_roles" for w in lex.CARE_ROLES}, **{w: "anatomy" for w in lex.ANATOMY}, **{w: "procedures" for w in lex.PROCEDURES},
+# Later entries win where a word is in two lists (a drug name that is also a condition word is a drug).
+_CATEGORY_OF = {**{w: "care_roles" for w in lex.CARE_ROLES}, **{w: "anatomy" for w in lex.ANATOMY},
+                **{w: "procedures" for w in lex.PROCEDURES},
                 **{w: "conditions" for w in lex.CONDITIONS}, **{w: "vital_signs" for w in lex.MEASURES},
                 **{w: "alcohol_tobacco" for w in lex.ALCOHOL_TOBACCO},
                 **{w: "recreational" for w in lex.RECREATIONAL | lex.AMBIGUOUS},

@@ -93,7 +93,7 @@ def transcribe(
     Key terms (drug names, the patient's own vocabulary) go in as faster-whisper `hotwords`, which
     are placed in the prompt of every 30 s window, so they bias spelling throughout the recording.
     """
-    kwargs = {}
+    kwargs: dict[str, object] = {}
     if settings.vad_filter:
         kwargs["vad_filter"] = True
         if settings.vad_parameters:

@@ -18,7 +18,7 @@ HOP = 160  # 10 ms
 N_MELS = 40
 
 
-def _hz_to_mel(hz: np.ndarray) -> np.ndarray:
+def _hz_to_mel(hz: np.ndarray | float) -> np.ndarray:
     hz = np.asanyarray(hz, dtype=np.float64)
     f_sp = 200.0 / 3
     mels = hz / f_sp

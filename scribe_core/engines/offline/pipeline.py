@@ -108,7 +108,7 @@ class OfflinePipeline:
         utterances = group_utterances(words)
         role_of = roles.assign_roles(utterances, tuple(request.roles))
         for u in utterances:
-            u.role = role_of[u.speaker]
+            u.role = role_of[u.speaker or ""]
         return utterances
 
 
