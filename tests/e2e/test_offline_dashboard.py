@@ -48,7 +48,7 @@ def test_an_offline_encounter_runs_from_upload_to_an_extractive_note(offline_app
         page.get_by_role("button", name=re.compile("Open note")).click()
         expect(heading(page, "Note")).to_be_visible(timeout=30_000)
         expect(page.get_by_text("Drafted without a language model — every line comes from the transcript")
-               ).to_be_visible()
+               ).to_be_visible(timeout=15_000)
         expect(page.locator("h5").filter(has_text="Subjective").first).to_be_visible()
         shoot(page, "20-offline-note")
         page.get_by_test_id("stSidebarNav").get_by_role("link").filter(has_text="Transcript").click()
