@@ -87,7 +87,8 @@ if clicked:
             encounter = actions.start_sample(services, by=viewer, template=template, engine=engine)
         else:
             audio = uploaded if clicked == "file" else recording
-            assert audio is not None  # the button is disabled until there is one
+            if audio is None:  # the button is disabled until there is one; a stale click finds none
+                st.stop()
             name = audio.name if clicked == "file" else "recording.wav"
             source = AudioSource.FILE if clicked == "file" else AudioSource.MICROPHONE
             encounter = actions.start_encounter(services, audio, name, by=viewer, source=source,
