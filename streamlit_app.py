@@ -26,6 +26,7 @@ PAGES = [
     st.Page("app_pages/note.py", title="Note", icon=":material/description:", url_path="note"),
     st.Page("app_pages/review.py", title="Review", icon=":material/fact_check:", url_path="review"),
     st.Page("app_pages/privacy.py", title="Privacy", icon=":material/shield_lock:", url_path="privacy"),
+    st.Page("app_pages/templates.py", title="Templates", icon=":material/view_agenda:", url_path="templates"),
 ]
 
 page = st.navigation(PAGES)

@@ -7,18 +7,20 @@ import json
 
 import streamlit as st
 
+from scribe_core.documents.templates import TemplateLibrary
 from scribe_core.errors import ScribeError
 from scribe_core.model import Note, Section
-from scribe_core.notes.templates import TEMPLATES
 from ui import actions
 from ui.access import current_viewer
 from ui.components import empty_state, flash, md_escape, redraft_with_feedback, show_flash, wait_for
 from ui.labels import writer_badge
+from ui.note_documents import documents_panel, note_is_signed
 from ui.services import get_services
 from ui.state import pick_encounter
 
 services = get_services()
 viewer = current_viewer()
+TEMPLATES = TemplateLibrary(services.settings.data_dir).all()  # built-in, specialty and the clinic's own
 queries = services.scribe.queries
 st.title("Note")
 encounter = pick_encounter(queries, viewer, key="note_pick")
@@ -32,6 +34,7 @@ if note is None:
     st.stop()
 
 show_flash()
+signed = note_is_signed(services, viewer, encounter.id)  # a final note is read-only: amend it below
 version = hashlib.sha1(json.dumps(note.to_dict(), sort_keys=True).encode()).hexdigest()[:8]
 editor_keys = {sec.key: f"note_text_{encounter.id}_{version}_{sec.key}" for sec in note.sections}
 
@@ -86,12 +89,13 @@ with controls:
     if note.edited:
         st.caption("Re-drafting replaces your edits.")
     if st.button("Re-draft with this template", key="note_redraft", icon=":material/refresh:",
-                 disabled=encounter.state.in_flight):
+                 disabled=encounter.state.in_flight or signed):
         redraft_with_feedback(lambda: services.scribe.redraft(encounter.id, by=viewer, template=chosen),
                               working="Re-drafting the note…", done=f"Re-drafted as a {TEMPLATES[chosen].title}.",
                               failed_prefix="The note could not be re-drafted")
 
-editing = st.toggle("Edit the note", key="note_edit")
+editing = st.toggle("Edit the note", key="note_edit", disabled=signed,
+                    help="Signed notes are read-only; amend them under Sign-off." if signed else None)
 if editing:
     st.caption("One statement per line. Lines you keep (or reword) keep their evidence; a new line is marked "
                "*Added by clinician*.")
@@ -118,3 +122,6 @@ with exports:
                        "created": encounter.created.isoformat(), "note": note.to_dict()}, indent=2)
     st.download_button("Download JSON", body, file_name=f"note-{encounter.id}.json", mime="application/json",
                        key="note_download_json", icon=":material/data_object:", on_click="ignore")
+
+st.divider()
+documents_panel(services, viewer, encounter)

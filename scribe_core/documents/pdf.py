@@ -124,3 +124,19 @@ def letter_pdf(doc: NoteDocument, letter: ReferralLetter) -> bytes:
     blocks = [(heading, lines or ["Not recorded in this visit."]) for heading, lines in letter.paragraphs]
     return render(f"Referral to {letter.specialty}", doc, blocks, intro=[letter.salutation, letter.opening],
                   outro=[letter.closing, letter.signature], bullets=False)
+
+
+def edited_text_pdf(title: str, doc: NoteDocument, text: str) -> bytes:
+    """A summary or letter as the clinician edited it: a short line without a full stop is a heading,
+    "- " starts a bullet, a blank line separates paragraphs."""
+    pdf = _Page(title, doc)
+    pdf.add_page()
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            pdf.ln(2)
+            continue
+        heading = len(line) <= 60 and not line.startswith("- ") and line[-1] not in ".,;:!?"
+        pdf.set_font(pdf.family, "B" if heading else "", 11 if heading else 10)
+        pdf.multi_cell(0, 6 if heading else 5.2, pdf.clean(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    return bytes(pdf.output())

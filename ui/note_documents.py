@@ -1,0 +1,192 @@
+"""The Note page's documents panel: sign-off and amendments, after-visit summary, referral letter,
+exports (PDF, FHIR) and Send to EHR. Every action is one call into scribe_core.documents.
+
+Drafted summaries and letters live in this browser session only (st.session_state), never in
+st.cache_data (shared by every user of the server).
+"""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from scribe_core.access import Viewer
+from scribe_core.bootstrap import Services
+from scribe_core.documents.ehr import EhrClient
+from scribe_core.documents.ehr_settings import EhrSettings
+from scribe_core.documents.fhir import PatientId
+from scribe_core.documents.model import DRAFT, NoteDocument
+from scribe_core.documents.pdf import edited_text_pdf
+from scribe_core.documents.service import ClinicDocuments
+from scribe_core.documents.signoff import signing_problems, version_diff
+from scribe_core.documents.summary import reading_grade
+from scribe_core.errors import ScribeError
+from scribe_core.model import Encounter, Note
+from ui import actions
+
+
+def note_is_signed(services: Services, viewer: Viewer, encounter_id: str) -> bool:
+    """Whether the note is final (read-only): the page disables editing and re-drafting then."""
+    try:
+        return ClinicDocuments(services.scribe).note_document(encounter_id, by=viewer).status != DRAFT
+    except ScribeError:
+        return False
+
+
+def status_badge(doc: NoteDocument) -> None:
+    if doc.status == DRAFT:
+        st.badge("Draft: not signed", icon=":material/edit_note:", color="orange")
+    else:
+        st.badge(f"{doc.status_label}: version {doc.version}, signed by {doc.signed_by} "
+                 f"on {doc.signed_at:%Y-%m-%d %H:%M} UTC", icon=":material/verified:", color="green")
+
+
+def _sign_tab(docs: ClinicDocuments, viewer: Viewer, doc: NoteDocument) -> None:
+    if doc.status == DRAFT:
+        problems = signing_problems(doc.note, doc.template)
+        for problem in problems:
+            st.warning(problem[:1].upper() + problem[1:] + ".", icon=":material/rule:")
+        st.caption("Signing makes the note final and read-only. Later changes are kept as amendments.")
+        if st.button("Sign as final", key="doc_sign", type="primary", icon=":material/verified:",
+                     disabled=bool(problems)):
+            try:
+                version = docs.sign(doc.encounter_id, by=viewer)
+                st.session_state["doc_flash"] = f"Signed: version {version.version}."
+                st.rerun()
+            except ScribeError as err:
+                st.error(str(err))
+        return
+    versions = docs.versions_of(doc.encounter_id, by=viewer)
+    for v in versions:
+        st.markdown(f"**Version {v.version}** · {v.status} · {v.signed_by} · {v.signed_at:%Y-%m-%d %H:%M} UTC"
+                    + (f" · _{v.reason}_" if v.reason else ""))
+    if len(versions) > 1:
+        with st.expander("What each amendment changed", icon=":material/difference:"):
+            for old, new in zip(versions, versions[1:], strict=False):
+                st.code("\n".join(version_diff(old, new)), language="diff")
+    with st.expander("Amend the signed note", icon=":material/edit:"):
+        st.caption("The signed version is kept. Your change becomes a new version, signed by you.")
+        keys = {sec.key: f"doc_amend_{doc.encounter_id}_{doc.version}_{sec.key}" for sec in doc.note.sections}
+        for sec in doc.note.sections:
+            st.text_area(sec.title, value=actions.note_as_text(sec.statements), key=keys[sec.key])
+        reason = st.text_input("Why is it amended?", key=f"doc_amend_reason_{doc.encounter_id}")
+        if st.button("Sign the amendment", key="doc_amend", type="primary"):
+            texts = {k: st.session_state[key] for k, key in keys.items() if key in st.session_state}
+            changed: Note = actions.edited_note(doc.note, texts)
+            try:
+                version = docs.amend(doc.encounter_id, changed, by=viewer, reason=reason)
+                st.session_state["doc_flash"] = f"Amended: version {version.version}."
+                st.rerun()
+            except ScribeError as err:
+                st.error(str(err))
+
+
+def _summary_tab(docs: ClinicDocuments, viewer: Viewer, doc: NoteDocument, text_leaves: bool) -> None:
+    key = f"doc_summary_{doc.encounter_id}"
+    st.caption("Plain language for the patient, written from the note: each sentence restates a note statement."
+               + (" The note's statements are sent to the note-writing LLM endpoint." if text_leaves else ""))
+    if st.button("Write the after-visit summary", key="doc_summary_make", icon=":material/summarize:"):
+        try:
+            summary = docs.summary(doc.encounter_id, by=viewer)
+            if summary.sentences():
+                st.session_state[key] = summary.text()
+            else:
+                st.warning("The note has no assessment, plan, medicines or follow-up a summary could restate yet.")
+        except ScribeError as err:
+            st.error(str(err))
+    if key in st.session_state:
+        text = st.text_area("After-visit summary (editable)", key=key, height=320)
+        st.metric("Reading level (Flesch-Kincaid grade)", f"{reading_grade(text):.1f}", help="Aim for 8 or lower.")
+        st.download_button("Download summary PDF", edited_text_pdf("Your visit summary", doc, text),
+                           file_name=f"summary-{doc.encounter_id}.pdf", mime="application/pdf",
+                           key="doc_summary_pdf", icon=":material/print:", on_click="ignore")
+
+
+def _letter_tab(docs: ClinicDocuments, viewer: Viewer, doc: NoteDocument) -> None:
+    key = f"doc_letter_{doc.encounter_id}"
+    specialty = st.text_input("Refer to (specialty)", key="doc_letter_specialty", placeholder="Cardiology")
+    question = st.text_area("Question for the specialist", key="doc_letter_question", height=80)
+    if st.button("Draft the referral letter", key="doc_letter_make", icon=":material/mail:",
+                 disabled=not specialty.strip()):
+        try:
+            st.session_state[key] = docs.referral(doc.encounter_id, specialty, question, by=viewer).text()
+            st.session_state[f"{key}_to"] = specialty.strip()
+        except (ScribeError, ValueError) as err:
+            st.error(str(err))
+    if key in st.session_state:
+        text = st.text_area("Referral letter (editable)", key=key, height=360)
+        title = f"Referral to {st.session_state.get(f'{key}_to', 'a specialist')}"
+        st.download_button("Download letter PDF", edited_text_pdf(title, doc, text),
+                           file_name=f"referral-{doc.encounter_id}.pdf", mime="application/pdf",
+                           key="doc_letter_pdf", icon=":material/print:", on_click="ignore")
+
+
+def _export_tab(docs: ClinicDocuments, viewer: Viewer, doc: NoteDocument, settings: EhrSettings) -> None:
+    st.download_button("Download note PDF", docs.note_pdf(doc.encounter_id, by=viewer),
+                       file_name=f"note-{doc.encounter_id}.pdf", mime="application/pdf", key="doc_note_pdf",
+                       icon=":material/print:", on_click="ignore")
+    patient = st.text_input("Patient id in the EHR (MRN, or Patient/<id>)", key="doc_fhir_patient",
+                            help="Only this identifier goes into the export; the scribe keeps no demographics.")
+    key = f"doc_fhir_{doc.encounter_id}"
+    if st.button("Prepare the FHIR R4 document", key="doc_fhir_make", icon=":material/data_object:",
+                 disabled=not patient.strip()):
+        try:  # an export is audited once, when it is made
+            st.session_state[key] = docs.fhir_bundle(
+                doc.encounter_id, PatientId(patient.strip(), settings.patient_id_system), by=viewer)
+        except ScribeError as err:
+            st.error(str(err))
+    if key in st.session_state:
+        st.download_button("Download FHIR R4 document (JSON)", json.dumps(st.session_state[key], indent=2),
+                           file_name=f"note-{doc.encounter_id}.fhir.json", mime="application/fhir+json",
+                           key="doc_fhir", icon=":material/data_object:", on_click="ignore")
+
+
+def _send_tab(docs: ClinicDocuments, viewer: Viewer, doc: NoteDocument, settings: EhrSettings) -> None:
+    for copy in docs.ehr_copies(doc.encounter_id, by=viewer):
+        st.success(f"Version {copy.version} sent by {copy.sent_by} on {copy.sent_at:%Y-%m-%d %H:%M} UTC: "
+                   f"DocumentReference/{copy.server_id}. Purging here does not delete the EHR's copy.",
+                   icon=":material/cloud_done:")
+    if not settings.configured:
+        st.info("Sending is off. Set SCRIBE_FHIR_BASE_URL, SCRIBE_FHIR_CLIENT_ID and SCRIBE_FHIR_PRIVATE_KEY_FILE "
+                "(see docs/documents.md) and restart the app.", icon=":material/settings:")
+        return
+    patient = st.text_input("Patient id in the EHR (MRN, or Patient/<id>)", key="doc_send_patient")
+    if doc.status == DRAFT:
+        st.caption("Sign the note first: the EHR keeps what it receives.")
+    if st.button("Send to EHR", key="doc_send", type="primary", icon=":material/send:",
+                 disabled=doc.status == DRAFT or not patient.strip()):
+        try:
+            receipt = docs.send_to_ehr(doc.encounter_id, PatientId(patient.strip(), settings.patient_id_system),
+                                       EhrClient(settings), by=viewer)
+            st.session_state["doc_flash"] = f"Sent: DocumentReference/{receipt.server_id}."
+            st.rerun()
+        except ScribeError as err:
+            st.error(f"Not sent. {err}", icon=":material/cloud_off:")
+
+
+def documents_panel(services: Services, viewer: Viewer, encounter: Encounter) -> None:
+    docs = ClinicDocuments(services.scribe)
+    text_leaves = bool(getattr(services.scribe.writer_for_engine(encounter.engine), "sends_text_off_device", False))
+    try:
+        doc = docs.note_document(encounter.id, by=viewer)
+    except ScribeError as err:
+        st.error(str(err))
+        return
+    settings = EhrSettings.from_settings(services.settings)
+    st.subheader("Sign-off and documents")
+    status_badge(doc)
+    if "doc_flash" in st.session_state:
+        st.success(st.session_state.pop("doc_flash"))
+    sign, summary, letter, export, send = st.tabs(["Sign-off", "After-visit summary", "Referral letter", "Export",
+                                                   "Send to EHR"])
+    with sign:
+        _sign_tab(docs, viewer, doc)
+    with summary:
+        _summary_tab(docs, viewer, doc, text_leaves)
+    with letter:
+        _letter_tab(docs, viewer, doc)
+    with export:
+        _export_tab(docs, viewer, doc, settings)
+    with send:
+        _send_tab(docs, viewer, doc, settings)
