@@ -14,9 +14,9 @@ import logging
 import os
 import sys
 
-from . import cli_admin, cli_documents, cli_encounters
+from . import cli_admin, cli_documents, cli_encounters, cli_notes
 
-COMMANDS = (cli_encounters, cli_admin, cli_documents)
+COMMANDS = (cli_encounters, cli_admin, cli_documents, cli_notes)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -36,7 +36,26 @@ HPI_ONLY = NoteTemplate(
     ),
 )
 
-TEMPLATES: dict[str, NoteTemplate] = {t.name: t for t in (SOAP, APSO, HPI_ONLY)}
+# The clinic-note layout of ACI-Bench's reference notes (Yim et al. 2023): history, review of systems,
+# examination and results kept apart, and a problem-oriented assessment and plan.
+ACI = NoteTemplate(
+    name="aci",
+    title="Clinic note (CC / HPI / ROS / Exam / Results / A&P)",
+    sections=(
+        SectionSpec("cc", "Chief complaint", "The reason for the visit, in a few words."),
+        SectionSpec("hpi", "History of present illness",
+                    "Onset, duration, course and severity of the complaint; relevant history, medications "
+                    "and allergies."),
+        SectionSpec("ros", "Review of systems", "Pertinent positives and negatives the patient was asked about."),
+        SectionSpec("exam", "Physical examination", "Vital signs and examination findings stated in the visit."),
+        SectionSpec("results", "Results", "Laboratory, imaging and other results discussed."),
+        SectionSpec("assessment_plan", "Assessment and plan",
+                    "Each problem with the clinician's reasoning, tests, treatment with doses, advice and "
+                    "follow-up."),
+    ),
+)
+
+TEMPLATES: dict[str, NoteTemplate] = {t.name: t for t in (SOAP, APSO, HPI_ONLY, ACI)}
 
 
 def get_template(name: str) -> NoteTemplate:

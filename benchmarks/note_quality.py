@@ -1,0 +1,179 @@
+"""Offline note quality on ACI-Bench test1 + test2, beside baselines computed in the same run.
+
+    .venv/bin/python benchmarks/note_quality.py [--splits test1 test2] [--limit N] [--no-omission]
+
+ROUGE-1/2/L (rouge-score, Porter stemming, F1 x 100, mean over notes, as ACI-Bench reports it; L is
+`rougeL` on the whole note, Lsum is summary-level with one sentence per line). Every system's note
+is scored as text with its section headings in capitals, as the reference notes are written.
+Baselines: the whole transcript; the twelve longest doctor turns; the previous extractive writer
+(benchmarks/previous_extractive.py). Also: share of statements in the first or second person,
+numbers in notes that appear nowhere in the dialogue, share of statements citing evidence, the
+omission check's recall on deleted statements and its flags on complete notes, and drafting time
+for a 30-minute visit. Test dialogues are never used to train or tune anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.previous_extractive import PreviousExtractiveWriter  # noqa: E402
+from scribe_core.clinical.facts import extract_facts  # noqa: E402
+from scribe_core.clinical.omission import possibly_missing  # noqa: E402
+from scribe_core.clinical.register import FIRST_OR_SECOND_PERSON  # noqa: E402
+from scribe_core.clinical.support import spoken_numbers  # noqa: E402
+from scribe_core.clinical.transcript_import import parse_transcript_text  # noqa: E402
+from scribe_core.model import DOCTOR, Note, Transcript  # noqa: E402
+from scribe_core.notes.extractive import ExtractiveNoteWriter  # noqa: E402
+from scribe_core.notes.templates import ACI, SOAP  # noqa: E402
+
+ACI_CSV = Path(__file__).resolve().parents[2] / "shared" / "data" / "aci-bench" / "data" / "challenge_data"
+SPLITS = {"test1": "clinicalnlp_taskB_test1.csv", "test2": "clinicalnlp_taskC_test2.csv"}
+
+
+def load(splits: list[str], limit: int | None) -> list[tuple[str, str, str]]:
+    rows = []
+    for split in splits:
+        with open(ACI_CSV / SPLITS[split], newline="") as f:
+            rows += [(r["encounter_id"], _tagged(r["dialogue"]), r["note"]) for r in csv.DictReader(f)]
+    return rows[:limit] if limit else rows
+
+
+def note_text(note: Note) -> str:
+    parts = []
+    for sec in note.sections:
+        if sec.statements:
+            parts += [sec.title.upper(), *(st.text for st in sec.statements)]
+    return "\n".join(parts)
+
+
+def _tagged(dialogue: str) -> str:
+    # One test2 dialogue (D2N131) opens with an untagged doctor line; the importer would refuse it.
+    return dialogue if dialogue.lstrip().startswith("[") else "[doctor] " + dialogue.lstrip()
+
+
+def whole_transcript(t: Transcript) -> str:
+    return "\n".join(u.text for u in t.utterances)
+
+
+def longest_doctor_turns(t: Transcript, n: int = 12) -> str:
+    turns = sorted((u for u in t.utterances if u.role == DOCTOR), key=lambda u: -len(u.text.split()))[:n]
+    return "\n".join(u.text for u in sorted(turns, key=lambda u: t.utterances.index(u)))
+
+
+def rouge(pairs: list[tuple[str, str]]) -> dict[str, float]:
+    from rouge_score import rouge_scorer
+
+    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL", "rougeLsum"], use_stemmer=True)
+    scores = [scorer.score(ref, hyp) for hyp, ref in pairs]
+    keys = ("rouge1", "rouge2", "rougeL", "rougeLsum")
+    return {k: 100 * statistics.mean(s[k].fmeasure for s in scores) for k in keys}
+
+
+def statement_figures(notes: list[tuple[Note, Transcript]]) -> dict[str, float]:
+    statements = [(st, t) for note, t in notes for st in note.statements()]
+    person = sum(bool(FIRST_OR_SECOND_PERSON.search(st.text)) for st, _ in statements)
+    cited = sum(bool(st.evidence) for st, _ in statements)
+    absent = 0
+    for note, t in notes:
+        spoken = spoken_numbers(t.text)
+        absent += sum(len(spoken_numbers(st.text) - spoken) for st in note.statements())
+    return {"statements": len(statements), "person_pct": 100 * person / max(1, len(statements)),
+            "cited_pct": 100 * cited / max(1, len(statements)), "absent_numbers": absent,
+            "words": statistics.mean(len(note_text(n).split()) for n, _ in notes)}
+
+
+def omission_figures(notes: list[tuple[Note, Transcript]], references: list[str]) -> dict[str, float]:
+    """Recall: delete one statement from a complete (offline) note; is a fact it carried flagged?
+    Flags: how many facts the check lists for the complete offline note, and for the clinicians'
+    reference note (each reference sentence as a statement)."""
+    from scribe_core.model import Section, Statement
+
+    hits = trials = 0
+    own_flags, ref_flags = [], []
+    for (note, t), ref in zip(notes, references, strict=True):
+        facts = extract_facts(t)
+        base = possibly_missing(t, note, facts)
+        own_flags.append(len(base))
+        base_keys = {m.text for m in base}
+        for si, sec in enumerate(note.sections):
+            for k in range(len(sec.statements)):
+                deleted = sec.statements[k]
+                reduced = Note(template=note.template, writer=note.writer, sections=[
+                    Section(s.key, s.title, [st for j, st in enumerate(s.statements) if not (i == si and j == k)])
+                    for i, s in enumerate(note.sections)])
+                new = [m for m in possibly_missing(t, reduced, facts) if m.text not in base_keys]
+                trials += 1
+                hits += any(set(m.evidence) & set(deleted.evidence) for m in new)
+        ref_note = Note(template="reference", sections=[Section("all", "All", [
+            Statement(text=s, added_by_clinician=True) for s in re.split(r"(?<=[.!?])\s+|\n+", ref) if s.strip()])])
+        ref_flags.append(len(possibly_missing(t, ref_note, facts)))
+    return {"recall_pct": 100 * hits / max(1, trials), "trials": trials,
+            "flags_own": statistics.mean(own_flags), "flags_reference": statistics.mean(ref_flags)}
+
+
+def timing(rows: list[tuple[str, str, str]]) -> tuple[float, int]:
+    """Seconds to draft a 30-minute visit (about 4,500 spoken words: dialogues joined until then)."""
+    lines: list[str] = []
+    for _, dialogue, _ in rows:
+        lines += dialogue.splitlines()
+        if sum(len(x.split()) for x in lines) >= 4500:
+            break
+    t = parse_transcript_text("\n".join(lines))
+    start = time.perf_counter()
+    ExtractiveNoteWriter().draft(t, ACI)
+    return time.perf_counter() - start, sum(len(u.text.split()) for u in t.utterances)
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description="Offline note quality on ACI-Bench.")
+    p.add_argument("--splits", nargs="+", default=list(SPLITS), choices=list(SPLITS))
+    p.add_argument("--limit", type=int)
+    p.add_argument("--no-omission", action="store_true")
+    args = p.parse_args()
+    rows = load(args.splits, args.limit)
+    transcripts = [parse_transcript_text(d) for _, d, _ in rows]
+    refs = [n for _, _, n in rows]
+    writer, previous = ExtractiveNoteWriter(), PreviousExtractiveWriter()
+    offline = [writer.draft(t, ACI).note for t in transcripts]
+    prev = [previous.draft(t, SOAP).note for t in transcripts]
+    systems: dict[str, Callable[[int], str]] = {
+        "offline note (this writer, ACI template)": lambda i: note_text(offline[i]),
+        "baseline: whole transcript": lambda i: whole_transcript(transcripts[i]),
+        "baseline: 12 longest doctor turns": lambda i: longest_doctor_turns(transcripts[i]),
+        "baseline: previous extractive writer": lambda i: note_text(prev[i]),
+    }
+    print(f"ACI-Bench {'+'.join(args.splits)}: {len(rows)} dialogues; rouge-score with stemming, F1 x 100")
+    print(f"{'system':<44}{'R-1':>7}{'R-2':>7}{'R-L':>7}{'R-Lsum':>8}")
+    for name, text in systems.items():
+        r = rouge([(text(i), refs[i]) for i in range(len(rows))])
+        print(f"{name:<44}{r['rouge1']:7.2f}{r['rouge2']:7.2f}{r['rougeL']:7.2f}{r['rougeLsum']:8.2f}")
+    r = rouge([("\n".join(st.text for st in n.statements()), refs[i]) for i, n in enumerate(offline)])
+    print(f"{'offline note without section headings':<44}{r['rouge1']:7.2f}{r['rouge2']:7.2f}{r['rougeL']:7.2f}"
+          f"{r['rougeLsum']:8.2f}")
+    print()
+    for name, notes in (("offline note", offline), ("previous extractive", prev)):
+        f = statement_figures(list(zip(notes, transcripts, strict=True)))
+        print(f"{name:<22} statements {f['statements']:5d}  first/second person {f['person_pct']:5.1f} %  "
+              f"citing evidence {f['cited_pct']:5.1f} %  numbers absent from dialogue {f['absent_numbers']}  "
+              f"mean words {f['words']:.0f}")
+    if not args.no_omission:
+        o = omission_figures(list(zip(offline, transcripts, strict=True)), refs)
+        print(f"omission check: recall of deleted statements {o['recall_pct']:.1f} % ({o['trials']} deletions); "
+              f"flags per complete offline note {o['flags_own']:.2f}; per clinician reference note "
+              f"{o['flags_reference']:.2f}")
+    seconds, words = timing(rows)
+    print(f"drafting a {words}-word visit (about 30 minutes of talk): {seconds:.2f} s (process already warm)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,179 @@
+"""Command line for notes from existing transcripts, with no audio.
+
+    python -m scribe_core note TRANSCRIPT [--template T] [--json] [--redact] [--save]
+    python -m scribe_core check TRANSCRIPT NOTE_JSON [--json]
+
+TRANSCRIPT: plain text with `Doctor: ...` / `Patient: ...` lines, ACI-Bench `[doctor] ...` lines, or an
+AssemblyAI transcript JSON. `note` drafts the offline note and lists what it may have left out;
+nothing is stored unless --save. `check` runs the omission and consistency checks on a given note
+(for example one exported from the app and edited). Exit codes as in cli.py; `check` exits 1 when
+it flags anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+from .clinical import check_consistency, parse_transcript_file, possibly_missing
+from .errors import ScribeError
+from .model import Encounter, EncounterState, Note, Transcript, Word, utc_now
+from .notes.base import NoteTemplate
+
+_HANDLED = ("note", "check")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    note = sub.add_parser("note", help="draft the offline note from a transcript file (no audio, nothing stored)")
+    note.add_argument("transcript", type=Path)
+    note.add_argument("--template", default="soap", help="note template (see `templates list`); aci for CC/HPI/ROS/...")
+    note.add_argument("--json", action="store_true", help="print utterances, note and possibly-missing facts as JSON")
+    note.add_argument("--redact", action="store_true", help="redact names and other PII in the utterances first")
+    note.add_argument("--save", action="store_true", help="store it as an encounter (with no recording)")
+    check = sub.add_parser("check", help="omission and consistency checks of a note against its transcript")
+    check.add_argument("transcript", type=Path)
+    check.add_argument("note_json", type=Path, help="the note as JSON (`show ID --json` or `note --json` output)")
+    check.add_argument("--json", action="store_true")
+
+
+def run(args: argparse.Namespace) -> int | None:
+    if args.command not in _HANDLED:
+        return None
+    try:
+        return _note(args) if args.command == "note" else _check(args)
+    except ScribeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def template_named(name: str) -> NoteTemplate:
+    from .notes.templates import TEMPLATES, get_template
+
+    if name in TEMPLATES:
+        return TEMPLATES[name]
+    try:
+        from .config import Settings
+        from .documents.templates import TemplateLibrary
+
+        return TemplateLibrary(Settings.from_env().data_dir).get(name)
+    except ScribeError:
+        return get_template(name)  # raises the error listing the built-in names
+
+
+def redacted(transcript: Transcript) -> Transcript:
+    """The offline PII redaction, over words made from the text (an imported transcript has no timings)."""
+    from .engines.offline.redact import redact_utterances
+
+    for u in transcript.utterances:
+        if not u.words:
+            u.words = [Word(w, u.start_ms, u.end_ms) for w in u.text.split()]
+    utterances, _ = redact_utterances(transcript.utterances)
+    transcript.utterances = utterances
+    transcript.redacted = True
+    return transcript
+
+
+def note_json(note: Note) -> dict[str, Any]:
+    return {"template": note.template, "writer": note.writer, "sections": [
+        {"key": s.key, "title": s.title,
+         "statements": [{"text": st.text, "evidence": st.evidence, "unsupported": st.unsupported}
+                        for st in s.statements]}
+        for s in note.sections]}
+
+
+def note_from_json(path: Path) -> Note:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ScribeError(f"No such note file: {path}") from None
+    except json.JSONDecodeError as exc:
+        raise ScribeError(f"{path.name}, line {exc.lineno}: not valid JSON ({exc.msg}).") from None
+    data = data.get("note", data) if isinstance(data, dict) else data  # `show --json` / `note --json` wrap it
+    if not isinstance(data, dict) or not isinstance(data.get("sections"), list):
+        raise ScribeError(f"{path.name}: expected a note with a 'sections' list (as `note --json` prints).")
+    for i, s in enumerate(data["sections"]):
+        if not isinstance(s, dict) or not isinstance(s.get("statements"), list):
+            raise ScribeError(f"{path.name}: sections[{i}] needs 'key', 'title' and a 'statements' list.")
+        for j, st in enumerate(s["statements"]):
+            if not isinstance(st, dict) or not isinstance(st.get("text"), str):
+                raise ScribeError(f"{path.name}: sections[{i}].statements[{j}] needs a 'text' string.")
+    return Note.from_dict({"template": data.get("template", ""), "writer": data.get("writer", ""), "sections": [
+        {"key": str(s.get("key", "")), "title": str(s.get("title", s.get("key", ""))), "statements": [
+            {k: st[k] for k in ("text", "evidence", "added_by_clinician") if k in st} for st in s["statements"]]}
+        for s in data["sections"]]})
+
+
+def _note(args: argparse.Namespace) -> int:
+    from .notes.extractive import ExtractiveNoteWriter
+
+    transcript = parse_transcript_file(args.transcript)
+    if args.redact:
+        transcript = redacted(transcript)
+    template = template_named(args.template)
+    note = ExtractiveNoteWriter().draft(transcript, template).note
+    missing = possibly_missing(transcript, note)
+    if args.save:
+        print(f"saved as encounter {_save(transcript, note, args.transcript.name, template.name)}", file=sys.stderr)
+    if args.json:
+        print(json.dumps({"utterances": [{"id": u.id, "role": u.role, "text": u.text} for u in transcript.utterances],
+                          "note": note_json(note),
+                          "possibly_missing": [{"text": m.text, "evidence": m.evidence} for m in missing]},
+                         indent=2, ensure_ascii=False))
+        return 0
+    print(markdown(note))
+    if missing:
+        print("## Possibly missing")
+        for m in missing:
+            print(f"- {m.label()}")
+    return 0
+
+
+def markdown(note: Note) -> str:
+    lines = [f"# {note.template.upper()} note", "_Drafted offline, without a language model: review before use._"]
+    for sec in note.sections:
+        lines += ["", f"## {sec.title}"]
+        if not sec.statements:
+            lines.append("- No examination documented." if sec.key in ("objective", "exam") else "- (nothing recorded)")
+        lines += [f"- {st.text} [{', '.join(st.evidence) or 'UNSUPPORTED: check'}]" for st in sec.statements]
+    return "\n".join(lines) + "\n"
+
+
+def _check(args: argparse.Namespace) -> int:
+    transcript = parse_transcript_file(args.transcript)
+    note = note_from_json(args.note_json)
+    missing, flags = possibly_missing(transcript, note), check_consistency(transcript, note)
+    if args.json:
+        print(json.dumps({"possibly_missing": [{"text": m.text, "evidence": m.evidence, "section": m.section}
+                                               for m in missing],
+                          "flagged": [{"section": f.section, "text": f.statement, "evidence": f.evidence,
+                                       "reasons": f.reasons} for f in flags]}, indent=2, ensure_ascii=False))
+    else:
+        print(f"Possibly missing ({len(missing)}):")
+        for m in missing:
+            print(f"- {m.label()}")
+        print(f"Flagged statements ({len(flags)}):")
+        for f in flags:
+            print(f"- [{f.section}] {f.label()}")
+    return 1 if missing or flags else 0
+
+
+def _save(transcript: Transcript, note: Note, source_name: str, template: str) -> str:
+    """An encounter like any other, with no recording: ready, its transcript and note stored encrypted."""
+    from .bootstrap import build_services
+    from .cli_encounters import operator
+
+    services = build_services()
+    by = operator()
+    encounter = Encounter(id=uuid.uuid4().hex[:12], created=utc_now(), source_name=source_name, engine="import",
+                          state=EncounterState.READY, template=template, owner=by.name, step=None)
+    # The store keeps a recording per encounter: an imported transcript has an empty one.
+    services.store.add(encounter, io.BytesIO(b""), ".none")
+    services.store.save_transcript(encounter.id, transcript)
+    services.store.save_note(encounter.id, note)
+    services.store.audit("imported_transcript", encounter.id, actor=by.name)
+    return encounter.id

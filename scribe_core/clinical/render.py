@@ -1,0 +1,104 @@
+"""Facts into a template's sections: a draft that reads like a clinician's, each line citing evidence.
+
+Fact sections (the ACI-Bench headings) map onto the built-in templates' sections by key, and onto
+library templates' sections by LOINC code or role (scribe_core.documents.templates.roles). Within a section, facts
+keep visit order; pertinent positives and negatives are merged into one review-of-systems line per
+polarity ("Denies fever, cough and chest pain.") citing every question and answer.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Note, Section, Statement
+from ..notes.base import NoteTemplate, SectionSpec
+from .facts import Fact
+
+# Template section key -> the fact sections it shows, in order.
+SECTION_SOURCES: dict[str, tuple[str, ...]] = {
+    "cc": ("cc",),
+    "hpi": ("cc", "hpi"),
+    "ros": ("ros",),
+    "exam": ("exam",),
+    "results": ("results",),
+    "assessment_plan": ("assessment_plan",),
+    "subjective": ("cc", "hpi", "ros"),
+    "objective": ("exam", "results"),
+    "assessment": ("assessment",),
+    "plan": ("plan",),
+    "medications": ("medications",),
+}
+_PLAN_CUE = re.compile(r"\b(will|order|start|continue|refer|follow[- ]?up|prescri\w*|recommend\w*|advised|schedul\w*|"
+                       r"increase|decrease|stop|return|come back|check|monitor|repeat|send|\d+\s*(mg|milligrams))\b",
+                       re.IGNORECASE)
+_MEDICATION = re.compile(r"\b(\d+(\.\d+)?\s*(mg|milligrams?|mcg|micrograms?|units?|ml)|medication|medicine|pill|"
+                         r"inhaler|tablet)\b", re.IGNORECASE)
+MAX_MERGED_TOPICS = 8
+
+
+def sources_of(spec: SectionSpec) -> tuple[str, ...]:
+    """The fact sections a template section shows: by key for the built-in layouts, else by the section's
+    LOINC code or role (specialty and clinic templates)."""
+    if spec.key in SECTION_SOURCES:
+        return SECTION_SOURCES[spec.key]
+    from ..documents.templates.roles import fact_sources  # the template library knows codes and roles
+
+    return fact_sources(spec)
+
+
+def _derived(facts: list[Fact], wanted: set[str]) -> list[Fact]:
+    """Facts for template sections that split or narrow the ACI headings (SOAP's A vs P, HPI's meds)."""
+    out = list(facts)
+    if "assessment" in wanted or "plan" in wanted:
+        for f in facts:
+            if f.section == "assessment_plan":
+                section = "plan" if f.kind == "order" or _PLAN_CUE.search(f.text) else "assessment"
+                out.append(Fact(f.kind, section, f.text, f.evidence, f.order, f.salience, f.terms))
+    if "medications" in wanted:
+        for f in facts:
+            if f.section in ("hpi", "assessment_plan") and _MEDICATION.search(f.text):
+                out.append(Fact(f.kind, "medications", f.text, f.evidence, f.order, f.salience, f.terms))
+    return out
+
+
+def _merge_answers(facts: list[Fact]) -> list[Statement]:
+    """One statement per polarity run: "Denies fever, cough and chest pain." """
+    statements: list[Statement] = []
+    for kind, verb in (("positive", "Endorses"), ("negative", "Denies")):
+        group = [f for f in facts if f.kind == kind]
+        for start in range(0, len(group), MAX_MERGED_TOPICS):
+            chunk = group[start:start + MAX_MERGED_TOPICS]
+            topics = [f.text.split(" ", 1)[1].rstrip(".") for f in chunk]
+            joined = topics[0] if len(topics) == 1 else ", ".join(topics[:-1]) + " and " + topics[-1]
+            evidence = [e for f in chunk for e in f.evidence]
+            statements.append(Statement(text=f"{verb} {joined}.", evidence=list(dict.fromkeys(evidence))))
+    return statements
+
+
+def _labelled(fact: Fact, section_key: str) -> str:
+    # The reason for the visit, shown inside a broader section, says what it is.
+    if fact.section == "cc" and section_key != "cc":
+        return f"Chief complaint: {fact.text[:1].lower()}{fact.text[1:]}"
+    return fact.text
+
+
+def render(facts: list[Fact], template: NoteTemplate, *, writer: str) -> Note:
+    all_sources = {spec.key: sources_of(spec) for spec in template.sections}
+    pool = _derived(facts, {src for sources in all_sources.values() for src in sources})
+    sections = []
+    # A fact section shown by its own template section (ACI's "cc") is not repeated under a broader one.
+    own = set(all_sources) & set(SECTION_SOURCES)
+    for spec in template.sections:
+        sources = tuple(src for src in all_sources[spec.key] if src == spec.key or src not in own)
+        chosen = sorted((f for f in pool if f.section in sources), key=lambda f: (sources.index(f.section), f.order))
+        answers = [f for f in chosen if f.kind in ("positive", "negative")]
+        statements = [Statement(text=_labelled(f, spec.key), evidence=list(f.evidence)) for f in chosen
+                      if f.kind not in ("positive", "negative")]
+        statements += _merge_answers(answers)
+        unique: list[Statement] = []
+        for st in statements:
+            if all(st.text.lower() != u.text.lower() for u in unique):
+                unique.append(st)
+        sections.append(Section(key=spec.key, title=spec.title, statements=unique))
+    # `extractive` marks a note drafted without a language model (the page labels it so).
+    return Note(template=template.name, sections=sections, writer=writer, extractive=True)

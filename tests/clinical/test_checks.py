@@ -1,0 +1,67 @@
+"""The checks run on every note: what it may have left out, and what its citations do not back."""
+
+from __future__ import annotations
+
+from scribe_core.clinical import check_consistency, facts_to_statement, possibly_missing
+from scribe_core.model import Note, Section, Statement
+from scribe_core.notes.extractive import ExtractiveNoteWriter
+from scribe_core.notes.templates import SOAP
+
+
+def _without(note: Note, *fragments: str) -> Note:
+    return Note(template=note.template, writer=note.writer, sections=[
+        Section(s.key, s.title, [st for st in s.statements if not any(f in st.text for f in fragments)])
+        for s in note.sections])
+
+
+def test_a_complete_offline_note_has_nothing_missing_and_nothing_flagged(visit, sample):
+    for transcript in (visit, sample):
+        note = ExtractiveNoteWriter().draft(transcript, SOAP).note
+        assert possibly_missing(transcript, note) == []
+        assert check_consistency(transcript, note) == []
+
+
+def test_a_deleted_negative_and_a_deleted_exam_finding_are_listed_with_their_utterances(visit):
+    note = _without(ExtractiveNoteWriter().draft(visit, SOAP).note, "chest pain", "152/94")
+    missing = possibly_missing(visit, note)
+    assert [(m.text, m.evidence, m.section) for m in missing] == [
+        ("Denies chest pain.", ["U5", "U6"], "ros"),
+        ("On physical examination, the patient's blood pressure today is 152/94.", ["U12"], "exam"),
+    ]
+    assert missing[0].label() == "Denies chest pain — U5, U6"
+
+
+def test_one_click_adds_the_missing_fact_as_a_cited_statement_and_it_is_no_longer_missing(visit):
+    note = _without(ExtractiveNoteWriter().draft(visit, SOAP).note, "chest pain")
+    [missing] = possibly_missing(visit, note)
+    added = facts_to_statement(missing)
+    assert added == Statement(text="Denies chest pain.", evidence=["U5", "U6"]) and not added.unsupported
+    note.sections[0].statements.append(added)
+    assert possibly_missing(visit, note) == []
+
+
+def test_a_clinician_paraphrase_covers_the_fact(visit):
+    note = _without(ExtractiveNoteWriter().draft(visit, SOAP).note, "chest pain")
+    note.sections[0].statements.append(Statement("No chest pain.", added_by_clinician=True))
+    assert possibly_missing(visit, note) == []
+
+
+def test_statements_an_llm_got_wrong_are_flagged_with_the_reason(visit):
+    note = Note(template="soap", writer="llm:test", sections=[Section("subjective", "Subjective", [
+        Statement("Reports chest pain.", ["U5", "U6"]),
+        Statement("Takes lisinopril 10 mg daily.", ["U9", "U10"]),
+        Statement("Home blood pressure around 150/90.", ["U4"]),
+        Statement("Started on metoprolol.", ["U13"]),
+        Statement("Denies headaches.", ["U7", "U8"]),
+        Statement("Seen by cardiology.", ["U99"]),
+        Statement("Patient prefers mornings.", added_by_clinician=True),
+    ])])
+    flags = {f.statement: f.reasons for f in check_consistency(visit, note)}
+    assert set(flags) == {"Reports chest pain.", "Takes lisinopril 10 mg daily.", "Started on metoprolol.",
+                          "Denies headaches.", "Seen by cardiology."}
+    assert flags["Reports chest pain."] == [
+        "the patient answered no about 'chest pain', but the statement does not say so"]
+    assert flags["Takes lisinopril 10 mg daily."] == ["the number '10' is not in the cited utterances"]
+    assert flags["Started on metoprolol."] == ["the drug 'metoprolol' is not in the cited utterances"]
+    assert "the patient answered yes about 'headaches', but the statement negates it" in flags["Denies headaches."]
+    assert flags["Seen by cardiology."] == ["cites U99, which the transcript does not have"]

@@ -1,0 +1,95 @@
+"""Clinical facts: polarity from question-answer pairs, third person, problems, and nothing invented."""
+
+from __future__ import annotations
+
+import re
+
+from scribe_core.clinical import extract_facts, parse_transcript_text
+from scribe_core.clinical.questions import answer_polarity, topic_of
+from scribe_core.clinical.register import FIRST_OR_SECOND_PERSON, Pronouns, third_person_verb, to_third_person
+from scribe_core.clinical.support import spoken_numbers, unsupported_claims
+
+
+def _by_kind(facts, kind):
+    return [f for f in facts if f.kind == kind]
+
+
+def test_a_no_to_a_question_becomes_a_negative_citing_question_and_answer():
+    t = parse_transcript_text("Doctor: Any fevers or chills?\nPatient: No.\n"
+                              "Doctor: And any cough?\nPatient: Yeah, a bit.")
+    facts = extract_facts(t)
+    negatives, positives = _by_kind(facts, "negative"), _by_kind(facts, "positive")
+    assert [(f.text, f.evidence) for f in negatives] == [("Denies fevers or chills.", ["U1", "U2"])]
+    assert [(f.text, f.evidence) for f in positives] == [("Endorses cough.", ["U3", "U4"])]
+
+
+def test_a_partial_no_to_a_list_question_denies_only_what_it_names():
+    t = parse_transcript_text("Doctor: Any other symptoms, like shortness of breath, chest pain, dizziness?\n"
+                              "Patient: No dizziness, but I get headaches sometimes.")
+    assert [f.text for f in _by_kind(extract_facts(t), "negative")] == ["Denies dizziness."]
+
+
+def test_question_topics_and_answer_polarity():
+    assert topic_of("Have you at all coughed up any blood at all?") == "coughing up blood"
+    assert topic_of("OK, any allergies that you know of?") == "allergies"
+    assert topic_of("Any questions for me?") is None
+    assert topic_of("How are you doing today?") is None
+    assert answer_polarity("Uh, nope, no allergies either.") is False
+    assert answer_polarity("Mhm, a little bit, yeah.") is True
+    assert answer_polarity("It stayed about the same.") is None
+
+
+def test_medications_with_dose_and_frequency_from_a_question(visit):
+    meds = _by_kind(extract_facts(visit), "medication")
+    assert [(f.text, f.evidence) for f in meds] == [("Takes lisinopril 20 mg once daily.", ["U9", "U10"])]
+
+
+def test_problem_oriented_assessment_and_plan(visit):
+    facts = extract_facts(visit)
+    problems = _by_kind(facts, "problem")
+    assert [(f.text, f.evidence) for f in problems] == [("Hypertension.", ["U13"])]
+    plan = [f.text for f in facts if f.section == "assessment_plan" and "lisinopril" in f.text]
+    assert plan and "40 mg once daily" in plan[0] and plan[0].startswith("Will increase")
+    assert any(f.text == "Will follow up in 4 weeks." for f in facts)
+    reason = _by_kind(facts, "reason")
+    assert [f.text for f in reason] == ["Follow-up of blood pressure."]
+
+
+def test_facts_are_in_the_third_person_and_cite_real_utterances(visit):
+    facts = extract_facts(visit)
+    ids = visit.utterance_ids()
+    assert facts
+    for f in facts:
+        assert not FIRST_OR_SECOND_PERSON.search(f.text), f.text
+        assert f.evidence and set(f.evidence) <= ids
+
+
+def test_third_person_rewrites():
+    she = Pronouns.for_sex("female")
+    assert (to_third_person("I've had a runny nose for a week.", "Patient", she)
+            == "she has had a runny nose for a week.")
+    assert (to_third_person("i take lisinopril 10 mg and i'm allergic to penicillin.", "Patient", she)
+            == "she takes lisinopril 10 mg and she is allergic to penicillin.")
+    assert (to_third_person("i'm going to order a chest x-ray.", "Doctor", she) == "will order a chest x-ray.")
+    assert to_third_person("i want you to rest.", "Doctor", she) == "advised the patient to rest."
+    assert to_third_person("your lungs are clear.", "Doctor", she) == "her lungs are clear."
+    assert [third_person_verb(v) for v in ("have", "go", "carry", "take", "went", "need", "don't")] == [
+        "has", "goes", "carries", "takes", "went", "needs", "doesn't"]
+
+
+def test_the_support_check_finds_every_invented_number_drug_and_negation():
+    evidence = ["Increase the lisinopril to forty milligrams once a day.", "Any fevers?", "Yes, last night."]
+    assert unsupported_claims("Increase lisinopril to 40 mg once daily.", evidence) == []
+    problems = unsupported_claims("Denies fevers. Start metoprolol 25 mg.", evidence)
+    assert {(p.kind, p.detail) for p in problems} == {("number", "25"), ("drug", "metoprolol"), ("negation", "Denies")}
+    assert spoken_numbers("a week and a half, twenty-five, 8.90") >= {"1.5", "25", "8.9"}
+
+
+def test_every_fact_passes_the_support_check_on_real_dialogues(sample):
+    texts = {u.id: u.text for u in sample.utterances}
+    facts = extract_facts(sample)
+    assert len(facts) > 10
+    for f in facts:
+        assert unsupported_claims(f.text, [texts[e] for e in f.evidence]) == [], f.text
+        for number in re.findall(r"\d+(?:\.\d+)?", f.text):
+            assert number in spoken_numbers(" ".join(texts[e] for e in f.evidence))
