@@ -59,7 +59,7 @@ _CALENDAR_DATE = re.compile(
 _DOB_CONTEXT = re.compile(r"(born|birth|d\.?o\.?b|birthday)", re.IGNORECASE)
 
 _lock = threading.Lock()
-_analyzer = None
+_analyzer: Any = None
 
 
 def get_analyzer() -> Any:
@@ -67,21 +67,39 @@ def get_analyzer() -> Any:
     global _analyzer
     with _lock:
         if _analyzer is None:
-            import tldextract.tldextract as tld
-
-            tld.TLD_EXTRACTOR.suffix_list_urls = ()  # bundled snapshot only, never the network
-            from presidio_analyzer import AnalyzerEngine
-            from presidio_analyzer.nlp_engine import NlpEngineProvider
-
-            nlp_engine = NlpEngineProvider(nlp_configuration={
-                "nlp_engine_name": "spacy",
-                "models": [{"lang_code": "en", "model_name": SPACY_MODEL}],
-            }).create_engine()
-            analyzer = AnalyzerEngine(nlp_engine=nlp_engine, supported_languages=["en"])
-            for recognizer in custom_recognizers():
-                analyzer.registry.add_recognizer(recognizer)
-            _analyzer = analyzer
+            _analyzer = build_analyzer()
     return _analyzer
+
+
+def build_analyzer() -> Any:
+    """A new AnalyzerEngine: spaCy small, English recognisers only, the scribe's own recognisers."""
+    import tldextract.tldextract as tld
+
+    tld.TLD_EXTRACTOR.suffix_list_urls = ()  # bundled snapshot only, never the network
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+    nlp_engine = NlpEngineProvider(nlp_configuration={
+        "nlp_engine_name": "spacy",
+        "models": [{"lang_code": "en", "model_name": SPACY_MODEL}],
+    }).create_engine()
+    # The recognisers are listed explicitly: Presidio's default set also holds Spanish, Italian and
+    # Polish ones, and loading it logs one warning per recogniser skipped.
+    registry = RecognizerRegistry(recognizers=[*_english_recognizers(), *custom_recognizers()],
+                                  supported_languages=["en"])
+    registry.add_nlp_recognizer(nlp_engine=nlp_engine)
+    return AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=["en"])
+
+
+def _english_recognizers() -> list[Any]:
+    """Presidio's pattern recognisers for the entity types POLICY_ENTITIES uses (spaCy adds PERSON,
+    LOCATION and DATE_TIME from its model)."""
+    from presidio_analyzer import predefined_recognizers as pre
+
+    return [pre.CreditCardRecognizer(), pre.DateRecognizer(), pre.EmailRecognizer(), pre.IbanRecognizer(),
+            pre.IpRecognizer(), pre.MedicalLicenseRecognizer(), pre.NhsRecognizer(), pre.PhoneRecognizer(),
+            pre.UrlRecognizer(), pre.UsBankRecognizer(), pre.UsLicenseRecognizer(), pre.UsPassportRecognizer(),
+            pre.UsSsnRecognizer()]
 
 
 @dataclass(frozen=True)
