@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from scribe_core.documents.templates import TemplateLibrary
 from scribe_core.errors import ScribeError
-from scribe_core.notes.templates import TEMPLATES
 from scribe_core.usecases import AudioSource
 from ui import actions
 from ui.access import current_viewer
@@ -18,6 +18,8 @@ services = get_services()
 viewer = current_viewer()
 first_visit = not services.scribe.queries.encounters(viewer)
 info = engine_info(services)
+templates = TemplateLibrary(services.settings.data_dir)
+TEMPLATES = templates.all()  # built-in, specialty and the clinic's own (Templates page)
 
 st.title("New encounter")
 errors = st.empty()
@@ -67,7 +69,9 @@ with left:
 
 with right:
     st.subheader("Options")
-    template = st.selectbox("Note template", list(TEMPLATES), key="record_template",
+    names = list(TEMPLATES)
+    template = st.selectbox("Note template", names, key="record_template",
+                            index=names.index(templates.default_for(viewer.name)),
                             format_func=lambda name: TEMPLATES[name].title)
     keyterms = st.text_area(
         "Key terms (optional)", key="record_keyterms", height=100,

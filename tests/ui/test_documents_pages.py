@@ -117,3 +117,10 @@ def test_an_invalid_clinic_template_is_refused_with_each_problem(app, services):
     errors = " ".join(e.value for e in at.error)
     assert "'name' must be" in errors and "check digit" in errors
     assert "bad name" not in TemplateLibrary(services.settings.data_dir).all()
+
+
+def test_a_new_encounter_starts_with_the_clinicians_default_template(app, services):
+    TemplateLibrary(services.settings.data_dir).set_default("local", "musculoskeletal")
+    at = app("app_pages/record.py")
+    picker = at.selectbox(key="record_template")
+    assert picker.value == "musculoskeletal" and "Dermatology visit" in picker.options
