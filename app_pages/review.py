@@ -22,8 +22,9 @@ if encounter is None:
 transcript = queries.transcript(viewer, encounter.id)
 note = queries.note(viewer, encounter.id)
 if transcript is None or note is None:
-    wait_for(services, viewer, encounter.id, "note",
-             lambda: queries.note(viewer, encounter.id) is not None and queries.transcript(viewer, encounter.id))
+    shown_id = encounter.id
+    wait_for(services, viewer, shown_id, "note",
+             lambda: queries.note(viewer, shown_id) is not None and queries.transcript(viewer, shown_id) is not None)
     st.stop()
 
 st.caption("Pick a statement of the note: the words it came from are highlighted in the transcript and the "

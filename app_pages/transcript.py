@@ -31,11 +31,11 @@ encounter = pick_encounter(queries, viewer, key="transcript_pick")
 if encounter is None:
     empty_state("No encounters yet, so there is no transcript to show.")
     st.stop()
+shown_id = encounter.id  # bound once, for the callbacks below
 
 transcript = queries.transcript(viewer, encounter.id)
 if transcript is None:
-    wait_for(services, viewer, encounter.id, "transcript",
-             lambda: queries.transcript(viewer, encounter.id) is not None)
+    wait_for(services, viewer, shown_id, "transcript", lambda: queries.transcript(viewer, shown_id) is not None)
     st.stop()
 
 show_flash()
@@ -56,7 +56,7 @@ bar = st.columns([2, 2, 3], vertical_alignment="bottom")
 with bar[0]:
     if st.button("Swap Doctor and Patient", key="transcript_swap", icon=":material/swap_horiz:",
                  disabled=not editable, width="stretch"):
-        redraft_with_feedback(lambda: actions.swap_roles_and_redraft(services, encounter.id, by=viewer),
+        redraft_with_feedback(lambda: actions.swap_roles_and_redraft(services, shown_id, by=viewer),
                               working="Swapping roles and re-drafting the note…",
                               done="Roles swapped and the note re-drafted.",
                               failed_prefix="Roles swapped, but the note could not be re-drafted")
@@ -64,7 +64,7 @@ with bar[1]:
     if st.button("Re-draft the note", key="transcript_redraft", icon=":material/refresh:",
                  disabled=not editable, width="stretch",
                  help="Write the note again from this transcript, e.g. after correcting roles."):
-        redraft_with_feedback(lambda: services.scribe.redraft(encounter.id, by=viewer), working="Re-drafting the note…",
+        redraft_with_feedback(lambda: services.scribe.redraft(shown_id, by=viewer), working="Re-drafting the note…",
                               done="Note re-drafted from the corrected transcript.",
                               failed_prefix="The note could not be re-drafted")
 with bar[2]:
