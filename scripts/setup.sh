@@ -35,3 +35,8 @@ if [ ! -f "$stamp" ]; then
   quiet .venv/bin/python -m pip install -q --no-deps resemblyzer==0.1.4
   touch "$stamp"
 fi
+# The scribe itself, editable (the code stays in this folder): `.venv/bin/scribe` is `python -m scribe_core`.
+if [ ! -x .venv/bin/scribe ]; then
+  # setuptools explains editable installs at length on success; show its output only on failure.
+  if ! out=$(.venv/bin/python -m pip install -q --no-deps -e . 2>&1); then echo "$out" >&2; exit 1; fi
+fi
