@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from scribe_core.documents.service import ClinicDocuments
 from scribe_core.errors import ScribeError
 from scribe_core.model import Encounter, Tombstone
 from ui.access import current_viewer
@@ -18,7 +19,8 @@ services = get_services()
 viewer = current_viewer()
 queries = services.scribe.queries
 LAST_PURGE_KEY = "privacy_last_purge"
-REMOTE_WHAT = {"transcript": "Remote transcript", "upload": "Uploaded audio", "llm_request": "LLM Gateway request"}
+REMOTE_WHAT = {"transcript": "Remote transcript", "upload": "Uploaded audio", "llm_request": "LLM Gateway request",
+               "ehr_document": "Copy sent to the EHR"}
 REMOTE_HELD = {"transcript": "the remote transcript", "upload": "the uploaded audio",
                "llm_request": "the LLM Gateway request(s)"}
 
@@ -68,9 +70,13 @@ def what_purging_deletes(encounter: Encounter) -> str:
     """In this encounter's own terms: remote copies are promised only where some exist."""
     held = [REMOTE_HELD[kind] for kind in queries.remote_copies(viewer, encounter.id)]
     here = "its recording, transcript and note on this server"
+    sent = ClinicDocuments(services.scribe).ehr_copies(encounter.id, by=viewer)
+    ehr = (f" The note sent to the EHR ({', '.join(f'DocumentReference/{c.server_id}' for c in sent)}) is not "
+           "deleted: the EHR keeps it." if sent else "")
     if not held:
-        return f"Purging deletes {here}. No copy of it is held anywhere else ({engine_name(encounter.engine)})."
-    return (f"Purging deletes {', '.join(held)} (and checks they are gone), then {here}.")
+        return (f"Purging deletes {here}. No copy of it is held anywhere else ({engine_name(encounter.engine)})."
+                if not sent else f"Purging deletes {here}.{ehr}")
+    return f"Purging deletes {', '.join(held)} (and checks they are gone), then {here}.{ehr}"
 
 
 encounters = queries.encounters(viewer)

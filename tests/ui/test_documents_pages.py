@@ -124,3 +124,14 @@ def test_a_new_encounter_starts_with_the_clinicians_default_template(app, servic
     at = app("app_pages/record.py")
     picker = at.selectbox(key="record_template")
     assert picker.value == "musculoskeletal" and "Dermatology visit" in picker.options
+
+
+def test_the_privacy_page_says_a_copy_sent_to_the_ehr_is_not_deleted(app, services, ready_id):
+    from datetime import UTC, datetime
+
+    from scribe_core.documents.versions import NoteVersions
+
+    NoteVersions(services.store).record_send(ready_id, 1, "1001", "http://ehr/fhir/DocumentReference/1001/_history/1",
+                                             datetime(2026, 3, 4, tzinfo=UTC), "local")
+    at = app("app_pages/privacy.py", encounter=ready_id)
+    assert "The note sent to the EHR (DocumentReference/1001) is not deleted: the EHR keeps it." in _text(at)
