@@ -11,7 +11,7 @@ import streamlit as st
 from scribe_core.errors import ScribeError
 from scribe_core.model import Encounter, EncounterState
 from ui import actions
-from ui.access import current_viewer
+from ui.access import current_viewer, idle_expired
 from ui.components import empty_state, step_badge
 from ui.labels import duration, engine_name, time_left, when
 from ui.services import get_services
@@ -75,6 +75,8 @@ def card(e: Encounter, highlighted: bool) -> None:
 
 @st.fragment(run_every=REFRESH_S)
 def live_list() -> None:
+    if idle_expired(services):
+        st.rerun()  # the whole page: the door signs the idle session out
     encounters = queries.encounters(viewer)
     if not encounters:
         empty_state("No encounters yet. Upload or record a consultation to start.")

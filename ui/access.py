@@ -62,6 +62,14 @@ def gate(services: Services) -> Viewer:
     return Viewer(injected)
 
 
+def idle_expired(services: Services) -> bool:
+    """A signed-in local session idle past its limit. Fragments that refresh by themselves check it and
+    rerun the whole page, so the door signs the session out instead of the data refreshing forever."""
+    if st.session_state.get(USER_KEY) is None or ACTIVE_KEY not in st.session_state:
+        return False
+    return time.monotonic() - st.session_state[ACTIVE_KEY] > idle_limit_s(services)
+
+
 def _sign_in_header() -> None:
     st.title("Sign in")
     st.caption("This scribe holds patient recordings, transcripts and notes: sign in to continue.")

@@ -13,6 +13,7 @@ from scribe_core.bootstrap import Services
 from scribe_core.errors import EncounterUnavailableError, ScribeError
 from scribe_core.model import DOCTOR, PATIENT, Encounter, Transcript, Utterance
 
+from .access import idle_expired
 from .labels import StepLabel, clock, step_label
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|$~<>:])")
@@ -142,7 +143,7 @@ def wait_for(services: Services, viewer: Viewer, encounter_id: str, what: str, r
 
     @st.fragment(run_every=0.3)
     def poll() -> None:
-        if ready():
+        if ready() or idle_expired(services):  # idle: the whole page reruns and the door signs out
             st.rerun()  # the whole page, now with the content
         try:
             current = queries.encounter(viewer, encounter_id)

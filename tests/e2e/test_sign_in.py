@@ -105,3 +105,13 @@ def test_a_clinician_opening_another_clinicians_encounter_by_url_is_refused(serv
     expect(heading(page, "Note")).to_be_visible()
     assert page.get_by_text("bobs-patient.wav").count() == 0
     assert page.get_by_text("alices-patient.wav").count() == 0  # and no fallback to one of her own
+
+
+def test_an_idle_session_left_on_a_self_refreshing_page_is_signed_out_by_itself(server, page):
+    sign_in(page, server.url, "alice", PASSWORD)
+    expect(page.get_by_text(re.compile("Signed in as"))).to_be_visible(timeout=30_000)
+    go(page, "Encounters")  # refreshes itself every second
+    expect(page.get_by_text("alices-patient.wav")).to_be_visible(timeout=15_000)
+    # No click: past SCRIBE_SESSION_IDLE_MINUTES the refresh hands over to the door.
+    expect(page.get_by_text(re.compile("session expired"))).to_be_visible(timeout=20_000)
+    assert page.get_by_text("alices-patient.wav").count() == 0
