@@ -101,8 +101,8 @@ class EncounterQueries:
 
     def offline_rtf(self) -> float:
         """Median processing seconds per audio second of this machine's recent offline transcriptions."""
-        offline = {e.id: e.duration_s for e in self._store.list(include_purged=True)
-                   if not self._sends_audio_off(e.engine) and e.duration_s}
+        offline = {encounter_id: duration_s for encounter_id, (engine, duration_s) in self._store.lengths().items()
+                   if duration_s and not self._sends_audio_off(engine)}
         started: dict[str, Any] = {}
         jobs: list[tuple[float, float]] = []
         for entry in reversed(self._store.audit_log(limit=2000)):  # oldest first

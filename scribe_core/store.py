@@ -198,6 +198,12 @@ class EncounterStore:
             rows = db.execute(query + " ORDER BY created DESC", args).fetchall()
         return [self._encounter_from_row(r) for r in rows]
 
+    def lengths(self) -> dict[str, tuple[str, float | None]]:
+        """Every encounter's engine and recording length (purged ones too), read without decrypting."""
+        with self._db() as db:
+            rows = db.execute("SELECT id, engine, duration_s FROM encounters").fetchall()
+        return {r[0]: (r[1], r[2]) for r in rows}
+
     def update(self, encounter_id: str, **changes: object) -> Encounter:
         allowed = {f.name for f in fields(Encounter)} - {"id", "created"}
         unknown = set(changes) - allowed
