@@ -12,6 +12,7 @@ written: a summary never says a dose the note does not.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ..model import DOCTOR, PATIENT
@@ -64,6 +65,10 @@ def _keep_case(original: str, replacement: str) -> str:
     return replacement[:1].upper() + replacement[1:] if original[:1].isupper() else replacement
 
 
+def _replace_keeping_case(word: str, match: re.Match[str]) -> str:
+    return _keep_case(match.group(0), word)
+
+
 def _verb_for_you(verb: str) -> str:
     low = verb.lower()
     if low in _VERB_BACK:
@@ -86,7 +91,7 @@ def second_person(text: str, speaker: str = "") -> str:
                               text)
     text = _HER.sub(lambda m: _keep_case(m.group(0), "you"), text)
     for pattern, word in _OTHER_THIRD:
-        text = pattern.sub(lambda m, w=word: _keep_case(m.group(0), w), text)
+        text = pattern.sub(functools.partial(_replace_keeping_case, word), text)
     text = _DENIES.sub(lambda m: _keep_case(m.group(0), "you told us you have no"), text)
     text = _ENDORSES.sub(lambda m: _keep_case(m.group(0), "you told us you have"), text)
     text = _WILL_START.sub(lambda m: "We " + m.group(1).lower().replace("plans to", "plan to"), text)

@@ -66,7 +66,7 @@ class ClinicDocuments:
 
     def versions_of(self, encounter_id: str, *, by: Viewer) -> list[NoteVersion]:
         self.scribe.queries.encounter(by, encounter_id)
-        return self.versions.list(encounter_id)
+        return self.versions.all(encounter_id)
 
     # -- patient and colleague documents ---------------------------------------------------------
     def summary(self, encounter_id: str, *, by: Viewer) -> PatientSummary:

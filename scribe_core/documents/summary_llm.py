@@ -35,7 +35,8 @@ SUMMARY_TEMPLATE = NoteTemplate(
 
 def note_as_lines(note: Note) -> tuple[Transcript, dict[str, str]]:
     """The note's checkable statements as citeable lines, and each line id's statement reference."""
-    utterances, refs = [], {}
+    utterances: list[Utterance] = []
+    refs: dict[str, str] = {}
     for sec in note.sections:
         for index, st in enumerate(sec.statements):
             if st.unsupported:

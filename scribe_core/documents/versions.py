@@ -71,7 +71,7 @@ class NoteVersions:
                         self._seal(encounter_id, version, "body", json.dumps(note.to_dict()))))
         return NoteVersion(encounter_id, version, status, signed_by, signed_at, note, reason)
 
-    def list(self, encounter_id: str) -> list[NoteVersion]:
+    def all(self, encounter_id: str) -> list[NoteVersion]:
         with self.store.transaction() as db:
             rows = db.execute("SELECT * FROM note_versions WHERE encounter_id = ? ORDER BY version",
                               (encounter_id,)).fetchall()
@@ -83,7 +83,7 @@ class NoteVersions:
         ) for r in rows]
 
     def latest(self, encounter_id: str) -> NoteVersion | None:
-        versions = self.list(encounter_id)
+        versions = self.all(encounter_id)
         return versions[-1] if versions else None
 
     def record_send(self, encounter_id: str, version: int, server_id: str, location: str, sent_at: datetime,

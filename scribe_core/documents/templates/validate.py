@@ -166,7 +166,7 @@ def parse_template(text: str, source: str = "template") -> NoteTemplate:
     else:
         seen: set[str] = set()
         sections = [_check_section(i, raw, lines, seen, problems) for i, raw in enumerate(raw_sections)]
-    if problems:
+    if problems or not isinstance(name, str):
         raise TemplateError(source, problems)
     display = data.get("document_display") or DOCUMENT_DISPLAYS.get(doc_code, "")
     return NoteTemplate(
