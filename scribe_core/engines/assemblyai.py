@@ -10,8 +10,9 @@ from ..config import Settings
 from ..errors import MalformedResponseError, ServiceUnavailableError
 from ..http import HttpClient
 from ..model import RemoteDeletion, Transcript
-from .assemblyai_api import AssemblyAIClient, TranscriptOptions
+from .assemblyai_api import AssemblyAIClient
 from .assemblyai_mapping import to_transcript
+from .assemblyai_request import TranscriptOptions
 from .base import ProgressFn, TranscriptionRequest
 
 UPLOAD_CHECKPOINT = "upload"
