@@ -17,10 +17,12 @@ import io
 import json
 import sys
 import uuid
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from .clinical import check_consistency, parse_transcript_file, possibly_missing
+from .documents.summary import summarize
 from .errors import ScribeError
 from .model import Encounter, EncounterState, Note, Transcript, Word, utc_now
 from .notes.base import NoteTemplate
@@ -35,6 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     note.add_argument("--json", action="store_true", help="print utterances, note and possibly-missing facts as JSON")
     note.add_argument("--redact", action="store_true", help="redact names and other PII in the utterances first")
     note.add_argument("--save", action="store_true", help="store it as an encounter (with no recording)")
+    note.add_argument("--summary", action="store_true",
+                      help='add the after-visit summary for the patient ("patient_summary" in --json)')
     check = sub.add_parser("check", help="omission and consistency checks of a note against its transcript")
     check.add_argument("transcript", type=Path)
     check.add_argument("note_json", type=Path, help="the note as JSON (`show ID --json` or `note --json` output)")
@@ -117,12 +121,14 @@ def _note(args: argparse.Namespace) -> int:
     template = template_named(args.template)
     note = ExtractiveNoteWriter().draft(transcript, template).note
     missing = possibly_missing(transcript, note)
+    summary = summarize(note, template, transcript) if args.summary else None
     if args.save:
         print(f"saved as encounter {_save(transcript, note, args.transcript.name, template.name)}", file=sys.stderr)
     if args.json:
         print(json.dumps({"utterances": [{"id": u.id, "role": u.role, "text": u.text} for u in transcript.utterances],
                           "note": note_json(note),
-                          "possibly_missing": [{"text": m.text, "evidence": m.evidence} for m in missing]},
+                          "possibly_missing": [{"text": m.text, "evidence": m.evidence} for m in missing],
+                          **({"patient_summary": asdict(summary)} if summary else {})},
                          indent=2, ensure_ascii=False))
         return 0
     print(markdown(note))
@@ -130,6 +136,8 @@ def _note(args: argparse.Namespace) -> int:
         print("## Possibly missing")
         for m in missing:
             print(f"- {m.label()}")
+    if summary:
+        print(f"\n## After-visit summary (Flesch-Kincaid grade {summary.reading_grade:.1f})\n\n{summary.text()}")
     return 0
 
 

@@ -44,7 +44,9 @@ _VERB_BACK = {"has": "have", "is": "are", "was": "were", "does": "do", "doesn't"
               "wasn't": "weren't", "hasn't": "haven't", "goes": "go"}
 _HER = re.compile(r"\bher\b(?=\s*(?:[.,;:!?)]|$|\s(?:to|with|about|for|and|a|an|the|some|that|if|when|at|in|on)\b))",
                   re.IGNORECASE)
-_OTHER_THIRD = ((re.compile(r"\b(his|her)\b", re.IGNORECASE), "your"), (re.compile(r"\bhim\b", re.IGNORECASE), "you"),
+_OTHER_THIRD = ((re.compile(r"\bthe patient's\b", re.IGNORECASE), "your"),
+                (re.compile(r"\bthe clinician\b", re.IGNORECASE), "your clinician"),
+                (re.compile(r"\b(his|her)\b", re.IGNORECASE), "your"), (re.compile(r"\bhim\b", re.IGNORECASE), "you"),
                 (re.compile(r"\b(himself|herself)\b", re.IGNORECASE), "yourself"))
 _DENIES = re.compile(r"\b(?:you )?den(?:y|ies)\b", re.IGNORECASE)
 _ENDORSES = re.compile(r"\b(?:you )?endorses?\b", re.IGNORECASE)
@@ -54,11 +56,18 @@ _ORDER_START = re.compile(r"^(order|ordered|advised|recommended|prescribed|refer
                           r"counseled|counselled|instructed|encouraged)\b", re.IGNORECASE)
 _ABBREVIATION_END = r"(?<!\bdr\.)(?<!\bmr\.)(?<!\bms\.)(?<!\bmrs\.)(?<!\bst\.)(?<!\bvs\.)(?<!\be\.g\.)(?<!\bi\.e\.)"
 _SPLIT = re.compile(_ABBREVIATION_END + r"(?<=[.!?])\s+(?=[A-Z0-9])|;\s+|"
+                    r",?\s+and\s+(?=(?:come back|return|follow up|call|go to|see us)\b)|"
                     r",\s+(?:and|but|so)\s+(?=(?:you|we|i|it|this|that|your|the)\b)", re.IGNORECASE)
 # A run-on sentence (speech transcribed without full stops) also breaks before "and/but/so/then" + a subject.
 RUN_ON_WORDS = 25
-_RUN_ON_SPLIT = re.compile(r",?\s+(?:and|but|so|then|okay|alright)\s+(?=(?:you|we|i|it|this|that|your|the|there|"
-                           r"we'll|you'll|we're|you're|if)\b)", re.IGNORECASE)
+_LEAD = re.compile(r"^(for|about|regarding|as for|with|in terms of)\b", re.IGNORECASE)
+_RUN_ON_SPLIT = re.compile(
+    r",?\s+(?:and|but|so|then|okay|alright|now|mkay)\s+(?=(?:you|we|i|it|this|that|your|the|there|we'll|you'll|"
+    r"we're|you're|if|will|for)\b)|"
+    # Speech with no full stops: a new clause starts at the clinician's next action or finding, or a new problem.
+    r",?\s+(?=(?:(?:we )?will (?:order|start|check|get|go|give|put|have|see|refer|send|continue|talk|review|prescribe|"
+    r"schedule|increase|decrease|stop|recommend)|your clinician|for your (?:first|second|third|next|last|other) "
+    r"problem|it looks like|it sounds like|you (?:are|have|do|will|should|can) )\b)", re.IGNORECASE)
 
 
 def _keep_case(original: str, replacement: str) -> str:
@@ -94,10 +103,14 @@ def second_person(text: str, speaker: str = "") -> str:
         text = pattern.sub(functools.partial(_replace_keeping_case, word), text)
     text = _DENIES.sub(lambda m: _keep_case(m.group(0), "you told us you have no"), text)
     text = _ENDORSES.sub(lambda m: _keep_case(m.group(0), "you told us you have"), text)
+    return _with_subject(text)
+
+
+def _with_subject(text: str) -> str:
+    """A clause that starts with the clinician's action and no subject gets one: "Will start …" → "We will start …"."""
     text = _WILL_START.sub(lambda m: "We " + m.group(1).lower().replace("plans to", "plan to"), text)
-    text = _ORDER_START.sub(lambda m: "We will order" if m.group(1).lower() == "order" else "We " + m.group(1).lower(),
+    return _ORDER_START.sub(lambda m: "We will order" if m.group(1).lower() == "order" else "We " + m.group(1).lower(),
                             text)
-    return text
 
 
 def plain_words(text: str) -> str:
@@ -112,12 +125,20 @@ def short_sentences(text: str) -> list[str]:
     pieces = []
     for piece in _SPLIT.split(" ".join(text.split())):
         pieces += _RUN_ON_SPLIT.split(piece) if len(piece.split()) > RUN_ON_WORDS else [piece]
+    lead = ""  # a piece too short to stand alone ("for your asthma") opens the next one
     for piece in pieces:
-        piece = piece.strip(" ,;")
+        piece = _with_subject(piece.strip(" ,;"))
         if len(re.findall(r"[A-Za-z]+", piece)) < 2:
+            continue
+        if lead:
+            piece, lead = f"{lead}, {piece[:1].lower()}{piece[1:]}", ""
+        if len(piece.split()) < 5 and _LEAD.match(piece) and piece[-1] not in ".!?":
+            lead = piece
             continue
         piece = piece[:1].upper() + piece[1:]
         out.append(piece if piece[-1] in ".!?" else piece + ".")
+    if lead:
+        out.append(lead[:1].upper() + lead[1:] + ".")
     return out
 
 

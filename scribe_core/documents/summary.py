@@ -28,16 +28,20 @@ from .templates.roles import section_roles
 
 FOUND, TODO, MEDICINES, RETURN, WARNING = ("What we found", "What to do", "Your medicines", "When to come back",
                                            "Get help right away if")
+_EMERGENCY = re.compile(r"\b(call (911|999|112|an ambulance)|emergency|go to the (er|a&e|hospital)|"
+                        r"seek (urgent|immediate|medical)|warning sign|red flag|right away|immediately)", re.IGNORECASE)
 _WARNING = re.compile(
-    r"\b(call (911|999|112|an ambulance)|emergency|go to the (er|a&e|hospital)|seek (urgent|immediate|medical)|"
-    r"warning sign|red flag|right away|immediately|"
-    r"if (you|your|it|the|there|symptoms?|pain|things|this|that|she|he)\b[^.]*\b(worse|worsen\w*|severe|fever|"
+    r"\b(if (you|your|it|the|there|symptoms?|pain|things|this|that|she|he)\b[^.]*\b(worse|worsen\w*|severe|fever|"
     r"bleed\w*|short(ness)? of breath|chest pain|faint\w*|not (get(ting)? )?better|does ?n[o']t improve|persist\w*|"
     r"spread\w*|swell\w*|numb\w*|weak\w*|vomit\w*|confus\w*))", re.IGNORECASE)
 _RETURN = re.compile(r"\b(follow[- ]?up|come back|see (you|her|him|them) (back|again|in)|return (to|in|for)|"
                      r"re-?check|appointment|next visit|review in|back in \w+ (days?|weeks?|months?))\b", re.IGNORECASE)
 _RESULT = re.compile(r"\b(result|showed|shows|came back|x-?ray|scan|mri|ct|ultrasound|echo\w*|ecg|ekg|blood test|"
                      r"level|a1c|cholesterol|blood pressure)\b", re.IGNORECASE)
+_DOSE = re.compile(r"\b\d+(\.\d+)?\s*(mg|milligrams?|mcg|micrograms?|g|ml|units?|puffs?|tablets?|%)",
+                   re.IGNORECASE)
+_SEEK_HELP = re.compile(r"\b(call|contact|phone|email|come (back|in)|go to|seek|return|let (us|the clinic|me) know|"
+                        r"get help|be seen)\b", re.IGNORECASE)
 _PLEASANTRY = re.compile(r"\b(good to see you|nice to (see|meet) you|thank(s| you)|take care|"
                          r"have a (good|nice|great))\b", re.IGNORECASE)
 _OFFLINE_WRITER = "summary from the note (no language model)"
@@ -57,10 +61,14 @@ def _speaker(evidence: list[str], transcript: Transcript | None) -> str:
 
 
 def _part_for(role: str, text: str) -> str | None:
-    if role in ("plan", "assessment", "medications") and _WARNING.search(text):
+    if role == "plan" and _DOSE.search(text):
+        return TODO  # a dose to take is what to do, even when it is conditional ("if the pain persists, take …")
+    if role in ("plan", "assessment", "medications") and _EMERGENCY.search(text):
         return WARNING
     if role in ("plan", "assessment") and _RETURN.search(text):
-        return RETURN
+        return RETURN  # "come back in 2 weeks if it is not better" is when to come back
+    if role in ("plan", "assessment", "medications") and _WARNING.search(text) and _SEEK_HELP.search(text):
+        return WARNING  # a sign to watch for, and what the patient should then do
     if role == "plan":
         return TODO
     if role == "medications":

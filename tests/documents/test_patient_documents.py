@@ -29,6 +29,14 @@ def pdf_text(data: bytes) -> str:
     ("She denies fever; she takes her inhaler twice daily.", "",
      ["You told us you have no fever.", "You take your inhaler twice a day."]),
     ("Order an x-ray of the left wrist.", "", ["We will order an x-ray of the left wrist."]),
+    ("The clinician doesn't appreciate any swelling in the patient's legs.", "",
+     ["Your clinician doesn't appreciate any swelling in your legs."]),
+    # Speech transcribed without full stops breaks into clauses at the clinician's next action.
+    ("the patient's lungs are clear the patient's heart rate is regular so for the patient's asthma will start "
+     "flovent 110 micrograms two puffs twice daily and will see you back in a month", "",
+     ["Your lungs are clear your heart rate is regular.",
+      "For your asthma, we will start flovent 110 micrograms two puffs twice a day.",
+      "We will see you back in a month."]),
 ])
 def test_note_statements_are_said_again_in_the_second_person(text, speaker, expected):
     assert for_patient(text, speaker) == expected
@@ -135,3 +143,36 @@ def test_the_summary_and_letter_pdfs_hold_their_text(draft_doc, transcript):
 def test_characters_outside_latin_1_print_as_written(draft_doc):
     draft_doc.note.sections[0].statements.append(Statement("Naïve to β-blockers; pain ≥ 7/10.", ["U2"]))
     assert "Naïve to β-blockers; pain ≥ 7/10." in pdf_text(note_pdf(draft_doc))
+
+
+def test_a_dose_stays_with_what_to_do_and_a_conditional_return_with_when_to_come_back():
+    note = Note(template="soap", sections=[
+        Section("assessment", "Assessment", [Statement("Viral bronchitis.", ["U1"])]),
+        Section("plan", "Plan", [Statement("Take paracetamol 500 mg up to 4 times a day and come back in 2 weeks "
+                                           "if it is not better.", ["U2"]),
+                                 Statement("If you get short of breath, go to the emergency department.", ["U3"])]),
+    ])
+    parts = {p.heading: [s.text for s in p.sentences] for p in summarize(note, builtin_templates()["soap"]).parts}
+    assert parts[TODO] == ["Take paracetamol 500 mg up to 4 times a day."]
+    assert parts[RETURN] == ["Come back in 2 weeks if it is not better."]
+    assert parts[WARNING] == ["If you get short of breath, go to the emergency department."]
+
+
+def test_the_note_command_adds_the_patient_summary_to_its_json(tmp_path):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    transcript = tmp_path / "visit.txt"
+    transcript.write_text("Doctor: What brings you in?\nPatient: I have had a cough for two weeks.\n"
+                          "Doctor: I think this is a viral bronchitis.\n"
+                          "Doctor: Take paracetamol 500 mg up to four times a day.\n"
+                          "Doctor: If you get short of breath, go to the emergency department.\n")
+    done = subprocess.run([sys.executable, "-m", "scribe_core", "note", str(transcript), "--json", "--summary"],
+                          capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2], timeout=120)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)["patient_summary"]
+    sentences = [s["text"] for p in summary["parts"] for s in p["sentences"]]
+    assert any("paracetamol 500 mg" in s for s in sentences) and summary["reading_grade"] > 0
+    assert all(p["sentences"] == [] or all(s["sources"] for s in p["sentences"]) for p in summary["parts"])
