@@ -175,3 +175,25 @@ def test_a_specialty_or_clinic_template_drafts_through_the_app(services, encount
     assert [s.title for s in services.store.note(encounter_id).sections] == ["Impression", "Next steps"]
     with pytest.raises(Exception, match="Unknown note template 'nope'"):
         services.scribe.redraft(encounter_id, by=ADA, template="nope")
+
+
+def test_an_llm_encounters_summary_goes_through_its_writer_and_the_request_is_kept_for_purge(clean_scribe_env):
+    from scribe_core.notes.llm import ChatCompletionsNoteWriter
+    from tests.fakes.assemblyai import FakeAssemblyAI
+
+    with FakeAssemblyAI() as fake:
+        writer = ChatCompletionsNoteWriter(base_url=fake.gateway_url, model="m", api_key=fake.api_key,
+                                           sleep=lambda s: None)
+        built = build_services(transcribers={"offline": lambda: None, "assemblyai": lambda: None},  # type: ignore[dict-item]  # never built
+                               writer_for_engine=lambda engine: writer)
+        store = built.store
+        store.add(Encounter(id="enc-2", created=datetime(2026, 3, 4, tzinfo=UTC), source_name="v.wav",
+                            engine="assemblyai", owner="ada"), io.BytesIO(b"audio"), ".wav")
+        store.save_transcript("enc-2", make_transcript())
+        store.save_note("enc-2", make_note())
+        store.update("enc-2", state=EncounterState.READY)
+        summary = ClinicDocuments(built.scribe).summary("enc-2", by=ADA)
+        assert summary.writer == "llm:m" and summary.sentences()
+        requests = store.remote_requests("enc-2")
+        assert requests and all(kind == "llm_request" and deleted for kind, _, deleted in requests)
+        assert "summary_drafted" in {a["action"] for a in store.audit_log()}
