@@ -75,8 +75,8 @@ with head:
         if note.edited:
             st.badge("Edited by a clinician", icon=":material/edit:", color="green")
     if note.extractive:
-        st.info("Each line is a sentence quoted word for word from the transcript (the cited utterance). "
-                "Tidy it up before use.", icon=":material/format_quote:")
+        st.info("Each line is built only from the utterances it cites (shown beside it). Check it against "
+                "them and tidy it up before use.", icon=":material/format_quote:")
     if unsupported:
         st.warning(f"**{unsupported} statement(s) have no supporting evidence** in the transcript and are marked "
                    "*Unsupported*. Check them against the recording (Review page) before you use the note.",
