@@ -87,3 +87,13 @@ def test_a_silent_upload_gets_advice_about_the_file_not_the_microphone(services,
     at.button(key="record_submit_file").click().run()
     [error] = at.error
     assert "file is silent" in error.value and "microphone" not in error.value
+
+
+def test_a_silent_recording_made_here_gets_advice_about_the_microphone(services, tmp_path):
+    silent = write_audio(tmp_path / "silent.wav", np.zeros(16_000 * 3)).read_bytes()
+    at = open_page(services, "app_pages/record.py")
+    at.audio_input(key="record_mic").set_value(("recording.wav", silent, "audio/wav"))
+    at.run()
+    at.button(key="record_submit_mic").click().run()
+    [error] = at.error
+    assert "recording is silent" in error.value and "microphone" in error.value and "file" not in error.value
