@@ -151,7 +151,7 @@ def _inspect(
             )
         stream = audio_streams[0]
         ctx = stream.codec_context
-        sample_rate = int(ctx.sample_rate or 0)
+        sample_rate = int(getattr(ctx, "sample_rate", 0) or 0)  # audio codec contexts only; PyAV's stubs lack it
         channels = int(getattr(getattr(ctx, "layout", None), "nb_channels", 0) or getattr(ctx, "channels", 0) or 0)
         if sample_rate <= 0 or ctx.name is None:
             raise AudioRejected("corrupt", f"The audio track is damaged (no sample rate or codec). {EXPORT_HINT}")

@@ -61,6 +61,7 @@ def check_magic(head: bytes) -> None:
     """Refuse executables, documents, images, archives and text before FFmpeg sees a byte."""
     if head.startswith(b"#!") and not head.startswith(b"#!AMR"):
         raise AudioRejected("executable", "The file is a script (a program), not a recording. Upload a sound file.")
+    what: str | None
     for magic, what in _EXECUTABLES:
         if head.startswith(magic):
             raise AudioRejected("executable", f"The file is {what}, not a recording. Upload a sound file.")
