@@ -19,7 +19,7 @@ from typing import Any
 
 _STREET_TYPES = (
     r"street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|terrace|"
-    r"crescent|circle|highway|hwy|parkway|pkwy|square|trail"
+    r"crescent|circle|highway|hwy|parkway|pkwy|square|trail|close|grove|mews|gardens"
 )
 _STATES = (
     r"alabama|alaska|arizona|arkansas|california|colorado|connecticut|delaware|florida|georgia|hawaii|"
@@ -95,7 +95,8 @@ def custom_recognizers() -> list[Any]:
                  rf"{_NAME}(?: {_NAME})?", 0.5, case_sensitive=True),
         _pattern("STREET_ADDRESS", "street_name",
                  rf"\b(?:{_NAME} ){{1,3}}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Drive|Court|Way|Place|"
-                 r"Terrace|Crescent|Circle|Highway|Parkway|Square|Trail)\b\.?", 0.6, case_sensitive=True),
+                 r"Terrace|Crescent|Circle|Highway|Parkway|Square|Trail|Close|Grove|Mews|Gardens)\b\.?", 0.6,
+                 case_sensitive=True),
         _pattern("STREET_ADDRESS", "street_address",
                  rf"\b\d{{1,6}}\s+(?:[A-Za-z][A-Za-z'-]*\s+){{1,4}}(?:{_STREET_TYPES})\b\.?"
                  r"(?:,?\s*(?:apartment|apt|unit|suite)\s*#?\s*\w+)?", 0.7),
