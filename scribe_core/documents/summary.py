@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import re
 
-import textstat
-
 from ..model import Note, Transcript
 from ..notes.base import NoteTemplate
 from .model import PatientSummary, SourcedSentence, SummaryPart, statement_ref
@@ -49,6 +47,8 @@ _OFFLINE_WRITER = "summary from the note (no language model)"
 
 def reading_grade(text: str) -> float:
     """Flesch-Kincaid grade; 0 for an empty text."""
+    import textstat  # imported on use: the CLI starts without it (e.g. `note` without --summary)
+
     return float(textstat.flesch_kincaid_grade(text)) if text.strip() else 0.0
 
 
