@@ -21,6 +21,7 @@ st.set_page_config(page_title="AI Scribe", page_icon=":material/stethoscope:", l
 
 PAGES = [
     st.Page("app_pages/record.py", title="New encounter", icon=":material/mic:", url_path="record", default=True),
+    st.Page("app_pages/live.py", title="Live visit", icon=":material/settings_voice:", url_path="live"),
     st.Page("app_pages/status.py", title="Encounters", icon=":material/monitor_heart:", url_path="status"),
     st.Page("app_pages/transcript.py", title="Transcript", icon=":material/record_voice_over:", url_path="transcript"),
     st.Page("app_pages/note.py", title="Note", icon=":material/description:", url_path="note"),

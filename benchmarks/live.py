@@ -1,7 +1,7 @@
 """Live visits: how long after a word is spoken it is on screen, CPU during a local live visit, audio
 lost across a forced reconnect, and (with --note) stop -> note ready.
 
-    python benchmarks/live.py [--seconds 60] [--skip-offline] [--note]
+    python benchmarks/live.py [--seconds 60] [--skip-offline] [--browser]
 
 A real recorded consultation (the first --seconds of Fareez RES0091) is fed at real time, in 20 ms
 frames of 48 kHz stereo as the browser sends them, into a LiveSession:
@@ -9,7 +9,13 @@ frames of 48 kHz stereo as the browser sends them, into a LiveSession:
   (tests/fakes/assemblyai_streaming.py; its recogniser latency is --fake-latency-ms, default 150);
 - offline: faster-whisper base over a rolling window with LocalAgreement-2, on this machine's cores.
 A word's lag is the time from its end in the fed audio to its first appearance in the session's
-transcript (what the page shows; the page adds its own refresh interval, 0.5 s). Baseline measured in the
+transcript (what the page shows; the page adds its own refresh interval, 0.5 s).
+With --browser the cloud visit is also run for real: headless Chromium plays the recording as its
+microphone into the Live visit page (`streamlit run`, WebRTC), against the fake streaming server replaying
+faster-whisper's word times of that very audio; a word's lag there is from its end in the audio (the
+first audio the fake received marks the audio's clock; the browser-to-server hop, tens of ms, is not
+counted) to its appearance in the page. Then stop -> note ready, and a run with the connection dropped
+mid-visit: bytes of the recording the streaming service never received. Baseline measured in the
 same run: record first, transcribe after stop (today's upload path), where a word's lag is the time
 left in the visit after it plus the transcription time of the whole clip (the fake's batch-equivalent
 is not timed; for offline the bare faster-whisper decode of the clip is).
@@ -151,11 +157,67 @@ def offline(pcm: np.ndarray, tmp: Path) -> None:
           f"after {os.getloadavg()[0]:.1f} (other processes share these cores)")
 
 
+def browser(seconds: int, tmp: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.app_server import cut_clip
+    from tests.fakes.assemblyai_streaming_timeline import timeline_from_json
+    from tests.live.live_browser import (
+        CHROMIUM,
+        chromium_args,
+        coverage,
+        live_stack,
+        run_visit,
+        stored_pcm,
+        wait_until_ready,
+    )
+    from tests.live.timeline import derive_timeline
+
+    wav = cut_clip(SOURCE, tmp / "mic.wav", seconds)
+    timeline = timeline_from_json(derive_timeline(wav, tmp / "models"))
+    for drop in (False, True):
+        with live_stack(tmp / f"app-{drop}", wav, cloud=True, timeline=tmp / "mic.timeline.json") as stack:
+            if drop:
+                stack.inject(f"kind=drop&at_audio_ms={seconds * 1000 // 3}")
+            clock: list[tuple[float, int]] = []
+
+            def during(_: float, stack=stack, clock=clock) -> None:
+                sessions = stack.fake_state()["sessions"]
+                if sessions and len(clock) < 50:  # the first 50 looks pin down when its audio began
+                    clock.append((time.monotonic(), sessions[0]["audio_ms"]))
+
+            with sync_playwright() as p:
+                chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=chromium_args(wav))
+                seen = run_visit(chromium.new_page(), stack.app.url, record_s=seconds * 2 // 3, during=during)
+                chromium.close()
+            ready_s = (time.monotonic() - seen.stop_clicked)
+            ready_s = wait_until_ready(stack, seen.encounter_id) + ready_s
+            sessions = stack.fake_state()["sessions"]
+            stored = stored_pcm(stack, seen.encounter_id).tobytes()
+            spans = coverage(stored, [stack.session_audio(i) for i in range(len(sessions))])
+        covered, lost = 0, 0
+        for at, length in spans:
+            lost += max(0, at - covered)
+            covered = max(covered, at + length)
+        lost += max(0, len(stored) - covered)
+        label = "browser, cloud (fake), dropped connection" if drop else "browser, cloud (fake)"
+        if not drop:
+            audio_clock = min(t - ms / 1000 for t, ms in clock if ms > 0)  # when the fake's audio began
+            start_ms = sessions[0]["start_ms"]
+            spoken = [w.end_ms for w in timeline if (w.start_ms + w.end_ms) // 2 >= start_ms]
+            values = sorted(t - (audio_clock + (spoken[k - 1] - start_ms) / 1000)
+                            for t, count in seen.shown for k in [count] if k <= len(spoken))
+            print(summary(f"{label}: word lag in the page", values))
+        print(f"  {label}: stop -> note ready {ready_s:.2f} s   sessions {len(sessions)}   "
+              f"recording {len(stored) / 32000:.1f} s   audio the service never received {lost / 32000:.3f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--fake-latency-ms", type=int, default=150)
     parser.add_argument("--skip-offline", action="store_true")
+    parser.add_argument("--browser", action="store_true", help="also run visits in headless Chromium")
     args = parser.parse_args()
     pcm = load_reference(SOURCE)[: args.seconds * 16000]
     print(f"live visit: first {args.seconds} s of {SOURCE.name}, fed at real time in 20 ms 48 kHz stereo frames; "
@@ -166,6 +228,8 @@ def main() -> None:
         cloud(pcm, tmp, args.fake_latency_ms, args.seconds * 1000 // 2)
         if not args.skip_offline:
             offline(pcm, tmp)
+        if args.browser:
+            browser(args.seconds, tmp)
 
 
 if __name__ == "__main__":

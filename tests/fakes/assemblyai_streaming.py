@@ -14,7 +14,8 @@ the wrong audio after a reconnect gets the wrong words. Without it every session
 Faults (`inject()`, or `GET /_fake/inject?kind=...` from another process): `drop` (TCP closed with no
 close frame), `close` (close code + reason), `error` (an Error event, then the close), `reject` (the
 next connection is closed at once, e.g. 1008 too many concurrent sessions), each after `at_audio_ms`
-of audio in a session. Shell: `python -m tests.fakes.assemblyai_streaming --port 0 --audio cut.wav`.
+of audio in a session. `GET /_fake/state` and `GET /_fake/audio?session=N` show what it received.
+Shell: `python -m tests.fakes.assemblyai_streaming --port 0 --audio cut.wav`.
 """
 
 from __future__ import annotations
@@ -98,6 +99,8 @@ class FakeStreamingServer:
 
     # -- lifecycle ------------------------------------------------------------------------------
     def start(self) -> FakeStreamingServer:
+        if self.reference is not None:
+            import scipy.signal  # noqa: F401 - imported now, not while a session waits for it
         self._server = serve(self._handle, "127.0.0.1", self.port, process_request=self._http,
                              compression=None, max_size=1 << 21)
         self.port = self._server.socket.getsockname()[1]
@@ -141,6 +144,11 @@ class FakeStreamingServer:
             return None
         if url.path == "/_fake/state":
             body = json.dumps(self.state())
+        elif url.path == "/_fake/audio":  # the raw PCM one session received (tests compare it byte for byte)
+            index = int(parse_qs(url.query).get("session", ["0"])[0])
+            with self._lock:
+                audio = bytes(self.sessions[index].audio)
+            return Response(200, "OK", Headers({"Content-Type": "application/octet-stream"}), audio)
         elif url.path == "/_fake/inject":
             q = {k: v[0] for k, v in parse_qs(url.query).items()}
             self.inject(q["kind"], at_audio_ms=int(q.get("at_audio_ms", 0)), code=int(q.get("code", 1011)),

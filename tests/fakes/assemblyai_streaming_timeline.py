@@ -150,15 +150,63 @@ def client_message_errors(message: Any) -> list[str]:
 
 
 def locate(received: np.ndarray, reference: np.ndarray) -> int:
-    """Sample offset in `reference` where `received` starts (normalised cross-correlation via FFT)."""
+    """Sample offset in `reference` where `received` starts.
+
+    Coarse then fine: the normalised cross-correlation of 2 ms loudness envelopes (robust to codecs,
+    and 32x smaller) finds the neighbourhood, then raw samples pick the exact offset within it.
+    """
     from scipy.signal import correlate
 
-    query = received.astype(np.float64)
-    ref = reference.astype(np.float64)
-    if len(query) >= len(ref):
+    if len(received) >= len(reference):
         return 0
-    scores = correlate(ref, query, mode="valid", method="fft")
-    energy = np.cumsum(np.concatenate(([0.0], ref * ref)))
-    window = energy[len(query):] - energy[:-len(query)]
-    scores = scores / np.sqrt(np.maximum(window, 1e-9))
-    return int(np.argmax(scores))
+    block = 32
+    query_env, ref_env = _envelope(received, block), _envelope(reference, block)
+    coarse = _best_offset(correlate(ref_env, query_env - query_env.mean(), mode="valid", method="fft"),
+                          ref_env, len(query_env)) * block
+    query = received[:4000].astype(np.float64)
+    best, best_score = coarse, -np.inf
+    for offset in range(max(0, coarse - 2 * block), min(len(reference) - len(query), coarse + 2 * block) + 1):
+        window = reference[offset: offset + len(query)].astype(np.float64)
+        score = float(window @ query) / (float(np.sqrt(window @ window)) + 1e-9)
+        if score > best_score:
+            best, best_score = offset, score
+    return best
+
+
+def _envelope(samples: np.ndarray, block: int) -> np.ndarray:
+    usable = len(samples) // block * block
+    return np.abs(samples[:usable].astype(np.float64)).reshape(-1, block).mean(axis=1)
+
+
+def _best_offset(scores: np.ndarray, ref: np.ndarray, length: int) -> int:
+    # Normalise by each window's energy around its mean, so loud stretches do not win by loudness alone.
+    sums = np.cumsum(np.concatenate(([0.0], ref)))
+    squares = np.cumsum(np.concatenate(([0.0], ref * ref)))
+    window_sum = sums[length:] - sums[:-length]
+    window_sq = squares[length:] - squares[:-length]
+    spread = np.sqrt(np.maximum(window_sq - window_sum * window_sum / length, 1e-9))
+    return int(np.argmax(scores / spread))
+
+
+def timeline_from_audio(words: list[tuple[str, int, int]], dialogue: Path) -> list[TimedWord]:
+    """Words heard in the real audio (text, start_ms, end_ms; e.g. faster-whisper's word timestamps),
+    each given the role and turn of the transcript word it aligns with (difflib over normalised words),
+    so the fake says what was really said when it was said, by whom the transcript says."""
+    import difflib
+    import re
+
+    def norm(text: str) -> str:
+        return re.sub(r"[^\w']", "", text.lower())
+
+    turns = parse_dialogue(dialogue)
+    script = [(norm(token), turn.role, index) for index, turn in enumerate(turns) for token in turn.text.split()]
+    matcher = difflib.SequenceMatcher(a=[norm(w[0]) for w in words], b=[s[0] for s in script], autojunk=False)
+    owner: dict[int, tuple[str, int]] = {}
+    for block in matcher.get_matching_blocks():
+        for k in range(block.size):
+            owner[block.a + k] = script[block.b + k][1:]
+    timed, last = [], (turns[0].role, 0)
+    for i, (text, start_ms, end_ms) in enumerate(words):
+        last = owner.get(i, last)  # an unmatched word belongs to the turn of the word before it
+        timed.append(TimedWord(text, start_ms, end_ms, last[0], last[1]))
+    return timed
