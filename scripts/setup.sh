@@ -9,7 +9,10 @@ dev=0; [ "${1:-}" = "--dev" ] && dev=1
 PYTHON=${PYTHON:-python3}
 
 apt_packages=()
+# A Unicode font for printable PDFs (without it, PDF export refuses text outside Latin-1 with a message).
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || apt_packages+=(fonts-dejavu-core)
 if [ "$dev" = 1 ]; then
+  command -v pdftoppm >/dev/null || apt_packages+=(poppler-utils) # render exported PDFs to images for a look
   command -v chromium >/dev/null || apt_packages+=(chromium)       # browser tests (never a downloaded browser)
   command -v espeak-ng >/dev/null || apt_packages+=(espeak-ng)     # synthetic two-voice audio for diarization eval
   command -v sox >/dev/null || apt_packages+=(sox)
