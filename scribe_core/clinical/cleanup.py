@@ -30,7 +30,10 @@ _COMMAND = re.compile(r"\b(hey|hi|okay|ok)\s*,?\s*(dragon|dax|siri|alexa|compute
                       r"\bfinalize (the|this) (note|report)\b|"
                       r"\bplease (summarize|include|add|document|put|insert|note)\b|"
                       r"^\s*(in|for) the (assessment|plan)\b.*\b(please|include)\b|"
-                      r"\b(end|stop|pause) (the )?recording\b",
+                      r"\b(end|stop|pause) (the )?recording\b|"
+                      r"^\s*(?:and |so |okay,? |ok,? )?(?:show|pull up|open) (?:me |us )?(?:the|her|his|your) "
+                      r"(?:[\w-]+ ){0,3}?(?:x-?rays?|labs?|results?|vitals?|vital signs|blood pressure|echo\w*|ekg|ecg|"
+                      r"mri|ct|scan|panel|imaging|images?|ultrasound|creatinine|readings?)\b",
                       re.IGNORECASE)
 _COMMAND_ORDER = re.compile(r"\b(?:dragon|dax)\s*,?\s*(order|prescribe|schedule|refer)\s+(.+)", re.IGNORECASE)
 

@@ -33,7 +33,8 @@ MIN_SALIENCE = 0.2
 _STOP = set(_words("""a an the and or but of to in on at for with from by is are was were be been has have
 had it its this that
 these those she he they her his their patient patients will would can could should any some also there just very
-about as so if not no"""))
+about as so if not no clinician clinic
+been being just like"""))
 _SEX_FEMALE = re.compile(r"\b(she|her|hers|herself|female|woman|lady|mrs|ms|miss)\b", re.IGNORECASE)
 _SEX_MALE = re.compile(r"\b(he|him|his|himself|male|man|gentleman|mr)\b", re.IGNORECASE)
 _PLEASANTRY = re.compile(r"^(hi|hello|good (morning|afternoon|evening)|thank|thanks|nice to|bye|see you|how are you|"

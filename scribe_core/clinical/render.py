@@ -75,6 +75,23 @@ def _merge_answers(facts: list[Fact]) -> list[Statement]:
     return statements
 
 
+def _without_repeats(statements: list[Statement]) -> list[Statement]:
+    """Drop a statement whose numbers and drug names an earlier one of the section already states with most
+    of its words: a dictated order ("hey dragon, order ultram 50 mg every 6 hours") after the spoken plan."""
+    from .support import drug_names, spoken_numbers
+
+    kept: list[Statement] = []
+    for st in statements:
+        specific = spoken_numbers(st.text) | drug_names(st.text)
+        words = set(re.findall(r"[a-z]{3,}", st.text.lower()))
+        repeat = specific and any(
+            specific <= (spoken_numbers(k.text) | drug_names(k.text))
+            and len(words & set(re.findall(r"[a-z]{3,}", k.text.lower()))) >= 0.6 * len(words) for k in kept)
+        if not repeat:
+            kept.append(st)
+    return kept
+
+
 def _labelled(fact: Fact, section_key: str) -> str:
     # The reason for the visit, shown inside a broader section, says what it is.
     if fact.section == "cc" and section_key != "cc":
@@ -94,7 +111,7 @@ def render(facts: list[Fact], template: NoteTemplate, *, writer: str) -> Note:
         answers = [f for f in chosen if f.kind in ("positive", "negative")]
         statements = [Statement(text=_labelled(f, spec.key), evidence=list(f.evidence)) for f in chosen
                       if f.kind not in ("positive", "negative")]
-        statements += _merge_answers(answers)
+        statements = _without_repeats(statements) + _merge_answers(answers)
         unique: list[Statement] = []
         for st in statements:
             if all(st.text.lower() != u.text.lower() for u in unique):

@@ -65,3 +65,18 @@ def test_statements_an_llm_got_wrong_are_flagged_with_the_reason(visit):
     assert flags["Started on metoprolol."] == ["the drug 'metoprolol' is not in the cited utterances"]
     assert "the patient answered yes about 'headaches', but the statement negates it" in flags["Denies headaches."]
     assert flags["Seen by cardiology."] == ["cites U99, which the transcript does not have"]
+
+
+def test_add_missing_puts_the_fact_in_the_section_its_template_keeps_it(visit):
+    from scribe_core.clinical import add_missing
+    from scribe_core.notes.templates import ACI
+
+    for template, negative_goes_to, exam_goes_to in ((SOAP, "subjective", "objective"), (ACI, "ros", "exam")):
+        full = ExtractiveNoteWriter().draft(visit, template).note
+        note = _without(full, "chest pain", "152/94")
+        for missing in possibly_missing(visit, note):
+            note = add_missing(note, missing, template)
+        added = {s.key: [st.text for st in s.statements] for s in note.sections}
+        assert added[negative_goes_to][-1] == "Denies chest pain."
+        assert "152/94" in added[exam_goes_to][-1]
+        assert note.edited and possibly_missing(visit, note) == []
