@@ -7,6 +7,7 @@ import json
 
 import streamlit as st
 
+from scribe_core.clinical import MissingFact, add_missing, check_consistency, possibly_missing
 from scribe_core.documents.templates import TemplateLibrary
 from scribe_core.errors import ScribeError
 from scribe_core.model import Note, Section
@@ -63,6 +64,40 @@ def section_markdown(sec: Section) -> str:
     return "\n".join(lines)
 
 
+def add_missing_fact(encounter_id: str, fact: MissingFact) -> None:
+    try:
+        services.scribe.save_note(encounter_id, add_missing(note, fact, TEMPLATES.get(note.template)), by=viewer)
+        flash(f"Added to the note: {fact.text}")
+    except ScribeError as err:
+        flash(str(err), "error")
+
+
+def checks_panel(encounter_id: str) -> None:
+    """What the note may have left out (one click adds it, citing its utterances), and statements whose
+    citations do not back their numbers, drugs or negations. The core decides both."""
+    transcript = queries.transcript(viewer, encounter_id)
+    if transcript is None:
+        return
+    key = f"note_checks_{encounter_id}_{version}"  # once per note version, not on every rerun
+    if key not in st.session_state:
+        st.session_state[key] = (possibly_missing(transcript, note),
+                                 [f for f in check_consistency(transcript, note) if f.evidence])
+    missing, flags = st.session_state[key]
+    with st.container(border=True, key="note_checks"):
+        st.markdown("##### Possibly missing")
+        if not missing:
+            st.caption("The note covers every clinically salient fact found in the conversation.")
+        for i, fact in enumerate(missing):
+            with st.container(horizontal=True, vertical_alignment="center"):
+                st.markdown(f"{md_escape(fact.text)} :gray-badge[{', '.join(fact.evidence)}]", width="stretch")
+                st.button("Add", key=f"note_add_missing_{i}", icon=":material/add:", disabled=signed,
+                          on_click=add_missing_fact, args=(encounter_id, fact))
+        if flags:
+            st.markdown("##### Not backed by what they cite")
+            st.markdown("\n".join(f"- {md_escape(f.statement)} :gray-badge[{', '.join(f.evidence)}] "
+                                  f":orange[{md_escape('; '.join(f.reasons))}]" for f in flags))
+
+
 template = TEMPLATES.get(note.template)
 unsupported = sum(s.unsupported for s in note.statements())
 head, controls = st.columns([3, 2], gap="large", vertical_alignment="top")
@@ -109,6 +144,7 @@ else:
         with st.container(border=True):
             st.markdown(f"##### {sec.title}")
             st.markdown(section_markdown(sec))
+    checks_panel(encounter.id)
 
 st.divider()
 st.subheader("Copy or export")

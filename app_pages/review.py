@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import streamlit as st
 
+from scribe_core.clinical import possibly_missing
 from ui.access import current_viewer
 from ui.components import empty_state, md_escape, play_stretch, scroll_to_highlight, transcript_html, wait_for
 from ui.labels import clock
@@ -49,6 +53,16 @@ with note_col:
                 captions=[sec.title + (" · no evidence" if s.unsupported else f" · {', '.join(s.evidence)}")
                           for sec, s in statements.values()],
             )
+
+    version = hashlib.sha1(json.dumps(note.to_dict(), sort_keys=True).encode()).hexdigest()[:8]
+    missing_key = f"review_missing_{encounter.id}_{version}"
+    if missing_key not in st.session_state:  # the omission check, once per note version
+        st.session_state[missing_key] = possibly_missing(transcript, note)
+    if st.session_state[missing_key]:
+        with st.container(border=True, key="review_missing"):
+            st.markdown("**Possibly missing** (add them on the Note page)")
+            st.markdown("\n".join(f"- {md_escape(m.text)} :gray-badge[{', '.join(m.evidence)}]"
+                                   for m in st.session_state[missing_key]))
 
 evidence = []
 if picked:
