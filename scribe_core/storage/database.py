@@ -1,0 +1,104 @@
+"""Where the store lives: SQLite in the data dir (default) or Postgres (SCRIBE_DATABASE_URL).
+
+One engine per store. Every operation is one transaction on a connection from it:
+
+* SQLite: a fresh connection per transaction (no pool), WAL mode, `BEGIN IMMEDIATE` so writers queue
+  instead of failing, foreign keys on, and secure_delete so a purge overwrites the freed pages.
+* Postgres (psycopg 3): a small pool with pre-ping, so an app server or worker survives a database
+  restart; transactions are READ COMMITTED and the jobs table (Procrastinate) is in the same database,
+  which is what lets a job be enqueued in the same transaction as the state change that needs it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+from ..errors import ConfigurationError
+
+SQLITE_FILE = "scribe.sqlite3"
+
+
+def database_url(configured: str, data_dir: Path) -> str:
+    """The SQLAlchemy URL: the configured one (postgresql://… or sqlite:///…), else the data dir's file."""
+    configured = configured.strip()
+    if not configured:
+        return f"sqlite:///{Path(data_dir) / SQLITE_FILE}"
+    try:
+        url = make_url(configured)
+    except Exception as exc:  # SQLAlchemy raises ArgumentError; keep the URL (it may hold a password) out
+        raise ConfigurationError(
+            "SCRIBE_DATABASE_URL is not a database URL: use postgresql://user:password@host:5432/scribe "
+            "or leave it empty for the SQLite file in the data directory."
+        ) from exc
+    if url.get_backend_name() not in ("postgresql", "sqlite"):
+        raise ConfigurationError(
+            f"SCRIBE_DATABASE_URL names a {url.get_backend_name()!r} database; the scribe runs on "
+            "postgresql:// or sqlite:///."
+        )
+    if url.get_backend_name() == "postgresql" and url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")  # psycopg 3, which Procrastinate uses too
+    return url.render_as_string(hide_password=False)
+
+
+class Database:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine: Engine = _engine(url)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.dialect == "sqlite"
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        database = self.engine.url.database
+        return Path(database) if self.is_sqlite and database else None
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        with self.engine.begin() as connection:
+            yield connection
+
+    def checkpoint(self) -> None:
+        """SQLite: fold the write-ahead log into the database and truncate it, so old page copies of
+        purged rows go too. Postgres reclaims dead rows itself (autovacuum); they hold only ciphertext."""
+        if not self.is_sqlite:
+            return
+        raw = self.engine.raw_connection()  # outside any transaction, which a checkpoint needs
+        try:
+            raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            raw.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _engine(url: str) -> Engine:
+    if make_url(url).get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": 30, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # pysqlite's own transaction handling is switched off so that BEGIN IMMEDIATE below is ours.
+        dbapi_connection.isolation_level = None
+        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "secure_delete=ON"):
+            dbapi_connection.execute(f"PRAGMA {pragma}")
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
