@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import re
 import statistics
 import sys
@@ -125,8 +126,23 @@ def omission_figures(notes: list[tuple[Note, Transcript]], references: list[str]
             "flags_own": statistics.mean(own_flags), "flags_reference": statistics.mean(ref_flags)}
 
 
-def timing(rows: list[tuple[str, str, str]]) -> tuple[float, int]:
-    """Seconds to draft a 30-minute visit (about 4,500 spoken words: dialogues joined until then)."""
+def cold_timing(text: str) -> float:
+    """Seconds for a fresh process to import the writer, load the segmenter and the model, and draft."""
+    import subprocess
+
+    code = ("import sys, time; t = time.perf_counter(); from scribe_core.clinical import parse_transcript_text; "
+            "from scribe_core.notes.extractive import ExtractiveNoteWriter; "
+            "from scribe_core.notes.templates import ACI; "
+            "ExtractiveNoteWriter().draft(parse_transcript_text(sys.stdin.read()), ACI); "
+            "print(time.perf_counter() - t)")
+    done = subprocess.run([sys.executable, "-c", code], input=text, capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parents[1])
+    return float(done.stdout.strip())
+
+
+def timing(rows: list[tuple[str, str, str]]) -> tuple[float, float, int]:
+    """Seconds to draft a 30-minute visit (about 4,500 spoken words: dialogues joined until then), in a
+    warm process and in a fresh one."""
     lines: list[str] = []
     for _, dialogue, _ in rows:
         lines += dialogue.splitlines()
@@ -135,7 +151,7 @@ def timing(rows: list[tuple[str, str, str]]) -> tuple[float, int]:
     t = parse_transcript_text("\n".join(lines))
     start = time.perf_counter()
     ExtractiveNoteWriter().draft(t, ACI)
-    return time.perf_counter() - start, sum(len(u.text.split()) for u in t.utterances)
+    return time.perf_counter() - start, cold_timing("\n".join(lines)), sum(len(u.text.split()) for u in t.utterances)
 
 
 def main() -> int:
@@ -177,8 +193,9 @@ def main() -> int:
             print(f"omission check, salience >= {salience} ({chosen}): recall of deleted key-term statements "
                   f"{o['recall_pct']:.1f} % ({o['trials']} deletions); flags per complete offline note "
                   f"{o['flags_own']:.2f}; per clinician reference note {o['flags_reference']:.2f}")
-    seconds, words = timing(rows)
-    print(f"drafting a {words}-word visit (about 30 minutes of talk): {seconds:.2f} s (process already warm)")
+    warm, cold, words = timing(rows)
+    print(f"drafting a {words}-word visit (about 30 minutes of talk): {warm:.2f} s in a warm process, "
+          f"{cold:.2f} s in a fresh one (imports and model load included); {os.cpu_count()} CPU(s) visible")
     return 0
 
 

@@ -80,16 +80,15 @@ def _without_repeats(statements: list[Statement]) -> list[Statement]:
     of its words: a dictated order ("hey dragon, order ultram 50 mg every 6 hours") after the spoken plan."""
     from .support import drug_names, spoken_numbers
 
-    kept: list[Statement] = []
+    kept: list[tuple[Statement, set[str], set[str]]] = []
     for st in statements:
         specific = spoken_numbers(st.text) | drug_names(st.text)
         words = set(re.findall(r"[a-z]{3,}", st.text.lower()))
-        repeat = specific and any(
-            specific <= (spoken_numbers(k.text) | drug_names(k.text))
-            and len(words & set(re.findall(r"[a-z]{3,}", k.text.lower()))) >= 0.6 * len(words) for k in kept)
+        repeat = specific and any(specific <= k_specific and len(words & k_words) >= 0.6 * len(words)
+                                  for _, k_specific, k_words in kept)
         if not repeat:
-            kept.append(st)
-    return kept
+            kept.append((st, specific, words))
+    return [st for st, _, _ in kept]
 
 
 def _labelled(fact: Fact, section_key: str) -> str:
