@@ -64,24 +64,24 @@ def section_markdown(sec: Section) -> str:
     return "\n".join(lines)
 
 
-def add_missing_fact(encounter_id: str, fact: MissingFact) -> None:
+def add_missing_fact(encounter_id: str, shown: Note, fact: MissingFact) -> None:
     try:
-        services.scribe.save_note(encounter_id, add_missing(note, fact, TEMPLATES.get(note.template)), by=viewer)
+        services.scribe.save_note(encounter_id, add_missing(shown, fact, TEMPLATES.get(shown.template)), by=viewer)
         flash(f"Added to the note: {fact.text}")
     except ScribeError as err:
         flash(str(err), "error")
 
 
-def checks_panel(encounter_id: str) -> None:
+def checks_panel(encounter_id: str, shown: Note | None) -> None:
     """What the note may have left out (one click adds it, citing its utterances), and statements whose
     citations do not back their numbers, drugs or negations. The core decides both."""
     transcript = queries.transcript(viewer, encounter_id)
-    if transcript is None:
+    if transcript is None or shown is None:
         return
     key = f"note_checks_{encounter_id}_{version}"  # once per note version, not on every rerun
     if key not in st.session_state:
-        st.session_state[key] = (possibly_missing(transcript, note),
-                                 [f for f in check_consistency(transcript, note) if f.evidence])
+        st.session_state[key] = (possibly_missing(transcript, shown),
+                                 [f for f in check_consistency(transcript, shown) if f.evidence])
     missing, flags = st.session_state[key]
     with st.container(border=True, key="note_checks"):
         st.markdown("##### Possibly missing")
@@ -91,7 +91,7 @@ def checks_panel(encounter_id: str) -> None:
             with st.container(horizontal=True, vertical_alignment="center"):
                 st.markdown(f"{md_escape(fact.text)} :gray-badge[{', '.join(fact.evidence)}]", width="stretch")
                 st.button("Add", key=f"note_add_missing_{i}", icon=":material/add:", disabled=signed,
-                          on_click=add_missing_fact, args=(encounter_id, fact))
+                          on_click=add_missing_fact, args=(encounter_id, shown, fact))
         if flags:
             st.markdown("##### Not backed by what they cite")
             st.markdown("\n".join(f"- {md_escape(f.statement)} :gray-badge[{', '.join(f.evidence)}] "
@@ -144,7 +144,7 @@ else:
         with st.container(border=True):
             st.markdown(f"##### {sec.title}")
             st.markdown(section_markdown(sec))
-    checks_panel(encounter.id)
+    checks_panel(encounter.id, note)
 
 st.divider()
 st.subheader("Copy or export")
