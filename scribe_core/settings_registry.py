@@ -192,6 +192,7 @@ GROUP_TITLES = {
     "llm": "Note writer (any OpenAI-compatible endpoint)",
     "scribe": "The scribe",
     "access": "Sign-in and serving",
+    "deploy": "Database and workers (several machines)",
     "ehr": "Send to EHR (FHIR R4 with SMART Backend Services)",
 }
 

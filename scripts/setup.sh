@@ -16,6 +16,8 @@ if [ "$dev" = 1 ]; then
   command -v chromium >/dev/null || apt_packages+=(chromium)       # browser tests (never a downloaded browser)
   command -v espeak-ng >/dev/null || apt_packages+=(espeak-ng)     # synthetic two-voice audio for diarization eval
   command -v sox >/dev/null || apt_packages+=(sox)
+  # The store's tests run on Postgres too (scripts/postgres starts a throwaway server from these binaries).
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || apt_packages+=(postgresql)
 fi
 if [ ${#apt_packages[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

@@ -29,7 +29,7 @@ def postgres_server() -> str:
     """The URL of a running test Postgres (started once per test session when none is given)."""
     if _server_url:
         return _server_url[0]
-    url = os.environ.get("SCRIBE_TEST_POSTGRES_URL", "")
+    url = os.environ.get("TEST_POSTGRES_URL", "")
     if not url:
         done = subprocess.run(["bash", str(ROOT / "scripts" / "postgres"), "start"], capture_output=True, text=True)
         if done.returncode == NO_BINARIES and os.environ.get("CI", "").lower() != "true":
@@ -37,7 +37,7 @@ def postgres_server() -> str:
         if done.returncode != 0:
             pytest.fail(f"scripts/postgres could not start a test server:\n{done.stderr}")
         url = done.stdout.strip().split("=", 1)[1]
-        os.environ["SCRIBE_TEST_POSTGRES_URL"] = url
+        os.environ["TEST_POSTGRES_URL"] = url
     _server_url.append(url)
     return url
 

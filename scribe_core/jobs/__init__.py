@@ -1,0 +1,10 @@
+"""Encounter processing on Procrastinate, a Postgres-backed task queue, when the store is on Postgres.
+
+    queue.py     the app's side: a job enqueued in the same transaction as the state change that
+                 needs it; the schema; the Worker stand-in app servers hold (they only enqueue and read)
+    tasks.py     the worker's side: process an encounter (one worker per encounter at a time, by the
+                 job's lock), the cluster-wide sweep that takes over a dead worker's job, and retention
+
+With SQLite the in-process threaded worker (scribe_core/worker.py) runs jobs as before.
+See docs/deploy.md for why Procrastinate.
+"""

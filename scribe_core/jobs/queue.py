@@ -1,0 +1,117 @@
+"""Enqueuing encounter jobs on Procrastinate, inside the store's own transaction.
+
+The store calls `enqueue` with its open connection when an encounter is added, comes back into flight
+(retry, re-draft) or gets a retry time. The job row is inserted by Procrastinate's own defer query on
+that same connection, so the state change and its job commit or roll back together: a crash between
+them cannot lose the job. Every job of an encounter carries the lock `encounter:<id>`, so Procrastinate
+never runs two of them at once, and the same queueing lock, so at most one waits to run.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Future
+from datetime import datetime
+
+import psycopg
+from procrastinate import App, PsycopgConnector
+from procrastinate.exceptions import AlreadyEnqueued
+from sqlalchemy import Connection, text
+
+from ..storage.database import Database
+
+TASK_NAMESPACE = "scribe"
+PROCESS_TASK = "scribe:process_encounter"  # the blueprint's "process_encounter" in the app's namespace
+ENCOUNTER_QUEUE = "encounters"
+MAINTENANCE_QUEUE = "maintenance"
+_SCHEMA_LOCK = 0x5C21BF
+
+
+def encounter_lock(encounter_id: str) -> str:
+    return f"encounter:{encounter_id}"
+
+
+def libpq_url(sqlalchemy_url: str) -> str:
+    """The libpq form of a store URL (psycopg and Procrastinate take postgresql://, not postgresql+psycopg://)."""
+    return sqlalchemy_url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def psycopg_connection(connection: Connection) -> psycopg.Connection:
+    """The psycopg connection under a SQLAlchemy one, inside the same transaction."""
+    raw = connection.connection.driver_connection
+    if not isinstance(raw, psycopg.Connection):
+        raise TypeError("Procrastinate jobs need the store on Postgres (psycopg)")
+    return raw
+
+
+def procrastinate_app(database_url: str) -> App:
+    from .tasks import blueprint  # the tasks import this module's names
+
+    app = App(connector=PsycopgConnector(conninfo=libpq_url(database_url)))
+    app.add_tasks_from(blueprint, namespace=TASK_NAMESPACE)
+    return app
+
+
+class ProcrastinateQueue:
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    def enqueue(self, connection: Connection, encounter_id: str, *, at: datetime | None = None) -> None:
+        raw = psycopg_connection(connection)
+        lock = encounter_lock(encounter_id)
+        # A savepoint: a job already waiting (AlreadyEnqueued) must not abort the caller's transaction.
+        savepoint = connection.begin_nested()
+        try:
+            self.app.configure_task(PROCESS_TASK, queue=ENCOUNTER_QUEUE, lock=lock, queueing_lock=lock,
+                                    schedule_at=at, connection=raw).defer(encounter_id=encounter_id)
+        except AlreadyEnqueued:
+            savepoint.rollback()  # one is waiting already; it will process the encounter from its state
+        else:
+            savepoint.commit()
+
+
+def ensure_schema(database: Database, app: App) -> bool:
+    """Create Procrastinate's tables in the store's database unless they exist; True if created."""
+    with database.transaction() as connection:
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
+        if connection.execute(text("SELECT to_regclass('procrastinate_jobs')")).scalar() is not None:
+            return False
+        # Straight to psycopg with no parameters: the schema's own '%' signs are not placeholders.
+        psycopg_connection(connection).execute(app.schema_manager.get_schema())
+        return True
+
+
+def has_job(connection: Connection, encounter_id: str) -> bool:
+    """Whether a job of this encounter waits or runs."""
+    return connection.execute(text(
+        "SELECT EXISTS (SELECT 1 FROM procrastinate_jobs WHERE lock = :lock AND status IN ('todo', 'doing'))"),
+        {"lock": encounter_lock(encounter_id)}).scalar() is True
+
+
+class QueueClient:
+    """What an app server holds in place of the in-process Worker when jobs run on worker processes:
+    the store has already enqueued each job with its state change, so there is nothing to start here,
+    and resuming after a crash and retention are the workers' cluster-wide periodic tasks."""
+
+    def __init__(self, queue: ProcrastinateQueue, database: Database) -> None:
+        self.queue, self.database = queue, database
+
+    def enqueue(self, encounter_id: str) -> Future[None]:
+        """Make sure a job is queued or running (a no-op when the state change already queued one)."""
+        with self.database.transaction() as connection:
+            if not has_job(connection, encounter_id):
+                self.queue.enqueue(connection, encounter_id)
+        done: Future[None] = Future()
+        done.set_result(None)
+        return done
+
+    def resume_unfinished(self) -> list[str]:
+        return []
+
+    def start_retention(self, retention_hours: float, *, every_s: float = 600.0) -> None:
+        return None
+
+    def busy(self) -> bool:
+        return False
+
+    def shutdown(self, wait: bool = True) -> None:
+        return None

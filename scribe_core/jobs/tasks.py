@@ -1,0 +1,101 @@
+"""The worker's tasks (`python -m scribe_core worker` runs them; see cli_worker.py).
+
+    process_encounter   run one encounter to ready or failed (processing.process), under the lock
+                        encounter:<id>: never two workers on one encounter
+    sweep               every 5 s, once across the cluster: a job whose worker stopped sending
+                        heartbeats for SCRIBE_WORKER_TAKEOVER_S goes back to the queue, and another
+                        worker resumes it from the stored state (the engine's checkpoints mean no
+                        second upload and no second remote transcript); an encounter in flight with no
+                        job (e.g. left by an in-process worker) gets one
+    retention           every 10 minutes, once across the cluster: purge encounters past
+                        SCRIBE_RETENTION_HOURS
+
+Procrastinate defers each periodic run once per tick for the whole cluster (its periodic_defers table),
+and the queueing locks below keep a slow run from piling up behind itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from procrastinate import Blueprint, JobContext
+from sqlalchemy import text
+
+from ..model import EncounterState, utc_now
+from ..storage import EncounterStore
+from ..usecases import Scribe
+from .queue import ENCOUNTER_QUEUE, MAINTENANCE_QUEUE, PROCESS_TASK, ProcrastinateQueue
+
+log = logging.getLogger(__name__)
+blueprint = Blueprint()
+_IN_FLIGHT = tuple(s.value for s in EncounterState if s.in_flight)
+
+
+@dataclass
+class WorkerRuntime:
+    scribe: Scribe
+    store: EncounterStore  # the scribe's store, on Postgres
+    queue: ProcrastinateQueue
+    takeover_s: float
+    retention_hours: float
+
+
+_runtime: list[WorkerRuntime] = []
+
+
+def serve(runtime: WorkerRuntime) -> None:
+    """Give the tasks what they work with (the worker command calls this once, before running)."""
+    _runtime[:] = [runtime]
+
+
+def runtime() -> WorkerRuntime:
+    if not _runtime:
+        raise RuntimeError("scribe tasks run only in `python -m scribe_core worker`")
+    return _runtime[0]
+
+
+@blueprint.task(name="process_encounter", queue=ENCOUNTER_QUEUE)
+def process_encounter(encounter_id: str) -> None:
+    scribe = runtime().scribe
+    encounter = scribe.store.get(encounter_id)
+    if encounter.retry_at is not None and encounter.retry_at > utc_now():
+        return  # its retry was scheduled as a job of its own, due at retry_at
+    encounter = scribe.process(encounter_id)
+    log.info("encounter %s: %s", encounter_id, encounter.state.value)
+
+
+@blueprint.periodic(cron="* * * * * */5")
+@blueprint.task(name="sweep", queue=MAINTENANCE_QUEUE, queueing_lock="scribe.sweep", pass_context=True)
+async def sweep(context: JobContext, timestamp: int) -> None:
+    current = runtime()
+    manager = context.app.job_manager
+    for job in await manager.get_stalled_jobs(task_name=PROCESS_TASK, seconds_since_heartbeat=current.takeover_s):
+        log.warning("job %s (%s) lost its worker; handing it to another", job.id, job.lock)
+        await manager.retry_job(job)
+    await asyncio.to_thread(enqueue_stranded, current)
+
+
+def enqueue_stranded(current: WorkerRuntime) -> list[str]:
+    """Give a job to every encounter in flight that has none waiting or running."""
+    with current.store.db.transaction() as connection:
+        rows = connection.execute(text(
+            "SELECT e.id, e.retry_at FROM encounters e WHERE e.state = ANY(:states) AND NOT EXISTS ("
+            " SELECT 1 FROM procrastinate_jobs j WHERE j.lock = 'encounter:' || e.id"
+            " AND j.status IN ('todo', 'doing'))"), {"states": list(_IN_FLIGHT)}).all()
+        for encounter_id, retry_at in rows:
+            at = datetime.fromisoformat(retry_at) if retry_at else None
+            current.queue.enqueue(connection, encounter_id, at=at)
+    return [r[0] for r in rows]
+
+
+@blueprint.periodic(cron="*/10 * * * *")
+@blueprint.task(name="retention", queue=MAINTENANCE_QUEUE, queueing_lock="scribe.retention")
+def retention(timestamp: int) -> None:
+    current = runtime()
+    if current.retention_hours > 0:
+        purged = current.scribe.purge_expired(current.retention_hours)
+        if purged:
+            log.info("retention: purged %d encounter(s) older than %g h", len(purged), current.retention_hours)

@@ -1,0 +1,50 @@
+"""Which store and which background runner a process gets, from its settings.
+
+    SQLite (SCRIBE_DATABASE_URL empty)   the store alone; jobs run on the in-process threaded Worker
+    Postgres                             the store enqueues each job on Procrastinate in the state
+                                         change's transaction; app servers hold a QueueClient and
+                                         `python -m scribe_core worker` processes run the jobs
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..config import Settings
+from ..crypto import Vault
+from ..errors import ConfigurationError
+from ..storage import EncounterStore
+from .queue import ProcrastinateQueue, QueueClient, ensure_schema, procrastinate_app
+
+RECORDINGS_PLACES = ("directory", "database")
+
+
+def open_store(settings: Settings, vault: Vault | None = None) -> EncounterStore:
+    if settings.recordings not in RECORDINGS_PLACES:
+        raise ConfigurationError(f"SCRIBE_RECORDINGS must be one of: {', '.join(RECORDINGS_PLACES)}.")
+    store = EncounterStore(
+        settings.data_dir, vault or Vault(settings.encryption_key.reveal()),
+        database_url_setting=settings.database_url.reveal(),
+        recordings_dir=Path(settings.recordings_dir).expanduser() if settings.recordings_dir else None,
+        recordings_in_database=settings.recordings == "database",
+    )
+    attach_queue(store)
+    return store
+
+
+def attach_queue(store: EncounterStore) -> ProcrastinateQueue | None:
+    """On Postgres, make the store enqueue jobs on Procrastinate (creating its tables on first use)."""
+    if store.db.is_sqlite:
+        return None
+    app = procrastinate_app(store.db.url)
+    ensure_schema(store.db, app)
+    queue = ProcrastinateQueue(app)
+    store.jobs = queue
+    return queue
+
+
+def queue_client(store: EncounterStore) -> QueueClient | None:
+    """The app server's stand-in for the in-process Worker when jobs run on worker processes."""
+    if not isinstance(store.jobs, ProcrastinateQueue):
+        return None
+    return QueueClient(store.jobs, store.db)
