@@ -157,6 +157,10 @@ def _live_view() -> None:
     level_col.progress(level, text=f"Input level {live.level_dbfs:.0f} dBFS")
     if live.notice:
         st.warning(live.notice, icon=":material/wifi_off:")
+    dropped = live.streamer.dropped_keyterms
+    if dropped:
+        st.caption(f"Left out of the live transcript's key terms (at most 100, each at most 50 characters): "
+                   f"{len(dropped)}. The transcript made after the visit still gets them.")
     turns = live.turns()
     with st.container(key="live_transcript"):
         if not turns:

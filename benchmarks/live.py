@@ -118,7 +118,7 @@ def cloud(pcm: np.ndarray, tmp: Path, latency_ms: int, drop_at_ms: int | None) -
             fake.inject("drop", at_audio_ms=drop_at_ms)
         streamer = AssemblyAIStreamer(url=fake.url, api_key=Secret(fake.api_key))
         session = LiveSession(encounter_id="bench", streamer=streamer,
-                              recording=LiveRecordingWriter(vault, tmp / "cloud.journal", "bench"))
+                              recording=LiveRecordingWriter(vault, tmp / f"cloud-{drop_at_ms}.journal", "bench"))
         seen, cpu, wall = run_visit(session, browser_frames(pcm))
         label = "cloud (fake), forced reconnect" if drop_at_ms is not None else "cloud (fake)"
         print(summary(f"{label}: word lag", lags(seen)))
@@ -133,11 +133,15 @@ def cloud(pcm: np.ndarray, tmp: Path, latency_ms: int, drop_at_ms: int | None) -
               f"audio lost {lost / BYTES_PER_MS / 1000:.3f} s   client CPU {cpu * 100:.0f} % of one core")
 
 
-def offline(pcm: np.ndarray, tmp: Path) -> None:
+def offline(pcm: np.ndarray, tmp: Path, live_model: str = "") -> None:
+    from scribe_core.config import Settings
     from scribe_core.engines.offline import asr, models
     from scribe_core.live.offline_stream import OfflineStreamer
+    from scribe_core.live.settings import live_whisper_model_dir
 
-    model = asr.load_model(models.whisper_model_dir(tmp / "data"))
+    live_dir, name = live_whisper_model_dir(Settings.from_env({"SCRIBE_DATA_DIR": str(tmp / "data"),
+                                                               "SCRIBE_LIVE_WHISPER_MODEL": live_model}))
+    model = asr.load_model(live_dir)
     vault = Vault(generate_key())
     streamer = OfflineStreamer(model_loader=lambda: model)
     session = LiveSession(encounter_id="bench", streamer=streamer,
@@ -145,11 +149,12 @@ def offline(pcm: np.ndarray, tmp: Path) -> None:
     load_before = os.getloadavg()[0]
     seen, cpu, wall = run_visit(session, browser_frames(pcm))
     decodes = streamer.decode_seconds
-    print(summary("offline (whisper base, 2 threads): word lag", lags(seen)))
+    print(summary(f"offline ({name}, 2 threads): word lag", lags(seen)))
     began = time.monotonic()
-    asr.transcribe(model, pcm.astype(np.float32) / 32768, asr.AsrSettings(beam_size=1, vad_filter=False))
+    base = asr.load_model(models.whisper_model_dir(tmp / "data"))
+    asr.transcribe(base, pcm.astype(np.float32) / 32768, asr.AsrSettings(beam_size=1, vad_filter=False))
     batch_s = time.monotonic() - began
-    label = f"  baseline: upload after stop (+{batch_s:.1f} s decode)"
+    label = f"  baseline: upload after stop (+{batch_s:.1f} s whisper-base decode)"
     print(summary(label, baseline(seen, len(pcm) / 16000, batch_s)))
     print(f"  CPU during the visit {cpu * 100:.0f} % of one core ({cpu * 50:.0f} % of 2 cores)   "
           f"decodes {len(decodes)}, "
@@ -217,6 +222,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--fake-latency-ms", type=int, default=150)
     parser.add_argument("--skip-offline", action="store_true")
+    parser.add_argument("--skip-cloud", action="store_true")
+    parser.add_argument("--offline-models", default=",tiny.en",
+                        help="SCRIBE_LIVE_WHISPER_MODEL values to measure ('' = the offline engine's base)")
     parser.add_argument("--browser", action="store_true", help="also run visits in headless Chromium")
     args = parser.parse_args()
     pcm = load_reference(SOURCE)[: args.seconds * 16000]
@@ -224,10 +232,12 @@ def main() -> None:
           f"{os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp_dir:
         tmp = Path(tmp_dir)
-        cloud(pcm, tmp, args.fake_latency_ms, None)
-        cloud(pcm, tmp, args.fake_latency_ms, args.seconds * 1000 // 2)
+        if not args.skip_cloud:
+            cloud(pcm, tmp, args.fake_latency_ms, None)
+            cloud(pcm, tmp, args.fake_latency_ms, args.seconds * 1000 // 2)
         if not args.skip_offline:
-            offline(pcm, tmp)
+            for live_model in args.offline_models.split(","):
+                offline(pcm, tmp, live_model.strip())
         if args.browser:
             browser(args.seconds, tmp)
 

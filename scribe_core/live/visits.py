@@ -34,7 +34,7 @@ from ..notes.templates import get_template
 from ..usecases.scribe import Scribe
 from .recording import LiveRecordingWriter, journal_to_wav
 from .session import LiveOutcome, LiveSession, LiveStreamer
-from .settings import final_transcript, streaming_url
+from .settings import final_transcript, live_whisper_model_dir, streaming_url
 
 
 class ConsentRequiredError(ScribeError):
@@ -216,11 +216,12 @@ class LiveVisits:
             return AssemblyAIStreamer(url=streaming_url(self.settings), api_key=self.settings.assemblyai_api_key,
                                       speech_model=self.settings.streaming_model,
                                       medical_mode=self.settings.medical_mode, keyterms=plan.keyterms)
-        from ..engines.offline import asr, models
+        from ..engines.offline import asr
         from .offline_stream import OfflineStreamer
 
-        model_dir = models.whisper_model_dir(self.settings.data_dir, self.settings.whisper_model_dir)
-        return OfflineStreamer(model_loader=lambda: asr.load_model(model_dir), keyterms=plan.keyterms)
+        model_dir, name = live_whisper_model_dir(self.settings)
+        return OfflineStreamer(model_loader=lambda: asr.load_model(model_dir), keyterms=plan.keyterms,
+                               model_name=name)
 
     def _check(self, plan: VisitPlan, by: Viewer) -> VisitPlan:
         if not (by.is_admin or plan.owner == by.name):

@@ -152,7 +152,13 @@ def run_visit(page, app_url: str, *, record_s: float, during=None, timeout_s: fl
     seen.recorded_at_stop_s = _recorded_s(page)
     seen.stop_clicked = time.monotonic()
     page.get_by_role("button", name="Stop and draft the note").click()
-    page.wait_for_url(re.compile(r".*/status\?encounter=\w+"), timeout=60000)
+    # Streamlit switches pages without a document load: watch the address instead.
+    deadline = time.monotonic() + 90
+    while "encounter=" not in page.url:
+        if time.monotonic() > deadline:
+            raise AssertionError("Stop did not open the encounter; the page says: "
+                                 + page.locator("section").first.inner_text()[:800])
+        page.wait_for_timeout(200)
     seen.encounter_id = re.search(r"encounter=(\w+)", page.url).group(1)  # type: ignore[union-attr]
     return seen
 
