@@ -377,12 +377,19 @@ class EncounterStore:
             conn.close()
 
     def amend_tombstone(self, encounter_id: str, deletion: RemoteDeletion) -> None:
-        """Record a remote deletion that was confirmed after the purge (e.g. once a job stopped running)."""
+        """Record how a remote deletion went after the purge (e.g. once a job stopped running).
+
+        A confirmed deletion is never replaced by a later unconfirmed one: the purge and the worker may
+        both try, in either order, and the one that saw the copy gone is the one that is right.
+        """
         with self._db() as db:
             row = db.execute("SELECT remote FROM tombstones WHERE encounter_id = ?", (encounter_id,)).fetchone()
             if row is None:
                 return
-            remote = [r for r in json.loads(row[0]) if r["remote_id"] != deletion.remote_id] + [vars(deletion)]
+            earlier = json.loads(row[0])
+            if not deletion.confirmed and any(r["remote_id"] == deletion.remote_id and r["confirmed"] for r in earlier):
+                return
+            remote = [r for r in earlier if r["remote_id"] != deletion.remote_id] + [vars(deletion)]
             db.execute("UPDATE tombstones SET remote = ? WHERE encounter_id = ?", (json.dumps(remote), encounter_id))
 
     def tombstones(self, *, owner: str | None = None) -> builtins.list[Tombstone]:

@@ -54,6 +54,7 @@ class Worker:
         timer.start()
 
     def resume_unfinished(self) -> list[str]:
+        self.sweep_remote_deletions()
         ids = self.scribe.unfinished()
         for encounter_id in ids:
             retry_at = self.scribe.store.get(encounter_id).retry_at
@@ -65,15 +66,25 @@ class Worker:
             log.info("worker: resuming %d unfinished encounter(s)", len(ids))
         return ids
 
+    def sweep_remote_deletions(self) -> int:
+        """Try again every remote transcript a purge could not delete yet; returns how many are now gone."""
+        try:
+            return sum(d.confirmed for d in self.scribe.delete_pending_transcripts())
+        except Exception:
+            log.exception("sweep of pending remote deletions failed; will try again")
+            return 0
+
     def start_retention(self, retention_hours: float, *, every_s: float = 600.0) -> None:
-        """Purge expired encounters now and then every `every_s` seconds, on a daemon thread."""
-        if retention_hours <= 0 or self._retention is not None:
+        """Every `every_s` seconds, on a daemon thread: retry pending remote deletions, and purge
+        expired encounters when a retention period is set."""
+        if self._retention is not None:
             return
 
         def loop() -> None:
             while True:
+                self.sweep_remote_deletions()
                 try:
-                    purged = self.scribe.purge_expired(retention_hours)
+                    purged = self.scribe.purge_expired(retention_hours) if retention_hours > 0 else []
                     if purged:
                         log.info("retention: purged %d encounter(s) older than %g h", len(purged), retention_hours)
                 except Exception:

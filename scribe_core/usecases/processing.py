@@ -34,7 +34,7 @@ from ..model import Encounter, EncounterState, utc_now
 from ..store import EncounterStore
 from .decisions import give_up_reason, next_retry_delay_s, resume_state
 from .ports import Ports
-from .remote_copies import delete_remote_transcript, describe
+from .remote_copies import delete_remote_transcript, delete_transcript_once_stopped, describe
 
 log = logging.getLogger(__name__)
 S = EncounterState
@@ -68,23 +68,36 @@ def process(ports: Ports, encounter_id: str) -> Encounter:
     encounter = ports.store.get(encounter_id)
     try:
         return _run(ports, encounter)
+    except _PurgedAfterSubmit as purged:
+        return _purged_meanwhile(ports, encounter_id, purged.job_id)
     except EncounterNotFoundError:
         return _purged_meanwhile(ports, encounter_id)
 
 
-def _purged_meanwhile(ports: Ports, encounter_id: str) -> Encounter:
-    """Purged while it was processed: nothing is written back. A remote job that refused deletion
-    while it was running is deleted now, and the tombstone says so."""
+def _purged_meanwhile(ports: Ports, encounter_id: str, job_id: str | None = None) -> Encounter:
+    """Purged while it was processed: nothing is written back. The remote job, which refuses deletion
+    while it runs, is deleted once it stops, and the tombstone says so (`job_id`: a job started
+    after the purge erased the encounter, which the tombstone cannot list yet)."""
     store = ports.store
     purged = store.get(encounter_id)
-    unconfirmed = {r.remote_id for t in store.tombstones() if t.encounter_id == encounter_id
-                   for r in t.remote if r.what == "transcript" and not r.confirmed}
-    if purged.remote_transcript_id in unconfirmed:
-        deletion = delete_remote_transcript(ports, purged)
-        if deletion is not None and deletion.confirmed:
+    pending = {r.remote_id for t in store.tombstones() if t.encounter_id == encounter_id
+               for r in t.remote if r.what == "transcript" and not r.confirmed}
+    if job_id is not None:
+        pending.add(job_id)
+    for remote_id in sorted(pending):
+        deletion = delete_transcript_once_stopped(ports, purged.engine, remote_id)
+        if deletion is not None:
             store.amend_tombstone(encounter_id, deletion)
             store.audit("remote_transcript_deleted", encounter_id, actor=ACTOR, remote_result=describe(deletion))
     return purged
+
+
+class _PurgedAfterSubmit(EncounterNotFoundError):
+    """The encounter was purged while its job was being created: the job id never reached the store."""
+
+    def __init__(self, job_id: str) -> None:
+        super().__init__("The encounter was purged while its transcription started.")
+        self.job_id = job_id
 
 
 def _run(ports: Ports, encounter: Encounter) -> Encounter:
@@ -104,6 +117,8 @@ def _run(ports: Ports, encounter: Encounter) -> Encounter:
             if deletion is not None:
                 ports.store.audit("remote_transcript_deleted", encounter_id, actor=ACTOR,
                                   remote_result=describe(deletion))
+    except EncounterNotFoundError:
+        raise  # purged meanwhile: process() deletes the remote job and writes nothing back
     except ScribeError as exc:
         encounter = _fail(ports, encounter_id, str(exc))
     except Exception as exc:  # a bug: keep the message out of the store (it may quote data)
@@ -138,7 +153,10 @@ def _transcribe(ports: Ports, encounter: Encounter) -> Encounter:
         if job_id is None:
             encounter = store.update(encounter.id, state=S.TRANSCRIBING, step="starting", progress=None, error=None)
             job_id = engine.submit(audio, request, progress)
-            encounter = store.update(encounter.id, remote_transcript_id=job_id)
+            try:
+                encounter = store.update(encounter.id, remote_transcript_id=job_id)
+            except EncounterNotFoundError as exc:
+                raise _PurgedAfterSubmit(job_id) from exc
             store.audit("transcription_started", encounter.id, actor=ACTOR, remote_result=f"{engine.name}:{job_id}")
         else:
             store.audit("transcription_resumed", encounter.id, actor=ACTOR, remote_result=f"{engine.name}:{job_id}")

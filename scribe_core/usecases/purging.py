@@ -11,27 +11,60 @@ from datetime import datetime, timedelta
 from ..access import SYSTEM, Viewer
 from ..documents.versions import EHR_COPY, ehr_copies_kept
 from ..errors import EncounterPurgedError
-from ..model import EncounterState, RemoteDeletion, Tombstone, utc_now
+from ..model import Encounter, EncounterState, RemoteDeletion, Tombstone, utc_now
 from ..notes.base import NoteWriter
 from .ports import Ports
 from .remote_copies import delete_remote_transcript, describe, safe_delete
 
+# How a remote copy is listed in the tombstone between the local erase and the remote answer.
+PENDING = "deletion pending"
+
 
 def purge(ports: Ports, encounter_id: str, *, by: Viewer, reason: str = "user") -> Tombstone:
-    """Delete the remote transcript (verified), the LLM requests and every local file; keep a tombstone."""
+    """Erase every local file and keep a tombstone, then delete the remote copies (verified) and amend it.
+
+    The local erase comes first so that whoever notices the purge (the worker running this encounter,
+    or this call) finds a tombstone listing every remote copy still to delete: a deletion refused
+    here (a job still processing) stays pending there until the worker deletes the job once it stops.
+    """
     store = ports.store
     encounter = by.check(store.get(encounter_id))
     if encounter.state == EncounterState.PURGED:
         raise EncounterPurgedError(f"Encounter {encounter_id} was already purged.", encounter_id=encounter_id,
                                    purged_at=encounter.updated)
+    requests = store.remote_requests(encounter_id)
+    has_job = bool(encounter.remote_transcript_id and encounter.engine in ports.transcribers)
+    pending = [RemoteDeletion("transcript", str(encounter.remote_transcript_id), False, PENDING)] if has_job else []
+    pending += [RemoteDeletion(kind, rid, False, PENDING) for kind, rid, deleted in requests
+                if not kind.startswith("checkpoint:") and not deleted]
+    tombstone = Tombstone(encounter_id, encounter.created, utc_now(), reason, [],
+                          pending + ehr_copies_kept(store, encounter_id))
+    tombstone.deleted = store.erase(encounter_id, tombstone)
     if encounter.state.in_flight:
-        store.request_cancel(encounter_id)
+        store.request_cancel(encounter_id)  # the worker stops at its next check and writes nothing back
+    remote = _delete_remote_copies(ports, encounter, requests)
+    for deletion in remote:
+        store.amend_tombstone(encounter_id, deletion)
+    confirmed = remote + ehr_copies_kept(store, encounter_id)
+    for r in confirmed:
+        if r.what == EHR_COPY:
+            store.audit("ehr_copy_kept", encounter_id, actor=by.name, remote_result=r.remote_id)
+            continue
+        store.audit(f"remote_{r.what}_deleted", encounter_id, actor=by.name, remote_result=describe(r))
+    store.audit("purged", encounter_id, actor=by.name,
+                remote_result=f"reason={reason}; local={','.join(tombstone.deleted)}")
+    amended = next(t for t in store.tombstones() if t.encounter_id == encounter_id)
+    return amended
+
+
+def _delete_remote_copies(ports: Ports, encounter: Encounter,
+                          requests: list[tuple[str, str, bool]]) -> list[RemoteDeletion]:
     remote: list[RemoteDeletion | None] = []
     if encounter.remote_transcript_id and encounter.engine in ports.transcribers:
         remote.append(delete_remote_transcript(ports, encounter))
     writer: NoteWriter | None = None
     transcript_deleted = any(r and r.what == "transcript" and r.confirmed for r in remote)
-    for kind, request_id, deleted in store.remote_requests(encounter_id):
+    for kind, request_id, deleted in requests:
         if kind == "checkpoint:upload":
             # AssemblyAI deletes an upload together with its transcript; an upload no transcript
             # used has no delete endpoint and expires with the account's TTL.
@@ -46,17 +79,34 @@ def purge(ports: Ports, encounter_id: str, *, by: Viewer, reason: str = "user") 
             continue
         writer = writer or ports.writer_for_engine(encounter.engine)
         remote.append(safe_delete(functools.partial(writer.forget, request_id), kind, request_id))
-    confirmed = [r for r in remote if r is not None] + ehr_copies_kept(store, encounter_id)
-    tombstone = Tombstone(encounter_id, encounter.created, utc_now(), reason, [], confirmed)
-    tombstone.deleted = store.erase(encounter_id, tombstone)
-    for r in confirmed:
-        if r.what == EHR_COPY:
-            store.audit("ehr_copy_kept", encounter_id, actor=by.name, remote_result=r.remote_id)
-            continue
-        store.audit(f"remote_{r.what}_deleted", encounter_id, actor=by.name, remote_result=describe(r))
-    store.audit("purged", encounter_id, actor=by.name,
-                remote_result=f"reason={reason}; local={','.join(tombstone.deleted)}")
-    return tombstone
+    return [r for r in remote if r is not None]
+
+
+def delete_pending_transcripts(ports: Ports) -> list[RemoteDeletion]:
+    """The worker's sweep: try again every remote transcript a tombstone still lists as not deleted.
+
+    Covers a worker that stopped (crash, restart, deadline) before the job it was running could be
+    deleted, and a job that was cancelled and then purged while it still ran. Returns what it tried.
+    """
+    store = ports.store
+    tried = []
+    for tombstone in store.tombstones():
+        for r in tombstone.remote:
+            if r.what != "transcript" or r.confirmed:
+                continue
+            engine = store.get(tombstone.encounter_id).engine
+            if engine not in ports.transcribers:
+                continue
+            deletion = safe_delete(functools.partial(ports.transcribers[engine]().delete, r.remote_id),
+                                   "transcript", r.remote_id)
+            if deletion is None:
+                continue
+            tried.append(deletion)
+            store.amend_tombstone(tombstone.encounter_id, deletion)
+            if deletion.confirmed:
+                store.audit("remote_transcript_deleted", tombstone.encounter_id, actor=SYSTEM.name,
+                            remote_result=describe(deletion))
+    return tried
 
 
 def purge_all(ports: Ports, *, by: Viewer, reason: str = "user") -> list[Tombstone]:

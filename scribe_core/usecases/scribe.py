@@ -3,7 +3,7 @@
     intake        submit
     processing    process (and resume), retry, cancel, unfinished
     corrections   swap_roles, confirm_roles, set_role, redraft, save_note
-    purging       purge, purge_all, purge_expired
+    purging       purge, purge_all, purge_expired, delete_pending_transcripts (the worker's sweep)
     queries       the read side (scribe_core.queries), checked for the viewer on every read
 
 A user's action takes `by`, the Viewer acting: it is checked against the encounter and named in
@@ -22,7 +22,7 @@ from .. import providers
 from ..access import Viewer
 from ..accounts import Accounts, User
 from ..errors import ScribeError
-from ..model import Encounter, Note, Tombstone, Transcript
+from ..model import Encounter, Note, RemoteDeletion, Tombstone, Transcript
 from ..queries import EncounterQueries
 from . import corrections, intake, processing, purging
 from .intake import AudioSource
@@ -95,6 +95,9 @@ class Scribe(Ports):
 
     def purge_expired(self, retention_hours: float, *, now: datetime | None = None) -> list[Tombstone]:
         return purging.purge_expired(self, retention_hours, now=now)
+
+    def delete_pending_transcripts(self) -> list[RemoteDeletion]:
+        return purging.delete_pending_transcripts(self)
 
     # -- sign-in ---------------------------------------------------------------------------------
     def signed_out(self, user: User, *, reason: str = "") -> None:

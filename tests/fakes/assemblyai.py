@@ -82,6 +82,7 @@ class FakeAssemblyAI:
         self.gateway_malformed_kind = "not_json"  # or "bad_schema"
 
         self._lock = threading.RLock()
+        self._received_more = threading.Condition(self._lock)
         self._jobs: dict[str, _Job] = {}
         self._deleted_uploads: set[str] = set()
         self._faults: list[Fault] = []
@@ -173,6 +174,19 @@ class FakeAssemblyAI:
     def record(self, request: ReceivedRequest) -> None:
         with self._lock:
             self.received.append(request)
+            self._received_more.notify_all()
+
+    def wait_for_request(self, method: str, path_prefix: str, *, timeout: float = 30.0) -> ReceivedRequest:
+        """Block until a request matching method and path prefix has arrived (an event, not a sleep)."""
+        def match() -> ReceivedRequest | None:
+            return next((r for r in self.received if r.method == method and r.path.startswith(path_prefix)), None)
+
+        with self._received_more:
+            if not self._received_more.wait_for(lambda: match() is not None, timeout=timeout):
+                raise TimeoutError(f"no {method} {path_prefix}* within {timeout} s")
+            found = match()
+            assert found is not None
+            return found
 
     def take_fault(self, method: str, path: str) -> Fault | None:
         with self._lock:

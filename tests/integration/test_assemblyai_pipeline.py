@@ -279,22 +279,21 @@ def test_service_down_keeps_the_encounter_in_flight_and_the_worker_finishes_it_l
 
 
 def test_purge_while_transcribing_writes_nothing_back_and_deletes_the_remote_job_once_it_stops(
-    fake, services, short_wav
+    fake, clean_scribe_env, clock, short_wav
 ):
-    import time
-
+    # The fake clock never runs out the poll deadline, so the job stops only when the test says so,
+    # whichever of the purge and the worker's cancel check comes first.
+    services = services_against(fake, clean_scribe_env, clock, poll_deadline_s=1e12)
     fake.polls_before_complete = 10**6
     encounter = services.scribe.submit(short_wav, "visit.wav")
     running = services.worker.enqueue(encounter.id)
-    deadline = time.time() + 20
-    while not services.store.get(encounter.id).remote_transcript_id and time.time() < deadline:
-        time.sleep(0.05)
+    fake.wait_for_request("GET", "/v2/transcript/")  # the job id is stored and the worker is polling it
     transcript_id = services.store.get(encounter.id).remote_transcript_id
 
     tombstone = services.scribe.purge(encounter.id, by=SYSTEM)
     assert not {r.what: r for r in tombstone.remote}["transcript"].confirmed  # still processing: refused
     fake.polls_before_complete = 0  # the job finishes; the worker notices the purge
-    running.result(timeout=30)
+    running.result(timeout=60)
     services.worker.shutdown()
 
     assert services.store.get(encounter.id).state == EncounterState.PURGED
@@ -303,3 +302,28 @@ def test_purge_while_transcribing_writes_nothing_back_and_deletes_the_remote_job
     [amended] = services.store.tombstones()
     assert {r.what: r for r in amended.remote}["transcript"].confirmed
     assert fake.gateway_requests == {}  # no note was drafted for a purged encounter
+
+
+def test_a_job_cancelled_then_purged_while_it_runs_is_deleted_by_the_worker_sweep(
+    fake, clean_scribe_env, clock, short_wav
+):
+    services = services_against(fake, clean_scribe_env, clock, poll_deadline_s=1e12)
+    fake.polls_before_complete = 10**6
+    encounter = services.scribe.submit(short_wav, "visit.wav")
+    running = services.worker.enqueue(encounter.id)
+    fake.wait_for_request("GET", "/v2/transcript/")
+    transcript_id = services.store.get(encounter.id).remote_transcript_id
+    services.scribe.cancel(encounter.id, by=SYSTEM)
+    running.result(timeout=60)
+    assert services.store.get(encounter.id).step == "cancelled"  # the job still runs remotely
+    services.scribe.purge(encounter.id, by=SYSTEM)
+    [pending] = services.store.tombstones()
+    assert not {r.what: r for r in pending.remote}["transcript"].confirmed
+    assert services.worker.sweep_remote_deletions() == 0  # still processing: stays pending
+
+    fake.polls_before_complete = 0  # the job finishes: the sweep's read-back sees it and deletes again
+    assert services.worker.sweep_remote_deletions() == 1
+    services.worker.shutdown()
+    assert fake.transcripts[transcript_id]["text"] == DELETED_TEXT
+    [amended] = services.store.tombstones()
+    assert {r.what: r for r in amended.remote}["transcript"].confirmed
