@@ -25,9 +25,16 @@ OFFLINE_RTF = 0.10
 OFFLINE_STEP_SHARES = (("transcribing", 0.085 / 0.102), ("diarizing", 0.016 / 0.102), ("redacting", 0.001 / 0.102))
 
 
-def next_retry_delay_s(attempts: int, delays_s: Sequence[float]) -> float | None:
-    """The wait before the next try after `attempts` earlier retries; None means give up."""
-    return float(delays_s[attempts]) if 0 <= attempts < len(delays_s) else None
+def next_retry_delay_s(attempts: int, delays_s: Sequence[float], *,
+                       retry_after_s: float | None = None) -> float | None:
+    """The wait before the next try after `attempts` earlier retries; None means give up.
+
+    A service that answered 429 with Retry-After is not asked again sooner than it said: the
+    schedule's delay is stretched to `retry_after_s`, never shortened.
+    """
+    if not 0 <= attempts < len(delays_s):
+        return None
+    return max(float(delays_s[attempts]), retry_after_s or 0.0)
 
 
 def give_up_reason(error: str, attempts: int, delays_s: Sequence[float]) -> str:

@@ -134,7 +134,8 @@ def _retry_later(ports: Ports, encounter_id: str, exc: ScribeError) -> Encounter
     encounter = store.get(encounter_id)
     if store.cancel_requested(encounter_id):
         return _fail(ports, encounter_id, "Cancelled by the user.", cancelled=True)
-    delay = next_retry_delay_s(encounter.attempts, ports.retry_delays_s)
+    retry_after_s = exc.retry_after_s if isinstance(exc, RateLimitedError) else None
+    delay = next_retry_delay_s(encounter.attempts, ports.retry_delays_s, retry_after_s=retry_after_s)
     if delay is None:
         return _fail(ports, encounter_id, give_up_reason(str(exc), encounter.attempts, ports.retry_delays_s))
     store.audit("retry_scheduled", encounter_id, actor=ACTOR, remote_result=f"{type(exc).__name__}; in {delay:g} s")

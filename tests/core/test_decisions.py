@@ -33,6 +33,14 @@ def test_the_retry_schedule_waits_longer_each_time_then_gives_up():
         "AssemblyAI is down. Gave up after 4 tries over 2 min; use Retry when the service is back.")
 
 
+def test_a_429_retry_after_stretches_the_next_wait_but_never_shortens_it():
+    delays = (15.0, 30.0)
+    assert next_retry_delay_s(0, delays, retry_after_s=120.0) == 120.0
+    assert next_retry_delay_s(1, delays, retry_after_s=7.0) == 30.0
+    assert next_retry_delay_s(0, delays, retry_after_s=None) == 15.0
+    assert next_retry_delay_s(2, delays, retry_after_s=120.0) is None  # the schedule is still bounded
+
+
 @pytest.mark.parametrize("has_transcript,remote_id,state", [
     (True, "job-1", EncounterState.TRANSCRIBED),   # only the note is missing: draft again
     (True, None, EncounterState.TRANSCRIBED),

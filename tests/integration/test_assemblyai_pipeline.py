@@ -74,6 +74,23 @@ def test_429_on_create_ends_the_attempt_and_the_next_try_creates_once(fake, serv
     assert len(creates(fake)) == 2 and len(fake.transcripts) == 1 and len(uploads(fake)) == 1
 
 
+def test_a_429_with_retry_after_on_create_schedules_the_next_try_no_sooner_than_asked(
+    fake, clean_scribe_env, clock, short_wav
+):
+    from datetime import timedelta
+
+    from scribe_core.model import utc_now
+
+    services = services_against(fake, clean_scribe_env, clock, job_retry_delays_s=(0.3, 0.3, 0.3))
+    fake.inject_status("/v2/transcript", 429, retry_after=120, method="POST")
+    encounter = services.scribe.submit(short_wav, "visit.wav")
+    before = utc_now()
+    waiting = services.scribe.process(encounter.id)
+    assert waiting.step == "waiting to retry" and waiting.retry_at is not None
+    assert waiting.retry_at >= before + timedelta(seconds=120)  # not the schedule's 0.3 s
+    assert services.store.audit_log(limit=5)[0]["remote_result"] == "RateLimitedError; in 120 s"
+
+
 def test_server_errors_are_retried_with_backoff_then_succeed(fake, services, clock, short_wav):
     fake.inject_status("/v2/transcript/", 503, times=2, method="GET")
     fake.inject_status("/v1/chat/completions", 500, times=1, method="POST")
