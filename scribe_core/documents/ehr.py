@@ -22,7 +22,7 @@ from ..errors import AuthenticationError, RemoteServiceError
 from ..http import HttpClient, Resend
 from ..model import utc_now
 from .ehr_settings import EhrSettings
-from .smart_auth import KEY_SETTINGS, SmartBackendAuth, load_signing_key
+from .smart_auth import KEY_SETTINGS, SmartBackendAuth, json_object, load_signing_key
 
 FHIR_JSON = "application/fhir+json"
 SERVICE = "the EHR"
@@ -64,10 +64,10 @@ class EhrClient:
     def _discover_token_url(self) -> str:
         response = self.http.request("GET", f"{self.settings.base_url}/.well-known/smart-configuration",
                                      ok_statuses=(200, 404))
-        try:
-            url = response.json().get("token_endpoint") if response.status_code == 200 else None
-        except (ValueError, AttributeError):
-            url = None
+        url = None
+        if response.status_code == 200:
+            url = json_object(response, SERVICE, "SMART configuration",
+                              advice="Set SCRIBE_FHIR_TOKEN_URL, or check SCRIBE_FHIR_BASE_URL.").get("token_endpoint")
         if not isinstance(url, str) or not url:
             raise RemoteServiceError(f"{self.settings.base_url} publishes no SMART configuration with a token "
                                      "endpoint; set SCRIBE_FHIR_TOKEN_URL.", service=SERVICE)
@@ -82,7 +82,12 @@ class EhrClient:
                                      headers=headers, resend=Resend.IF_REFUSED,
                                      ok_statuses=(200, 201, 400, 401, 403, 404, 409, 412, 422))
         status = response.status_code
-        body = _json(response)
+        if status in (200, 201) and response.content.strip():
+            # An empty body is a server's return=minimal; anything else must be the created resource.
+            body: Any = json_object(response, SERVICE, "DocumentReference create",
+                                    advice="The note may have been stored: check with the EHR before sending again.")
+        else:
+            body = _json(response)
         if status in (401, 403):
             self.auth.forget()
             raise AuthenticationError(

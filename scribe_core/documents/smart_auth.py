@@ -18,11 +18,12 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from ..errors import AuthenticationError, ConfigurationError, RemoteServiceError
+from ..errors import AuthenticationError, ConfigurationError, MalformedResponseError, RemoteServiceError
 from ..http import HttpClient, Resend
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 ASSERTION_LIFETIME_S = 300  # the spec's maximum
+TOKEN_SERVICE = "the EHR token endpoint"
 KEY_SETTINGS = "SCRIBE_FHIR_CLIENT_ID and SCRIBE_FHIR_PRIVATE_KEY_FILE (and that the EHR holds the public key)"
 
 
@@ -88,21 +89,43 @@ class SmartBackendAuth:
         response = self.http.request("POST", self.token_url, data=form, ok_statuses=(200, 400, 401),
                                      resend=Resend.IF_REFUSED,
                                      headers={"Accept": "application/json"})
-        body = _json(response)
+        if response.status_code == 200:
+            body = json_object(response, TOKEN_SERVICE, "token response",
+                               advice="Check that SCRIBE_FHIR_TOKEN_URL is the EHR's token endpoint. Nothing was sent.")
+        else:
+            body = _json(response)  # a refusal is reported by its status even when its body is unreadable
         if response.status_code != 200:
             error = body.get("error_description") or body.get("error") or f"HTTP {response.status_code}"
             raise AuthenticationError(f"The EHR's token endpoint refused the scribe ({error}). Check {KEY_SETTINGS}.",
-                                      status_code=response.status_code, service="the EHR token endpoint")
+                                      status_code=response.status_code, service=TOKEN_SERVICE)
         token = body.get("access_token")
         if not isinstance(token, str) or not token:
             raise RemoteServiceError("The EHR's token endpoint answered without an access token.",
-                                     service="the EHR token endpoint")
+                                     service=TOKEN_SERVICE)
         self._token = token
         self._expires_at = self.clock() + float(body.get("expires_in") or 300)
         return token
 
     def forget(self) -> None:
         self._token = None
+
+
+def json_object(response: Any, service: str, what: str, *, advice: str) -> dict[str, Any]:
+    """The body as a JSON object, or a MalformedResponseError naming the service.
+
+    The message names the call and the body's type, never its content (an HTML page may quote anything).
+    """
+    try:
+        body = response.json()
+    except ValueError:
+        why = "the body is not JSON"
+    else:
+        if isinstance(body, dict):
+            return body
+        why = f"expected a JSON object, got {type(body).__name__}"
+    raise MalformedResponseError(f"{service[0].upper()}{service[1:]} sent an answer the scribe cannot read "
+                                 f"({what}, HTTP {response.status_code}: {why}). {advice}",
+                                 status_code=response.status_code, service=service)
 
 
 def _json(response: Any) -> dict[str, Any]:

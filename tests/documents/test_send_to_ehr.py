@@ -16,7 +16,13 @@ from scribe_core.documents.ehr import EhrClient
 from scribe_core.documents.ehr_settings import EhrSettings
 from scribe_core.documents.fhir import PatientId, document_reference
 from scribe_core.documents.smart_auth import ASSERTION_TYPE, client_assertion, load_signing_key
-from scribe_core.errors import AuthenticationError, ConfigurationError, RemoteServiceError, ServiceUnavailableError
+from scribe_core.errors import (
+    AuthenticationError,
+    ConfigurationError,
+    MalformedResponseError,
+    RemoteServiceError,
+    ServiceUnavailableError,
+)
 from tests.fakes.fhir_server import FakeEhr
 
 MRN = PatientId("MRN-1", system="urn:oid:1.2.3.4")
@@ -168,3 +174,37 @@ def test_the_fake_refuses_wrong_audience_far_expiry_expired_and_unsigned_asserti
                           "an-hmac-secret-the-ehr-never-accepts", algorithm="HS256")
     assert _token(ehr, unsigned).status_code == 400
     assert _token(ehr, signed(), scope="system/*.read").json()["error"] == "invalid_scope"
+
+
+SIGN_IN_PAGE = "<html><body><h1>Sign in to the clinic network</h1></body></html>"
+
+
+@pytest.mark.parametrize("body", [SIGN_IN_PAGE, "[1, 2, 3]", "not json at all"])
+def test_a_token_endpoint_answering_something_unreadable_is_a_malformed_answer_naming_it(
+    ehr, keyed, final_doc, body
+):
+    ehr.garbage["/auth/token"] = body
+    with pytest.raises(MalformedResponseError) as err:
+        client(settings_for(ehr, keyed[1])).send(document_reference(final_doc, MRN))
+    assert err.value.service == "the EHR token endpoint"
+    assert "token endpoint" in str(err.value) and "SCRIBE_FHIR_TOKEN_URL" in str(err.value)
+    assert "Sign in" not in str(err.value)  # the body's content is never quoted
+    assert ehr.documents == {} and ehr.fhir_statuses == []  # nothing was sent
+
+
+@pytest.mark.parametrize("body", [SIGN_IN_PAGE, "[1, 2, 3]", '"created"'])
+def test_an_ehr_answering_a_create_with_something_unreadable_is_a_malformed_answer_naming_it(
+    ehr, keyed, final_doc, body
+):
+    ehr.garbage["/fhir/DocumentReference"] = body
+    with pytest.raises(MalformedResponseError) as err:
+        client(settings_for(ehr, keyed[1])).send(document_reference(final_doc, MRN))
+    assert err.value.service == "the EHR" and err.value.status_code == 200
+    assert "DocumentReference create" in str(err.value) and "check with the EHR" in str(err.value)
+
+
+def test_smart_configuration_answering_html_is_a_malformed_answer_naming_the_ehr(ehr, keyed):
+    ehr.garbage["/fhir/.well-known/smart-configuration"] = SIGN_IN_PAGE
+    with pytest.raises(MalformedResponseError) as err:
+        client(settings_for(ehr, keyed[1], token_url=""))
+    assert err.value.service == "the EHR" and "SCRIBE_FHIR_TOKEN_URL" in str(err.value)

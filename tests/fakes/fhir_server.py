@@ -59,6 +59,9 @@ class FakeEhr:
     fhir_statuses: list[int] = field(default_factory=list)
     seen_jti: set[str] = field(default_factory=set)
     tokens: dict[str, float] = field(default_factory=dict)  # access token → expiry (time.time)
+    # Fault mode: path → raw body answered with 200 instead of the real reply (an HTML sign-in page from
+    # a proxy, a JSON array, garbage), as a misconfigured gateway in front of an EHR does.
+    garbage: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -211,7 +214,22 @@ class _Handler(BaseHTTPRequestHandler):
     def _body(self) -> bytes:
         return self.rfile.read(int(self.headers.get("Content-Length") or 0))
 
+    def _garbage(self) -> bool:
+        """Answer the fault mode's raw body for this path, if one is set."""
+        text = self.ehr.garbage.get(self.path)
+        if text is None:
+            return False
+        data = text.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html" if text.lstrip().startswith("<") else "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+        return True
+
     def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+        if self._garbage():
+            return
         if self.path == "/fhir/.well-known/smart-configuration":
             self._reply(200, {"token_endpoint": self.ehr.token_url, "grant_types_supported": ["client_credentials"],
                               "token_endpoint_auth_methods_supported": ["private_key_jwt"],
@@ -225,6 +243,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802
         raw = self._body()
+        if self._garbage():
+            return
         if self.path == "/auth/token":
             form = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
             status, body = self.ehr.issue_token(form)
