@@ -93,6 +93,19 @@ def encounter_json(services: Services, viewer: Viewer, encounter_id: str) -> dic
             for s in note.sections
         ],
     }
+    sign_off = queries.sign_off(viewer, encounter_id)
+    latest = sign_off.latest
+    out["sign_off"] = {
+        "status": sign_off.status,
+        "version": latest.version if latest else None,
+        "signed_by": latest.signed_by if latest else None,
+        "signed_at": latest.signed_at.isoformat() if latest else None,
+    }
+    out["ehr_sends"] = [
+        {"version": c.version, "server_id": c.server_id, "location": c.location, "sent_at": c.sent_at.isoformat(),
+         "sent_by": c.sent_by}
+        for c in queries.ehr_sends(viewer, encounter_id)
+    ]
     return out
 
 

@@ -4,6 +4,8 @@
     encounter(viewer, id)                 one of them, or a typed refusal (below), never another one
     transcript / note / recording         that encounter's content (None while it does not exist yet)
     remote_copies(viewer, id)             what a purge would have to delete at remote services
+    sign_off(viewer, id)                  the note's status (draft, final, amended) and its latest signed version
+    ehr_sends(viewer, id)                 the copies of the note sent to an EHR (server id, time, version)
     time_left_s(viewer, encounter)        an offline job's estimated time left
     tombstones(viewer)                    purged encounters: a clinician's own, every one for an admin
     audit_log(viewer)                     admins only
@@ -23,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from .access import Viewer
+from .documents.signoff import NoteStatus, note_status
+from .documents.versions import EhrCopy, NoteVersions
 from .errors import EncounterNotFoundError, EncounterPurgedError
 from .model import Encounter, EncounterState, Note, Tombstone, Transcript
 from .store import EncounterStore
@@ -89,6 +93,16 @@ class EncounterQueries:
             if kind in _REMOTE_COPY and not deleted and _REMOTE_COPY[kind] not in held:
                 held.append(_REMOTE_COPY[kind])
         return held
+
+    def sign_off(self, viewer: Viewer, encounter_id: str) -> NoteStatus:
+        """Whether the note is signed: draft (preliminary), final or amended, with the latest version."""
+        self.encounter(viewer, encounter_id)
+        return note_status(self._store, encounter_id)
+
+    def ehr_sends(self, viewer: Viewer, encounter_id: str) -> list[EhrCopy]:
+        """Each successful Send to EHR of this encounter's note, oldest first."""
+        self.encounter(viewer, encounter_id)
+        return NoteVersions(self._store).sends(encounter_id)
 
     def time_left_s(self, viewer: Viewer, encounter: Encounter) -> float | None:
         """An offline job's estimated seconds left, from this machine's measured real-time factor."""

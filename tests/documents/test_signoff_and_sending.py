@@ -197,3 +197,30 @@ def test_an_llm_encounters_summary_goes_through_its_writer_and_the_request_is_ke
         requests = store.remote_requests("enc-2")
         assert requests and all(kind == "llm_request" and deleted for kind, _, deleted in requests)
         assert "summary_drafted" in {a["action"] for a in store.audit_log()}
+
+
+def test_show_json_gives_the_sign_off_and_each_send_to_the_ehr(docs, services, encounter_id, ehr, capsys):
+    from scribe_core.cli import main
+
+    def shown() -> dict:
+        capsys.readouterr()
+        assert main(["show", encounter_id, "--json"]) == 0
+        return json.loads(capsys.readouterr().out)
+
+    draft = shown()
+    assert draft["sign_off"] == {"status": "preliminary", "version": None, "signed_by": None, "signed_at": None}
+    assert draft["ehr_sends"] == []
+
+    fake, client = ehr
+    signed = docs.sign(encounter_id, by=ADA)
+    receipt = docs.send_to_ehr(encounter_id, PatientId("MRN-1"), client, by=ADA)
+    amended_note = make_note()
+    amended_note.sections[0].statements.append(Statement("Denies shortness of breath.", ["U2"]))
+    amended = docs.amend(encounter_id, amended_note, by=ADA, reason="added a negative")
+    data = shown()
+    assert data["sign_off"] == {"status": "amended", "version": 2, "signed_by": amended.signed_by,
+                                "signed_at": amended.signed_at.isoformat()}
+    assert signed.version == 1
+    assert data["ehr_sends"] == [{"version": 1, "server_id": receipt.server_id, "location": receipt.location,
+                                  "sent_at": receipt.sent_at.isoformat(), "sent_by": "ada"}]
+    assert receipt.server_id in fake.documents
