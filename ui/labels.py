@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from scribe_core import providers
 from scribe_core.model import Encounter, EncounterState, Note
 
 BadgeColor = Literal["red", "orange", "yellow", "blue", "green", "violet", "gray", "primary"]
@@ -86,11 +87,10 @@ def encounter_title(e: Encounter) -> str:
     return f"{name} · {when(e.created)} · {e.id}"
 
 
-ENGINE_NAMES = {"assemblyai": "AssemblyAI (cloud)", "offline": "Offline (this machine)"}
-
-
 def engine_name(engine: str) -> str:
-    return ENGINE_NAMES.get(engine, engine)
+    """The label the engine's provider declares (scribe_core.providers); an unregistered engine shows its name."""
+    provider = providers.ENGINES.get(engine)
+    return provider.label if provider is not None else engine
 
 
 @dataclass(frozen=True)

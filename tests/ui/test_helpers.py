@@ -93,3 +93,23 @@ def test_transcript_rows_grow_to_wrap_long_text_and_stay_single_lines_for_short_
     assert two_lines is not None and two_lines > 64  # Streamlit wraps text only in rows taller than 4rem
     assert transcript_row_height(["x" * 200, "short"]) > two_lines
     assert transcript_row_height(["x" * 5000]) == transcript_row_height(["x" * 10000])  # capped
+
+
+class LabelledEngine:
+    """An engine class registered for the test below: only its declared capabilities are read."""
+
+    name = "labelled"
+    label = "Labelled engine (test)"
+    sends_audio_off_device = False
+
+
+def test_engine_names_are_the_labels_the_providers_declare(monkeypatch):
+    from scribe_core import providers
+    from ui.labels import engine_name
+
+    for name, provider in providers.ENGINES.items():
+        assert engine_name(name) == provider.capability("label")
+    monkeypatch.setitem(providers.ENGINES, "labelled",
+                        providers.Provider("labelled", "tests.ui.test_helpers:LabelledEngine", lambda _s: None))
+    assert engine_name("labelled") == "Labelled engine (test)"  # a new engine needs no second list
+    assert engine_name("unregistered") == "unregistered"
