@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
@@ -69,6 +69,29 @@ class Database:
     def transaction(self) -> Iterator[Connection]:
         with self.engine.begin() as connection:
             yield connection
+
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[bool]:
+        """Hold the cluster-wide lock `name` for the block, if no one else holds it; yields whether held.
+
+        Postgres: a session advisory lock on a connection of its own. It is released when the block
+        ends, and also when the holder's connection drops, so a killed process frees it at once. A
+        process that is frozen but alive keeps it. SQLite serves one machine, whose in-process worker
+        already runs each encounter once, so the block always runs.
+        """
+        if self.is_sqlite:
+            yield True
+            return
+        with self.engine.connect() as connection:
+            key = {"name": name}
+            held = bool(connection.execute(text("SELECT pg_try_advisory_lock(hashtext(:name))"), key).scalar())
+            connection.commit()  # the lock belongs to the session, not to this transaction
+            try:
+                yield held
+            finally:
+                if held:
+                    connection.execute(text("SELECT pg_advisory_unlock(hashtext(:name))"), key)
+                    connection.commit()
 
     def checkpoint(self) -> None:
         """SQLite: fold the write-ahead log into the database and truncate it, so old page copies of

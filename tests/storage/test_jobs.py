@@ -150,3 +150,35 @@ def test_the_worker_command_refuses_sqlite(tmp_path):
                           text=True, env={"SCRIBE_ENCRYPTION_KEY": TEST_KEY, "SCRIBE_DATA_DIR": str(tmp_path / "d"),
                                           "PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, timeout=60)
     assert done.returncode == 2 and "SCRIBE_DATABASE_URL" in done.stderr
+
+
+def test_an_encounter_held_by_a_live_process_is_not_held_twice_and_a_killed_holder_frees_it(queued_store,
+                                                                                            postgres_url):
+    db = queued_store.db
+    with db.exclusive("encounter:e1") as first, db.exclusive("encounter:e1") as second, \
+            db.exclusive("encounter:e2") as other:
+        assert (first, second, other) == (True, False, True)
+    with db.exclusive("encounter:e1") as again:
+        assert again
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time\n"
+         "from scribe_core.storage.database import Database, database_url\n"
+         "db = Database(database_url(sys.argv[1], '.'))\n"
+         "with db.exclusive('encounter:e1') as held:\n"
+         "    print(held, flush=True)\n"
+         "    time.sleep(600)\n", postgres_url],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "True"
+        with db.exclusive("encounter:e1") as while_alive:
+            assert not while_alive
+        holder.kill()  # SIGKILL: its session ends with its connection
+        holder.wait(timeout=10)
+        wait_until(lambda: _held_now(db), 10, "the killed holder's lock to be released")
+    finally:
+        holder.kill()
+
+
+def _held_now(db) -> bool:
+    with db.exclusive("encounter:e1") as held:
+        return held
