@@ -77,6 +77,9 @@ class FakeAssemblyAI:
         self.schema_errors: list[str] = []
         self.internal_errors: list[str] = []  # tracebacks of bugs in the fake itself (answered 500)
         self.down = False
+        # When set, a created transcript's reply waits until this event is set (the job already exists):
+        # a test can act between the service creating a job and the client learning its id.
+        self.hold_create_reply: threading.Event | None = None
         self.gateway_malformed = False
         self.gateway_malformed_times = 0  # 0: every call while gateway_malformed is True
         self.gateway_malformed_kind = "not_json"  # or "bad_schema"
@@ -260,7 +263,10 @@ class FakeAssemblyAI:
                 fail = tx.download_error(body["audio_url"])
             self._jobs[transcript_id] = _Job(copy.deepcopy(body), _now(), fail)
             self.transcripts[transcript_id] = obj
-            return Reply(200, copy.deepcopy(obj))
+            reply = Reply(200, copy.deepcopy(obj))
+        if self.hold_create_reply is not None:
+            self.hold_create_reply.wait(timeout=60)
+        return reply
 
     def _is_our_upload(self, audio_url: str) -> bool:
         upload_id = audio_url.removeprefix(tx.UPLOAD_URL_PREFIX)

@@ -344,3 +344,26 @@ def test_a_job_cancelled_then_purged_while_it_runs_is_deleted_by_the_worker_swee
     assert fake.transcripts[transcript_id]["text"] == DELETED_TEXT
     [amended] = services.store.tombstones()
     assert {r.what: r for r in amended.remote}["transcript"].confirmed
+
+
+def test_a_purge_while_the_job_is_being_created_still_deletes_the_job_it_never_heard_of(
+    fake, clean_scribe_env, clock, short_wav
+):
+    import threading
+
+    services = services_against(fake, clean_scribe_env, clock, poll_deadline_s=1e12)
+    fake.hold_create_reply = threading.Event()
+    encounter = services.scribe.submit(short_wav, "visit.wav")
+    running = services.worker.enqueue(encounter.id)
+    fake.wait_for_request("POST", "/v2/transcript")  # the job exists; the worker has not got its id
+    tombstone = services.scribe.purge(encounter.id, by=SYSTEM)
+    assert "transcript" not in {r.what for r in tombstone.remote}  # the purge could not know the job
+    fake.hold_create_reply.set()
+    running.result(timeout=60)
+    services.worker.shutdown()
+
+    [job_id] = fake.transcripts
+    assert fake.transcripts[job_id]["text"] == DELETED_TEXT
+    [amended] = services.store.tombstones()
+    assert {r.what: r for r in amended.remote}["transcript"].confirmed
+    assert services.store.get(encounter.id).remote_transcript_id is None  # nothing was written back
