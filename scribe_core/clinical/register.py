@@ -99,8 +99,19 @@ _PLAN_LEAD = re.compile(
     r"\b(?:i|we) (?:do )?want to\b|\b(?:i|we) (?:need|have) to\b|\b(?:i|we) (?:can|could|should)\b", re.IGNORECASE)
 _ADVICE = re.compile(r"\b(?:i|we) (?:want|would like|need|recommend|suggest|advise|encourage)(?: that)? you(?: to)?\b",
                      re.IGNORECASE)
-_HEDGE = re.compile(r"\b(?:i|we) (?:do )?(?:think|believe|suspect|feel like|guess|suppose|know|understand|remember|"
-                    r"see|noticed|heard|hear)(?: that)?,?\s*(?=[a-z])", re.IGNORECASE)
+# Lead-ins that add nothing ("I know you've had...", "I see that..."): dropped.
+_LEAD_IN = re.compile(r"\b(?:i|we) (?:do )?(?:know|understand|remember|see|noticed|heard|hear)(?: that)?,?\s*(?=[a-z])",
+                      re.IGNORECASE)
+# "I think we should start..." is a recommendation: the plan rule below states it ("Will start...").
+_RECOMMENDING = re.compile(r"\b(?:i|we) (?:do )?(?:think|believe|feel like|guess|suppose)(?: that)?,?\s*(?=(?:we|i)\b)",
+                           re.IGNORECASE)
+# A hedged impression stays hedged: "I think this is a viral bronchitis" -> "Probably a viral bronchitis";
+# any other "I think/suspect ..." keeps its verb ("The clinician suspects a fracture").
+_HEDGED_IMPRESSION = re.compile(
+    r"\b(?:i|we) (?:do )?(?:think|believe|suspect|feel like|guess|suppose)(?: that)?,?\s*"
+    r"(?:this|it|that|what (?:you|she|he) (?:have|has|had))\s*(?:is|'s|was|(might|may|could) be)\s+"
+    r"(?:probably\s+|likely\s+|possibly\s+)?(?=[a-z])",
+    re.IGNORECASE)
 _FINDING = re.compile(r"\b(?:i|we) (?:do |can )?(?:appreciate|note|notice|hear|feel)(?! that)\b", re.IGNORECASE)
 _REVIEW = re.compile(r"\b(?:i|we) (reviewed|looked at|discussed|talked about|went over|examined|checked)\b",
                      re.IGNORECASE)
@@ -114,7 +125,9 @@ def to_third_person(sentence: str, role: str, pronouns: Pronouns) -> str:
         text = re.sub(pattern, repl, text, flags=re.IGNORECASE)
     if role != PATIENT:
         text = _ADVICE.sub("advised the patient to", text)
-        text = _HEDGE.sub("", text)
+        text = _LEAD_IN.sub("", text)
+        text = _RECOMMENDING.sub("", text)
+        text = _HEDGED_IMPRESSION.sub(lambda m: "possibly " if m.group(1) else "probably ", text)
         text = _FINDING.sub("there is", text)
         text = _REVIEW.sub(lambda m: m.group(1), text)
         text = _PLAN_LEAD.sub("will", text)

@@ -1,4 +1,5 @@
-"""What a note statement claims that its cited utterances must contain: numbers, drug names, negation.
+"""What a note statement claims that its cited utterances must contain: numbers, drug names, negation,
+and the hedge of a hedged impression (certainty.py).
 
 Used twice: the offline writer drops any fact that fails (so nothing is invented), and the
 consistency check flags a statement of any note (LLM-written or edited) that fails, with the reason.
@@ -11,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ..engines.offline.clinical_terms import DRUGS
+from .certainty import dropped_hedge
 
 _UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
           "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
@@ -68,10 +70,12 @@ def negated(text: str) -> bool:
 
 @dataclass(frozen=True)
 class SupportProblem:
-    kind: str  # "number", "drug", "negation"
+    kind: str  # "number", "drug", "negation", "certainty"
     detail: str
 
     def reason(self) -> str:
+        if self.kind == "certainty":
+            return f"the cited utterance is hedged ({self.detail!r}) but the statement says it as certain"
         what = {"number": "the number", "drug": "the drug", "negation": "the negation"}[self.kind]
         return f"{what} {self.detail!r} is not in the cited utterances"
 
@@ -89,4 +93,7 @@ def unsupported_claims(statement: str, cited_texts: list[str]) -> list[SupportPr
     if negated(statement) and not negated(evidence):
         word = NEGATION.search(statement)
         problems.append(SupportProblem("negation", word.group(0) if word else "no"))
+    hedge = dropped_hedge(statement, cited_texts)
+    if hedge:
+        problems.append(SupportProblem("certainty", hedge))
     return problems

@@ -39,7 +39,9 @@ _PATIENT_FIRST = {"i": "you", "i'm": "you're", "i've": "you've", "i'd": "you'd",
 _DOCTOR_FIRST = {"i": "we", "i'm": "we're", "i've": "we've", "i'd": "we'd", "i'll": "we'll", "me": "us",
                  "my": "our", "mine": "ours", "myself": "ourselves", "am": "are"}
 _FIRST = re.compile(r"\b(i|i'm|i've|i'd|i'll|me|my|mine|myself)\b|(?<=\bi )am\b|(?<=\bI )am\b", re.IGNORECASE)
-_THIRD_SUBJECT = re.compile(r"\b(the patient|patient|she|he)\b(\s+)([a-z']+)", re.IGNORECASE)
+# The subject, an optional hedge or adverb ("she likely has"), and the verb that follows it.
+_THIRD_SUBJECT = re.compile(r"\b(the patient|patient|she|he)\b(\s+(?:(?:likely|probably|possibly|also|still|now|"
+                            r"usually|often|never|already|may|might|could)\s+)?)([a-z']+)", re.IGNORECASE)
 _VERB_BACK = {"has": "have", "is": "are", "was": "were", "does": "do", "doesn't": "don't", "isn't": "aren't",
               "wasn't": "weren't", "hasn't": "haven't", "goes": "go"}
 _HER = re.compile(r"\bher\b(?=\s*(?:[.,;:!?)]|$|\s(?:to|with|about|for|and|a|an|the|some|that|if|when|at|in|on)\b))",

@@ -10,7 +10,8 @@ Each sentence restates one note statement (its source), in the second person and
     Get help right away if   warning signs the clinician mentioned
 
 Statements the note flags as unsupported are left out: a patient never reads a line nobody could
-check against the visit. The summary's reading level (Flesch-Kincaid grade, textstat) is measured
+check against the visit. A hedged impression stays hedged ("Likely viral bronchitis" is never "you
+have viral bronchitis"). The summary's reading level (Flesch-Kincaid grade, textstat) is measured
 and shown with it.
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from ..clinical.certainty import dropped_hedge
 from ..model import Note, Transcript
 from ..notes.base import NoteTemplate
 from .model import PatientSummary, SourcedSentence, SummaryPart, statement_ref
@@ -91,6 +93,10 @@ def summarize(note: Note, template: NoteTemplate | None = None, transcript: Tran
             for sentence in for_patient(statement.text, _speaker(statement.evidence, transcript)):
                 heading = _part_for(roles[section.key], sentence)
                 if heading is None or sentence.lower() in seen or _PLEASANTRY.search(sentence):
+                    continue
+                # "Likely bronchitis" never reaches the patient as "you have bronchitis": a sentence that lost
+                # its statement's hedge in the rewording is left out rather than told as certain.
+                if dropped_hedge(sentence, [statement.text]):
                     continue
                 seen.add(sentence.lower())
                 parts[heading].sentences.append(SourcedSentence(sentence, [statement_ref(section.key, index)]))
