@@ -148,7 +148,7 @@ class Note:
     template: str
     sections: list[Section]
     writer: str = ""  # which note writer produced it, e.g. "llm:claude-haiku..." or "extractive"
-    extractive: bool = False  # statements are transcript sentences, not generated text
+    extractive: bool = False  # drafted without a language model (every statement built from the utterances it cites)
     edited: bool = False
 
     def statements(self) -> list[Statement]:
@@ -172,7 +172,8 @@ class Note:
     def to_markdown(self) -> str:
         lines = [f"# {self.template.upper()} note"]
         if self.extractive:
-            lines.append("_Extractive draft: every line is quoted from the transcript. Review before use._")
+            lines.append("_Drafted without a language model: every line is built only from the utterances it cites. "
+                         "Review before use._")
         for sec in self.sections:
             lines += ["", f"## {sec.title}"]
             if not sec.statements:

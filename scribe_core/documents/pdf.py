@@ -111,7 +111,8 @@ def render(title: str, doc: NoteDocument, blocks: list[Block], *, intro: list[st
 def note_pdf(doc: NoteDocument) -> bytes:
     blocks = [(sec.title, [s.text + (" [UNSUPPORTED: check against the recording]" if s.unsupported else "")
                            for s in sec.statements]) for sec in doc.note.sections]
-    intro = (["Extractive draft: every line is quoted from the transcript."] if doc.note.extractive else None)
+    intro = (["Drafted without a language model: every line is built only from the utterances it cites."]
+             if doc.note.extractive else None)
     return render(doc.template.title, doc, blocks, intro=intro)
 
 
