@@ -189,4 +189,9 @@ def _resume(services: Services, args: argparse.Namespace, by: Viewer) -> int:
 def _retention(services: Services, args: argparse.Namespace, by: Viewer) -> int:
     purged = services.scribe.purge_expired(services.settings.retention_hours)
     print(f"retention {services.settings.retention_hours:g} h: purged {len(purged)} encounter(s)")
+    # The CLI has no worker: a scheduled `retention` is also what retries remote deletions a purge left pending.
+    swept = services.scribe.delete_pending_transcripts()
+    if swept:
+        deleted = sum(d.confirmed for d in swept)
+        print(f"remote transcripts a purge left pending: {deleted} deleted, {len(swept) - deleted} still pending")
     return 0

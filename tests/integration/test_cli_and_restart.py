@@ -104,3 +104,29 @@ def test_process_killed_mid_transcription_resumes_without_a_second_upload(fake, 
     uploads = [r for r in fake.received if r.method == "POST" and r.path == "/v2/upload"]
     creates = [r for r in fake.received if r.method == "POST" and r.path == "/v2/transcript"]
     assert len(uploads) == 1 and len(creates) == 1 and len(fake.transcripts) == 1
+
+
+def test_retention_from_the_command_line_deletes_a_remote_transcript_a_purge_left_pending(
+    fake, clean_scribe_env, short_wav
+):
+    from scribe_core.access import SYSTEM
+
+    from .conftest import FakeClock, services_against
+
+    services = services_against(fake, clean_scribe_env, FakeClock(), poll_deadline_s=1e12)
+    fake.polls_before_complete = 10**6
+    encounter = services.scribe.submit(short_wav, "visit.wav")
+    running = services.worker.enqueue(encounter.id)
+    fake.wait_for_request("GET", "/v2/transcript/")
+    services.scribe.cancel(encounter.id, by=SYSTEM)
+    running.result(timeout=60)
+    services.worker.shutdown()
+    job_id = services.store.get(encounter.id).remote_transcript_id
+    services.scribe.purge(encounter.id, by=SYSTEM)  # refused: the job is still processing
+    fake.polls_before_complete = 0
+
+    result = cli(cli_env(fake, clean_scribe_env), "retention")
+    assert "remote transcripts a purge left pending: 1 deleted, 0 still pending" in result.stdout
+    assert fake.transcripts[job_id]["text"] == "Deleted by user."
+    [tombstone] = services.store.tombstones()
+    assert {r.what: r for r in tombstone.remote}["transcript"].confirmed
