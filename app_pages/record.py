@@ -1,9 +1,11 @@
-"""New encounter: upload or record a consultation, or try the bundled sample."""
+"""New encounter: upload or record a consultation, import an existing transcript, or try the bundled sample."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from scribe_core.clinical import TranscriptFormatError, parse_transcript_text
+from scribe_core.clinical.transcript_import import MAX_BYTES
 from scribe_core.documents.templates import TemplateLibrary
 from scribe_core.errors import ScribeError
 from scribe_core.usecases import AudioSource
@@ -48,7 +50,7 @@ if first_visit:
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.subheader("Recording")
-    upload_tab, record_tab = st.tabs(["Upload a file", "Record here"])
+    upload_tab, record_tab, import_tab = st.tabs(["Upload a file", "Record here", "Import a transcript"])
     with upload_tab:
         uploaded = st.file_uploader(
             "Consultation recording", type=actions.UPLOAD_TYPES, key="record_file",
@@ -62,6 +64,15 @@ with left:
         if st.button("Transcribe and draft note", key="record_submit_mic", type="primary",
                      disabled=recording is None, icon=":material/graphic_eq:"):
             clicked = "mic"
+    with import_tab:
+        transcript_file = st.file_uploader(
+            "Transcript file", type=["txt", "json"], key="record_transcript_file",
+            help="Plain text with 'Doctor: …' / 'Patient: …' lines, ACI-Bench '[doctor] …' / '[patient] …' lines, "
+                 "or an AssemblyAI transcript JSON. The note is drafted on this machine; there is no recording.",
+        )
+        if st.button("Import and draft note", key="record_submit_transcript", type="primary",
+                     disabled=transcript_file is None, icon=":material/description:"):
+            clicked = "transcript"
     if not first_visit:
         st.caption("No recording at hand?")
         if st.button("Try the sample consultation", key="record_sample", icon=":material/play_circle:"):
@@ -89,6 +100,20 @@ if clicked:
     try:
         if clicked == "sample":
             encounter = actions.start_sample(services, by=viewer, template=template, engine=engine)
+        elif clicked == "transcript":
+            if transcript_file is None:
+                st.stop()
+            if transcript_file.size > MAX_BYTES:
+                raise TranscriptFormatError(f"{transcript_file.name} is larger than {MAX_BYTES // 1_000_000} MB; "
+                                            "is it a transcript?")
+            try:
+                text = transcript_file.getvalue().decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise TranscriptFormatError(f"{transcript_file.name} is not UTF-8 text (byte {exc.start}).") from None
+            encounter = services.scribe.import_transcript(parse_transcript_text(text), transcript_file.name,
+                                                          by=viewer, template=template)
+            select(encounter.id)
+            st.switch_page("app_pages/note.py", query_params={"encounter": encounter.id})
         else:
             audio = uploaded if clicked == "file" else recording
             if audio is None:  # the button is disabled until there is one; a stale click finds none

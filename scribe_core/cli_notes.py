@@ -13,10 +13,8 @@ it flags anything.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import sys
-import uuid
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -24,7 +22,7 @@ from typing import Any
 from .clinical import check_consistency, parse_transcript_file, possibly_missing
 from .documents.summary import summarize
 from .errors import ScribeError
-from .model import Encounter, EncounterState, Note, Transcript, Word, utc_now
+from .model import Note, Transcript, Word
 from .notes.base import NoteTemplate
 
 _HANDLED = ("note", "check")
@@ -123,7 +121,7 @@ def _note(args: argparse.Namespace) -> int:
     missing = possibly_missing(transcript, note)
     summary = summarize(note, template, transcript) if args.summary else None
     if args.save:
-        print(f"saved as encounter {_save(transcript, note, args.transcript.name, template.name)}", file=sys.stderr)
+        print(f"saved as encounter {_save(transcript, args.transcript.name, template.name)}", file=sys.stderr)
     if args.json:
         print(json.dumps({"utterances": [{"id": u.id, "role": u.role, "text": u.text} for u in transcript.utterances],
                           "note": note_json(note),
@@ -170,18 +168,9 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if missing or flags else 0
 
 
-def _save(transcript: Transcript, note: Note, source_name: str, template: str) -> str:
-    """An encounter like any other, with no recording: ready, its transcript and note stored encrypted."""
+def _save(transcript: Transcript, source_name: str, template: str) -> str:
+    """An encounter like any other, with no recording: ready, its transcript and offline note stored encrypted."""
     from .bootstrap import build_services
     from .cli_encounters import operator
 
-    services = build_services()
-    by = operator()
-    encounter = Encounter(id=uuid.uuid4().hex[:12], created=utc_now(), source_name=source_name, engine="import",
-                          state=EncounterState.READY, template=template, owner=by.name, step=None)
-    # The store keeps a recording per encounter: an imported transcript has an empty one.
-    services.store.add(encounter, io.BytesIO(b""), ".none")
-    services.store.save_transcript(encounter.id, transcript)
-    services.store.save_note(encounter.id, note)
-    services.store.audit("imported_transcript", encounter.id, actor=by.name)
-    return encounter.id
+    return build_services().scribe.import_transcript(transcript, source_name, by=operator(), template=template).id

@@ -28,6 +28,7 @@ class EncounterState(enum.StrEnum):
 
 DOCTOR = "Doctor"
 PATIENT = "Patient"
+IMPORTED = "import"  # the engine of an encounter made from an imported transcript (no recording)
 DEFAULT_ROLES = (DOCTOR, PATIENT)
 
 
@@ -57,6 +58,11 @@ class Encounter:
     # Transient failures (network, rate limit, deadline) are retried later: how many so far, and when next.
     attempts: int = 0
     retry_at: datetime | None = None
+
+    @property
+    def has_recording(self) -> bool:
+        """False for an encounter made from an imported transcript: there is nothing to play."""
+        return self.engine != IMPORTED
 
     def to_dict(self) -> dict:
         d = asdict(self)

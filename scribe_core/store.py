@@ -166,11 +166,13 @@ class EncounterStore:
             return db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0]
 
     # -- encounters -----------------------------------------------------------------------------
-    def add(self, encounter: Encounter, audio: BinaryIO, suffix: str) -> Encounter:
-        """Store the recording (encrypted, streamed in 1 MiB chunks) and its encounter row."""
-        audio_file = f"{encounter.id}{suffix.lower()}.enc"
-        with open(self.audio_dir / audio_file, "wb") as out:
-            self.vault.encrypt_stream(audio, out)
+    def add(self, encounter: Encounter, audio: BinaryIO | None, suffix: str = "") -> Encounter:
+        """Store the recording (encrypted, streamed in 1 MiB chunks) and its encounter row. With no audio
+        (an imported transcript) the row alone: the encounter has no recording."""
+        audio_file = f"{encounter.id}{suffix.lower()}.enc" if audio is not None else None
+        if audio is not None and audio_file is not None:
+            with open(self.audio_dir / audio_file, "wb") as out:
+                self.vault.encrypt_stream(audio, out)
         encounter.updated = encounter.created
         row = self._seal_row(_encounter_row(encounter), encounter.id)
         with self._db() as db:

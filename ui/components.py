@@ -25,7 +25,9 @@ def md_escape(text: str) -> str:
 
 
 def play_stretch(services: Services, viewer: Viewer, encounter_id: str, start_ms: int, end_ms: int) -> None:
-    """An audio player for one stretch of the stored recording."""
+    """An audio player for one stretch of the stored recording; nothing for an imported transcript (no recording)."""
+    if not services.scribe.queries.encounter(viewer, encounter_id).has_recording:
+        return
     audio = services.scribe.queries.recording(viewer, encounter_id)
     if audio is None:
         st.caption("The recording is no longer stored, so this stretch cannot be played.")

@@ -1,6 +1,7 @@
 """The Scribe: one object the app, the CLI and the worker hold, delegating to the use-case modules.
 
     intake        submit
+    importing     import_transcript (an existing transcript, no recording)
     processing    process (and resume), retry, cancel, unfinished
     corrections   swap_roles, confirm_roles, set_role, redraft, save_note
     purging       purge, purge_all, purge_expired, delete_pending_transcripts (the worker's sweep)
@@ -24,7 +25,7 @@ from ..accounts import Accounts, User
 from ..errors import ScribeError
 from ..model import Encounter, Note, RemoteDeletion, Tombstone, Transcript
 from ..queries import EncounterQueries
-from . import corrections, intake, processing, purging
+from . import corrections, importing, intake, processing, purging
 from .intake import AudioSource
 from .ports import Ports
 
@@ -57,6 +58,10 @@ class Scribe(Ports):
                keyterms: list[str] | tuple[str, ...] = (), context: str = "", template: str = "soap") -> Encounter:
         return intake.submit(self, audio, source_name, by=by, source=source, engine=engine, keyterms=keyterms,
                              context=context, template=template)
+
+    def import_transcript(self, transcript: Transcript, source_name: str, *, by: Viewer,
+                          template: str = "soap") -> Encounter:
+        return importing.import_transcript(self, transcript, source_name, by=by, template=template)
 
     def process(self, encounter_id: str) -> Encounter:
         return processing.process(self, encounter_id)
