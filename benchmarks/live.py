@@ -133,7 +133,7 @@ def cloud(pcm: np.ndarray, tmp: Path, latency_ms: int, drop_at_ms: int | None) -
               f"audio lost {lost / BYTES_PER_MS / 1000:.3f} s   client CPU {cpu * 100:.0f} % of one core")
 
 
-def offline(pcm: np.ndarray, tmp: Path, live_model: str = "") -> None:
+def offline(pcm: np.ndarray, tmp: Path, live_model: str = "", settle_s: float = 4.0) -> None:
     from scribe_core.config import Settings
     from scribe_core.engines.offline import asr, models
     from scribe_core.live.offline_stream import OfflineStreamer
@@ -143,13 +143,14 @@ def offline(pcm: np.ndarray, tmp: Path, live_model: str = "") -> None:
                                                                "SCRIBE_LIVE_WHISPER_MODEL": live_model}))
     model = asr.load_model(live_dir)
     vault = Vault(generate_key())
-    streamer = OfflineStreamer(model_loader=lambda: model)
+    streamer = OfflineStreamer(model_loader=lambda: model, settle_s=settle_s)
+    journal = tmp / f"offline-{live_model or 'base'}.journal"
     session = LiveSession(encounter_id="bench", streamer=streamer,
-                          recording=LiveRecordingWriter(vault, tmp / "offline.journal", "bench"))
+                          recording=LiveRecordingWriter(vault, journal, "bench"))
     load_before = os.getloadavg()[0]
     seen, cpu, wall = run_visit(session, browser_frames(pcm))
     decodes = streamer.decode_seconds
-    print(summary(f"offline ({name}, 2 threads): word lag", lags(seen)))
+    print(summary(f"offline ({name}, settle {settle_s:g} s): word lag", lags(seen)))
     began = time.monotonic()
     base = asr.load_model(models.whisper_model_dir(tmp / "data"))
     asr.transcribe(base, pcm.astype(np.float32) / 32768, asr.AsrSettings(beam_size=1, vad_filter=False))
@@ -188,8 +189,8 @@ def browser(seconds: int, tmp: Path) -> None:
 
             def during(_: float, stack=stack, clock=clock) -> None:
                 sessions = stack.fake_state()["sessions"]
-                if sessions and len(clock) < 50:  # the first 50 looks pin down when its audio began
-                    clock.append((time.monotonic(), sessions[0]["audio_ms"]))
+                if sessions and sessions[0]["audio_ms"] > 0 and len(clock) < 50:
+                    clock.append((time.monotonic(), sessions[0]["audio_ms"]))  # pins down when audio began
 
             with sync_playwright() as p:
                 chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=chromium_args(wav))
@@ -223,6 +224,7 @@ def main() -> None:
     parser.add_argument("--fake-latency-ms", type=int, default=150)
     parser.add_argument("--skip-offline", action="store_true")
     parser.add_argument("--skip-cloud", action="store_true")
+    parser.add_argument("--settle-s", type=float, default=4.0, help="OfflineStreamer settle_s")
     parser.add_argument("--offline-models", default=",tiny.en",
                         help="SCRIBE_LIVE_WHISPER_MODEL values to measure ('' = the offline engine's base)")
     parser.add_argument("--browser", action="store_true", help="also run visits in headless Chromium")
@@ -237,7 +239,7 @@ def main() -> None:
             cloud(pcm, tmp, args.fake_latency_ms, args.seconds * 1000 // 2)
         if not args.skip_offline:
             for live_model in args.offline_models.split(","):
-                offline(pcm, tmp, live_model.strip())
+                offline(pcm, tmp, live_model.strip(), args.settle_s)
         if args.browser:
             browser(args.seconds, tmp)
 

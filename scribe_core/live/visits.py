@@ -27,10 +27,12 @@ from pathlib import Path
 
 from .. import audio as audio_probe
 from ..access import SYSTEM, Viewer
+from ..audio_magic import AudioRejected
 from ..config import Settings
 from ..errors import AccessDeniedError, EncounterNotFoundError, ScribeError
 from ..model import Encounter, EncounterState, utc_now
 from ..notes.templates import get_template
+from ..usecases.intake import AudioSource, rejection_message
 from ..usecases.scribe import Scribe
 from .recording import LiveRecordingWriter, journal_to_wav
 from .session import LiveOutcome, LiveSession, LiveStreamer
@@ -135,7 +137,10 @@ class LiveVisits:
         wav = self.store.staging_file(".wav")
         try:
             journal_to_wav(self.store.vault, self._journal_path(visit_id), visit_id, wav)
-            info = audio_probe.probe(wav)  # a silent or empty visit is refused here, with the reason
+            try:
+                info = audio_probe.probe(wav)  # a silent or empty visit is refused here, with the reason
+            except AudioRejected as exc:
+                raise AudioRejected(exc.code, rejection_message(exc, AudioSource.MICROPHONE)) from exc
             started = datetime.fromisoformat(plan.started)
             encounter = Encounter(
                 id=visit_id, created=started, source_name=f"Live visit {started:%Y-%m-%d %H:%M} UTC.wav",

@@ -13,7 +13,7 @@ from scribe_core.access import SYSTEM, Viewer
 from scribe_core.accounts import User
 from scribe_core.bootstrap import build_services
 from scribe_core.config import Settings
-from scribe_core.errors import AccessDeniedError
+from scribe_core.errors import AccessDeniedError, ScribeError
 from scribe_core.live.visits import ConsentRequiredError, LiveVisits
 from scribe_core.model import EncounterState, utc_now
 from tests.fakes.assemblyai import FakeAssemblyAI
@@ -125,3 +125,15 @@ def test_retention_discards_unfinished_visits_and_consent_can_be_optional(servic
     assert not list(restarted.dir.iterdir())
     assert _audit(services, "live_visit_discarded")[0]["remote_result"] == "reason=retention"
     assert _audit(services, "live_consent_recorded") == []
+
+
+def test_a_silent_visit_is_refused_with_advice_about_the_microphone_and_keeps_its_files(services):
+    visits = LiveVisits(services.scribe, services.settings)
+    session = visits.begin(by=DOCTOR, consent=True)
+    session.feed_pcm(bytes(32000 * 3))  # 3 s of digital silence: a muted microphone
+    with pytest.raises(ScribeError, match="microphone"):
+        visits.stop(session.encounter_id, by=DOCTOR)
+    # Nothing became an encounter; the visit can still be discarded (or finished if it was not silent).
+    [visit] = visits.interrupted(by=DOCTOR)
+    visits.discard(visit.id, by=DOCTOR)
+    assert visits.interrupted(by=DOCTOR) == []
