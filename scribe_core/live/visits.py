@@ -75,6 +75,9 @@ class LiveVisits:
         self._make_streamer = streamer_factory or self._default_streamer
         self._active: dict[str, LiveSession] = {}
         self._lock = threading.Lock()
+        # Visits never finished fall under the same retention as encounters; checked once per process
+        # here (the app builds this once) until the scribe's retention sweep calls discard_expired.
+        self.discard_expired(settings.retention_hours)
 
     # -- begin and stop ---------------------------------------------------------------------------
     def begin(self, *, by: Viewer, consent: bool, keyterms: list[str] | tuple[str, ...] = (), context: str = "",

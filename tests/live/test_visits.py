@@ -137,3 +137,16 @@ def test_a_silent_visit_is_refused_with_advice_about_the_microphone_and_keeps_it
     [visit] = visits.interrupted(by=DOCTOR)
     visits.discard(visit.id, by=DOCTOR)
     assert visits.interrupted(by=DOCTOR) == []
+
+
+def test_the_app_starting_discards_unfinished_visits_past_retention(services, consultation_pcm, monkeypatch):
+    visits = LiveVisits(services.scribe, services.settings)
+    session = visits.begin(by=DOCTOR, consent=True)
+    session.feed_pcm(consultation_pcm[: 16000].tobytes())
+    session.streamer.stop()
+    time.sleep(0.5)
+    monkeypatch.setenv("SCRIBE_RETENTION_HOURS", "0.0001")  # 0.36 s
+    assert list(visits.dir.iterdir())
+    LiveVisits(services.scribe, Settings.from_env())  # what the app builds when it starts
+    assert not list(visits.dir.iterdir()), "the expired visit's audio and plan are gone"
+    assert _audit(services, "live_visit_discarded")[0]["encounter_id"] == session.encounter_id
