@@ -14,7 +14,7 @@ from ..errors import EncounterPurgedError
 from ..model import Encounter, EncounterState, RemoteDeletion, Tombstone, utc_now
 from ..notes.base import NoteWriter
 from .ports import Ports
-from .remote_copies import delete_remote_transcript, describe, safe_delete
+from .remote_copies import delete_remote_transcript, describe, keeps_remote_copy, safe_delete
 
 # How a remote copy is listed in the tombstone between the local erase and the remote answer.
 PENDING = "deletion pending"
@@ -33,7 +33,7 @@ def purge(ports: Ports, encounter_id: str, *, by: Viewer, reason: str = "user") 
         raise EncounterPurgedError(f"Encounter {encounter_id} was already purged.", encounter_id=encounter_id,
                                    purged_at=encounter.updated)
     requests = store.remote_requests(encounter_id)
-    has_job = bool(encounter.remote_transcript_id and encounter.engine in ports.transcribers)
+    has_job = _has_remote_job(ports, encounter)
     pending = [RemoteDeletion("transcript", str(encounter.remote_transcript_id), False, PENDING)] if has_job else []
     pending += [RemoteDeletion(kind, rid, False, PENDING) for kind, rid, deleted in requests
                 if not kind.startswith("checkpoint:") and not deleted]
@@ -57,10 +57,16 @@ def purge(ports: Ports, encounter_id: str, *, by: Viewer, reason: str = "user") 
     return amended
 
 
+def _has_remote_job(ports: Ports, encounter: Encounter) -> bool:
+    """A transcript held at a remote service (an offline engine's job id names nothing stored elsewhere)."""
+    return bool(encounter.remote_transcript_id and encounter.engine in ports.transcribers
+                and keeps_remote_copy(ports, encounter.engine))
+
+
 def _delete_remote_copies(ports: Ports, encounter: Encounter,
                           requests: list[tuple[str, str, bool]]) -> list[RemoteDeletion]:
     remote: list[RemoteDeletion | None] = []
-    if encounter.remote_transcript_id and encounter.engine in ports.transcribers:
+    if _has_remote_job(ports, encounter):
         remote.append(delete_remote_transcript(ports, encounter))
     writer: NoteWriter | None = None
     transcript_deleted = any(r and r.what == "transcript" and r.confirmed for r in remote)

@@ -7,10 +7,24 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from .. import providers
 from ..engines.base import TranscriptionRequest, no_progress
 from ..errors import ScribeError
 from ..model import Encounter, RemoteDeletion
 from .ports import Ports
+
+
+def keeps_remote_copy(ports: Ports, engine: str) -> bool:
+    """Whether an engine keeps the recording at a remote service: the registered class says so without
+    being built; an engine plugged in by the caller is asked; when in doubt, yes."""
+    provider = providers.ENGINES.get(engine)
+    if provider is not None:
+        return provider.sends_audio_off_device
+    factory = ports.transcribers.get(engine)
+    try:
+        return True if factory is None else bool(getattr(factory(), "sends_audio_off_device", True))
+    except ScribeError:
+        return True
 
 
 def delete_remote_transcript(ports: Ports, encounter: Encounter) -> RemoteDeletion | None:

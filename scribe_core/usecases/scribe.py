@@ -19,15 +19,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO
 
-from .. import providers
 from ..access import Viewer
 from ..accounts import Accounts, User
-from ..errors import ScribeError
 from ..model import Encounter, Note, RemoteDeletion, Tombstone, Transcript
 from ..queries import EncounterQueries
 from . import corrections, importing, intake, processing, purging
 from .intake import AudioSource
 from .ports import Ports
+from .remote_copies import keeps_remote_copy
 
 
 @dataclass
@@ -41,16 +40,8 @@ class Scribe(Ports):
         return Accounts(self.store)
 
     def sends_audio_off(self, engine: str) -> bool:
-        """Whether an engine keeps the recording at a remote service: the registered class says so without
-        being built; an engine plugged in by the caller is asked; when in doubt, yes."""
-        provider = providers.ENGINES.get(engine)
-        if provider is not None:
-            return provider.sends_audio_off_device
-        factory = self.transcribers.get(engine)
-        try:
-            return True if factory is None else bool(getattr(factory(), "sends_audio_off_device", True))
-        except ScribeError:
-            return True
+        """Whether an engine keeps the recording at a remote service (when in doubt, yes)."""
+        return keeps_remote_copy(self, engine)
 
     # -- intake and processing -------------------------------------------------------------------
     def submit(self, audio: BinaryIO | Path, source_name: str, *, by: Viewer | None = None,

@@ -70,3 +70,20 @@ def test_encounters_older_than_the_retention_time_are_purged_locally_and_remotel
     assert services.store.get(old.id).state == EncounterState.PURGED
     assert services.store.get(fresh.id).state == EncounterState.READY
     assert services.scribe.purge_expired(0) == []  # 0 disables retention
+
+
+def test_purging_an_offline_encounter_lists_no_remote_transcript(clean_scribe_env):
+    import io
+
+    from scribe_core.access import SYSTEM
+    from scribe_core.bootstrap import build_services
+    from scribe_core.model import Encounter, utc_now
+
+    # The offline engine's job id ("local-…") names nothing stored elsewhere; the engine is never built.
+    services = build_services(transcribers={"offline": lambda: None})  # type: ignore[dict-item]
+    services.store.add(Encounter(id="off-1", created=utc_now(), source_name="visit.wav", engine="offline",
+                                 remote_transcript_id="local-0123"), io.BytesIO(b"audio"), ".wav")
+    services.store.update("off-1", state=EncounterState.READY)
+    tombstone = services.scribe.purge("off-1", by=SYSTEM)
+    assert [r for r in tombstone.remote if r.what == "transcript"] == []
+    assert services.scribe.delete_pending_transcripts() == []
