@@ -65,8 +65,8 @@ class MissingFact:
 
 def _covered(fact: Fact, statements: list[tuple[set[str], set[str], str]]) -> bool:
     """Covered when one statement holds COVERED_SHARE of the fact's content words, or cites one of its
-    utterances and holds half that; an answered question is covered by a statement naming what was asked
-    with the same polarity ("Denies fever, chills" covers "Denies fevers or chills")."""
+    utterances and holds half that and half its key terms; an answered question is covered by a statement
+    naming what was asked with the same polarity ("Denies fever, chills" covers "Denies fevers or chills")."""
     terms = set(fact.terms)
     keys = key_terms(fact.text)
     # Numbers and drug names are the specific part: a statement holding all of them, and one more of the
@@ -77,7 +77,11 @@ def _covered(fact: Fact, statements: list[tuple[set[str], set[str], str]]) -> bo
         if specific and specific <= words and len((terms | keys) & words) > len(specific):
             return True
         shared = len(terms & words) / max(1, len(terms))
-        if shared >= COVERED_SHARE or (cited & evidence and shared >= COVERED_SHARE / 2):
+        if shared >= COVERED_SHARE:
+            return True
+        # Citing the fact's utterance lowers the bar, but the statement must still name half of its key terms:
+        # "feels lightheaded" citing the same answer does not cover "feels bloated".
+        if cited & evidence and shared >= COVERED_SHARE / 2 and len(keys & words) >= len(keys) / 2:
             return True
         if fact.kind in ("negative", "positive") and keys and keys <= words and negated(text) == (
                 fact.kind == "negative"):

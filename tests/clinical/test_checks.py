@@ -80,3 +80,19 @@ def test_add_missing_puts_the_fact_in_the_section_its_template_keeps_it(visit):
         assert added[negative_goes_to][-1] == "Denies chest pain."
         assert "152/94" in added[exam_goes_to][-1]
         assert note.edited and possibly_missing(visit, note) == []
+
+
+def test_a_statement_citing_the_same_utterance_does_not_cover_a_different_finding():
+    from scribe_core.clinical import parse_transcript_text
+
+    t = parse_transcript_text("Doctor: How have you been feeling since the last visit?\n"
+                              "Patient: I'm so tired, and I get lightheaded every once in a while. And I feel bloated "
+                              "every once in a while, after meals mostly.\n")
+    note = ExtractiveNoteWriter().draft(t, SOAP).note
+    bloated = [st for st in note.statements() if "bloated" in st.text]
+    assert bloated and bloated[0].evidence == ["U2"]
+    reduced = _without(note, "bloated")
+    # What is left cites U2 too and shares words ("every", "while"), but names no bloating.
+    assert any("U2" in st.evidence for st in reduced.statements())
+    # (every fact the writer uses: salience 0.2, so the short visit's sentences count)
+    assert [m.text for m in possibly_missing(t, reduced, min_salience=0.2)] == [bloated[0].text]
