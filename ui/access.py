@@ -125,9 +125,17 @@ def admit(viewer: Viewer) -> None:
 
 
 def current_viewer() -> Viewer:
-    """The viewer the router admitted for this script run; a page run without one shows nothing."""
+    """Who this script run is for. Every page asks, so every page is behind the door.
+
+    Normally the router has admitted the viewer already. A page file can also run without the router:
+    Streamlit serves pages/<name>.py on its own for a deep link that is the first request after a server
+    start. Then the page runs the same door itself: sign-in (or single-user mode on loopback) decides.
+    """
     viewer = st.session_state.get(VIEWER_KEY)
-    if not isinstance(viewer, Viewer):
-        st.error("Sign in to see this page.", icon=":material/lock:")
-        st.stop()
+    if isinstance(viewer, Viewer):
+        return viewer
+    from .services import get_services  # the door needs the services; pages import this module first
+
+    viewer = gate(get_services())  # renders the sign-in form and stops the run when nobody is signed in
+    admit(viewer)
     return viewer
