@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int | None:
 def _work(concurrency: int) -> int:
     from .bootstrap import build_services
     from .config import Settings
-    from .jobs.queue import ENCOUNTER_QUEUE, MAINTENANCE_QUEUE, ProcrastinateQueue
+    from .jobs.queue import ENCOUNTER_QUEUE, MAINTENANCE_QUEUE, ProcrastinateQueue, worker_app
     from .jobs.tasks import WorkerRuntime, serve
     from .jobs.wiring import open_store
 
@@ -58,7 +58,7 @@ def _work(concurrency: int) -> int:
     serve(WorkerRuntime(scribe=services.scribe, store=store, queue=queue, takeover_s=takeover,
                         retention_hours=settings.retention_hours))
     log.info("worker: %d at once; takeover after %g s", concurrency, takeover)
-    queue.app.run_worker(queues=[ENCOUNTER_QUEUE, MAINTENANCE_QUEUE], concurrency=concurrency,
-                         update_heartbeat_interval=max(1.0, takeover / 4), stalled_worker_timeout=takeover,
-                         install_signal_handlers=True, delete_jobs="successful")
+    worker_app(store.db.url).run_worker(
+        queues=[ENCOUNTER_QUEUE, MAINTENANCE_QUEUE], concurrency=concurrency, install_signal_handlers=True,
+        update_heartbeat_interval=max(1.0, takeover / 4), stalled_worker_timeout=takeover, delete_jobs="successful")
     return 0

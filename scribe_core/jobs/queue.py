@@ -9,25 +9,21 @@ never runs two of them at once, and the same queueing lock, so at most one waits
 
 from __future__ import annotations
 
-from concurrent.futures import Future
 from datetime import datetime
 
 import psycopg
-from procrastinate import App, PsycopgConnector
+from procrastinate import App, PsycopgConnector, SyncPsycopgConnector
 from procrastinate.exceptions import AlreadyEnqueued
 from sqlalchemy import Connection, text
 
 from ..storage.database import Database
+from .client import encounter_lock
 
 TASK_NAMESPACE = "scribe"
 PROCESS_TASK = "scribe:process_encounter"  # the blueprint's "process_encounter" in the app's namespace
 ENCOUNTER_QUEUE = "encounters"
 MAINTENANCE_QUEUE = "maintenance"
 _SCHEMA_LOCK = 0x5C21BF
-
-
-def encounter_lock(encounter_id: str) -> str:
-    return f"encounter:{encounter_id}"
 
 
 def libpq_url(sqlalchemy_url: str) -> str:
@@ -43,7 +39,8 @@ def psycopg_connection(connection: Connection) -> psycopg.Connection:
     return raw
 
 
-def procrastinate_app(database_url: str) -> App:
+def worker_app(database_url: str) -> App:
+    """The App a worker process runs (asynchronous; it takes the scribe's tasks, once per process)."""
     from .tasks import blueprint  # the tasks import this module's names
 
     app = App(connector=PsycopgConnector(conninfo=libpq_url(database_url)))
@@ -52,8 +49,13 @@ def procrastinate_app(database_url: str) -> App:
 
 
 class ProcrastinateQueue:
-    def __init__(self, app: App) -> None:
-        self.app = app
+    """Deferring goes through an App with a synchronous connector that is never opened: it only runs
+    Procrastinate's defer query on the connection it is given, the same from an app server's thread and
+    from a task running inside a worker's event loop. It names the task; it need not hold it."""
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+        self.deferring = App(connector=SyncPsycopgConnector(conninfo=libpq_url(database_url)))
 
     def enqueue(self, connection: Connection, encounter_id: str, *, at: datetime | None = None) -> None:
         raw = psycopg_connection(connection)
@@ -61,7 +63,7 @@ class ProcrastinateQueue:
         # A savepoint: a job already waiting (AlreadyEnqueued) must not abort the caller's transaction.
         savepoint = connection.begin_nested()
         try:
-            self.app.configure_task(PROCESS_TASK, queue=ENCOUNTER_QUEUE, lock=lock, queueing_lock=lock,
+            self.deferring.configure_task(PROCESS_TASK, queue=ENCOUNTER_QUEUE, lock=lock, queueing_lock=lock,
                                     schedule_at=at, connection=raw).defer(encounter_id=encounter_id)
         except AlreadyEnqueued:
             savepoint.rollback()  # one is waiting already; it will process the encounter from its state
@@ -78,40 +80,3 @@ def ensure_schema(database: Database, app: App) -> bool:
         # Straight to psycopg with no parameters: the schema's own '%' signs are not placeholders.
         psycopg_connection(connection).execute(app.schema_manager.get_schema())
         return True
-
-
-def has_job(connection: Connection, encounter_id: str) -> bool:
-    """Whether a job of this encounter waits or runs."""
-    return connection.execute(text(
-        "SELECT EXISTS (SELECT 1 FROM procrastinate_jobs WHERE lock = :lock AND status IN ('todo', 'doing'))"),
-        {"lock": encounter_lock(encounter_id)}).scalar() is True
-
-
-class QueueClient:
-    """What an app server holds in place of the in-process Worker when jobs run on worker processes:
-    the store has already enqueued each job with its state change, so there is nothing to start here,
-    and resuming after a crash and retention are the workers' cluster-wide periodic tasks."""
-
-    def __init__(self, queue: ProcrastinateQueue, database: Database) -> None:
-        self.queue, self.database = queue, database
-
-    def enqueue(self, encounter_id: str) -> Future[None]:
-        """Make sure a job is queued or running (a no-op when the state change already queued one)."""
-        with self.database.transaction() as connection:
-            if not has_job(connection, encounter_id):
-                self.queue.enqueue(connection, encounter_id)
-        done: Future[None] = Future()
-        done.set_result(None)
-        return done
-
-    def resume_unfinished(self) -> list[str]:
-        return []
-
-    def start_retention(self, retention_hours: float, *, every_s: float = 600.0) -> None:
-        return None
-
-    def busy(self) -> bool:
-        return False
-
-    def shutdown(self, wait: bool = True) -> None:
-        return None

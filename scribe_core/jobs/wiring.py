@@ -9,12 +9,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..config import Settings
 from ..crypto import Vault
 from ..errors import ConfigurationError
 from ..storage import EncounterStore
-from .queue import ProcrastinateQueue, QueueClient, ensure_schema, procrastinate_app
+from .client import QueueClient
+
+if TYPE_CHECKING:  # Procrastinate and psycopg load only when the store is on Postgres
+    from .queue import ProcrastinateQueue
 
 RECORDINGS_PLACES = ("directory", "database")
 
@@ -36,15 +40,18 @@ def attach_queue(store: EncounterStore) -> ProcrastinateQueue | None:
     """On Postgres, make the store enqueue jobs on Procrastinate (creating its tables on first use)."""
     if store.db.is_sqlite:
         return None
-    app = procrastinate_app(store.db.url)
-    ensure_schema(store.db, app)
-    queue = ProcrastinateQueue(app)
+    from .queue import ProcrastinateQueue, ensure_schema
+
+    queue = ProcrastinateQueue(store.db.url)
+    ensure_schema(store.db, queue.deferring)
     store.jobs = queue
     return queue
 
 
 def queue_client(store: EncounterStore) -> QueueClient | None:
     """The app server's stand-in for the in-process Worker when jobs run on worker processes."""
-    if not isinstance(store.jobs, ProcrastinateQueue):
+    if store.jobs is None:
         return None
-    return QueueClient(store.jobs, store.db)
+    from .queue import ProcrastinateQueue
+
+    return QueueClient(store.jobs, store.db) if isinstance(store.jobs, ProcrastinateQueue) else None

@@ -54,13 +54,20 @@ class AuditAndPurge(RecordingStore):
         return deleted
 
     def amend_tombstone(self, encounter_id: str, deletion: RemoteDeletion) -> None:
-        """Record a remote deletion that was confirmed after the purge (e.g. once a job stopped running)."""
+        """Record how a remote deletion went after the purge (e.g. once a job stopped running).
+
+        A confirmed deletion is never replaced by a later unconfirmed one: the purge and the worker may
+        both try, in either order, and the one that saw the copy gone is the one that is right.
+        """
         c = t.tombstones.c
         with self.db.transaction() as db:
             remote = db.execute(select(c.remote).where(c.encounter_id == encounter_id).with_for_update()).scalar()
             if remote is None:
                 return
-            kept = [r for r in json.loads(remote) if r["remote_id"] != deletion.remote_id] + [vars(deletion)]
+            earlier = json.loads(remote)
+            if not deletion.confirmed and any(r["remote_id"] == deletion.remote_id and r["confirmed"] for r in earlier):
+                return
+            kept = [r for r in earlier if r["remote_id"] != deletion.remote_id] + [vars(deletion)]
             db.execute(update(t.tombstones).where(c.encounter_id == encounter_id).values(remote=json.dumps(kept)))
 
     def tombstones(self, *, owner: str | None = None) -> builtins.list[Tombstone]:

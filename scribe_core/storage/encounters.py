@@ -32,10 +32,10 @@ def _gone(encounter_id: str) -> EncounterNotFoundError:
 
 
 class EncounterRows(StoreBase):
-    def insert_encounter(self, db: Connection, encounter: Encounter, audio_file: str) -> None:
+    def insert_encounter(self, db: Connection, encounter: Encounter, audio_file: str | None) -> None:
         row = self._seal_row(_row_values({k: getattr(encounter, k) for k in ENCOUNTER_COLUMNS}), encounter.id)
         db.execute(t.encounters.insert().values(**row, audio_file=audio_file))
-        if self.jobs is not None:
+        if self.jobs is not None and encounter.state.in_flight:  # an imported transcript arrives ready
             self.jobs.enqueue(db, encounter.id)
 
     def get(self, encounter_id: str) -> Encounter:

@@ -41,7 +41,7 @@ class Rows:
         self._result = result
         self.rowcount: int = result.rowcount
 
-    def fetchone(self) -> Record | None:
+    def fetchone(self) -> Any:  # a Record or None; Any as sqlite3's own cursor, which callers index at once
         if not self._result.returns_rows:
             return None
         row = self._result.fetchone()

@@ -78,12 +78,13 @@ class EncounterStore(EncounterRows, AuditAndPurge, RemoteRequests):
     def schema_version(self) -> int:
         return schema_version(self.db)
 
-    def add(self, encounter: Encounter, audio: BinaryIO, suffix: str) -> Encounter:
+    def add(self, encounter: Encounter, audio: BinaryIO | None, suffix: str = "") -> Encounter:
         """Store the recording (encrypted, streamed in 1 MiB chunks) and its encounter row; on Postgres
-        with workers, the encounter's job is enqueued in the same transaction."""
+        with workers, the encounter's job is enqueued in the same transaction. With no audio (an imported
+        transcript) the row alone: the encounter has no recording."""
         encounter.updated = encounter.created
         with self.db.transaction() as db:
-            audio_file = self._store_recording(db, encounter, audio, suffix)
+            audio_file = self._store_recording(db, encounter, audio, suffix) if audio is not None else None
             self.insert_encounter(db, encounter, audio_file)
         return encounter
 

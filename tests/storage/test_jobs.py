@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from scribe_core.crypto import Vault
-from scribe_core.jobs.queue import QueueClient, has_job
+from scribe_core.jobs.client import QueueClient, has_job
 from scribe_core.jobs.tasks import WorkerRuntime, enqueue_stranded
 from scribe_core.jobs.wiring import attach_queue, queue_client
 from scribe_core.model import Encounter, EncounterState, utc_now
@@ -125,6 +125,19 @@ def test_two_workers_process_every_encounter_once(cluster, tmp_path, fake):
     assert all(store.note(i) is not None for i in ids)
     counts = remote_counts(fake)
     assert len(counts) == 6 and all(c == [1, 1] for c in counts.values()), counts
+
+
+def test_a_transient_failure_in_a_worker_schedules_its_retry_as_a_job_that_finishes_it(cluster, tmp_path, fake):
+    fake.inject_status("/v2/transcript", 503, times=1, method="POST")  # the first create fails: try again later
+    [eid] = submit(cluster, tmp_path, 1)
+    cluster.start_worker()
+    store = cluster.services().store
+    try:
+        wait_until(lambda: store.get(eid).state == EncounterState.READY, 60, "the scheduled retry to finish")
+    except TimeoutError:
+        pytest.fail(cluster.worker_log())
+    actions = [r["action"] for r in store.audit_log()]
+    assert "retry_scheduled" in actions and list(remote_counts(fake).values()) == [[1, 1]]
 
 
 def test_a_killed_worker_s_encounter_is_taken_over_without_a_second_upload_or_transcript(cluster, tmp_path, fake):

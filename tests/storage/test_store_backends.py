@@ -178,3 +178,19 @@ def test_accounts_and_signed_note_versions_run_their_sql_on_either_database(stor
     assert [c.server_id for c in versions.sends("e1")] == ["doc-1"]  # the EHR's copy is remembered
     accounts.remove("dr.lee")
     assert not accounts.exist()
+
+
+def test_an_imported_transcript_has_no_recording_and_queues_no_work(store):
+    imported = Encounter(id="imp1", created=utc_now(), source_name="visit.txt", engine="offline",
+                         state=EncounterState.READY)
+    store.add(imported, None)
+    assert store.audio_path("imp1") is None and store.get("imp1").state == EncounterState.READY
+    assert store.erase("imp1", Tombstone("imp1", utc_now(), utc_now(), "user", [], [])) == []
+
+
+def test_a_confirmed_remote_deletion_is_not_overwritten_by_a_later_refusal(store):
+    make(store)
+    store.erase("e1", Tombstone("e1", utc_now(), utc_now(), "user", [], [RemoteDeletion("transcript", "t-1", False)]))
+    store.amend_tombstone("e1", RemoteDeletion("transcript", "t-1", True, "deleted"))
+    store.amend_tombstone("e1", RemoteDeletion("transcript", "t-1", False, "refused: still processing"))
+    assert store.tombstones()[0].remote == [RemoteDeletion("transcript", "t-1", True, "deleted")]

@@ -1,0 +1,57 @@
+"""What an app server holds in place of the in-process Worker when the store is on Postgres.
+
+Nothing here imports Procrastinate: an app server on SQLite never loads it.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Future
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection, text
+
+from ..storage.database import Database
+
+if TYPE_CHECKING:
+    from .queue import ProcrastinateQueue
+
+
+def encounter_lock(encounter_id: str) -> str:
+    return f"encounter:{encounter_id}"
+
+
+def has_job(connection: Connection, encounter_id: str) -> bool:
+    """Whether a job of this encounter waits or runs."""
+    return connection.execute(text(
+        "SELECT EXISTS (SELECT 1 FROM procrastinate_jobs WHERE lock = :lock AND status IN ('todo', 'doing'))"),
+        {"lock": encounter_lock(encounter_id)}).scalar() is True
+
+
+class QueueClient:
+    """What an app server holds in place of the in-process Worker when jobs run on worker processes:
+    the store has already enqueued each job with its state change, so there is nothing to start here,
+    and resuming after a crash and retention are the workers' cluster-wide periodic tasks."""
+
+    def __init__(self, queue: ProcrastinateQueue, database: Database) -> None:
+        self.queue, self.database = queue, database
+
+    def enqueue(self, encounter_id: str) -> Future[None]:
+        """Make sure a job is queued or running (a no-op when the state change already queued one)."""
+        with self.database.transaction() as connection:
+            if not has_job(connection, encounter_id):
+                self.queue.enqueue(connection, encounter_id)
+        done: Future[None] = Future()
+        done.set_result(None)
+        return done
+
+    def resume_unfinished(self) -> list[str]:
+        return []
+
+    def start_retention(self, retention_hours: float, *, every_s: float = 600.0) -> None:
+        return None
+
+    def busy(self) -> bool:
+        return False
+
+    def shutdown(self, wait: bool = True) -> None:
+        return None
