@@ -61,3 +61,32 @@ def test_commands_and_fillers_never_reach_the_note_and_the_transcript_is_unchang
     assert "dragon" not in text and "show me" not in text
     assert " um " not in f" {text} " and "my, my" not in text
     assert [u.text for u in visit.utterances] == before
+
+
+def test_the_segmenter_splits_as_spacy_blank_english_does_with_the_same_rules():
+    import spacy
+
+    from scribe_core.clinical import segment
+
+    texts = ['so i will say , " apply to rash on face twice daily , until resolved . "',
+             "do you have any questions ? , and i forgot . for your annual exam , you're due for a mammogram .",
+             'other doctors have said , " did you notice your pursed lips breathing ? " i do n\'t know .',
+             "Her hemoglobin is 8.9 today. Take 2.5 mg b.i.d. with food. See Dr. Smith at 10:30 a.m. tomorrow!"]
+    nlp = spacy.blank("en")
+    for abbr in segment.ABBREVIATIONS:
+        for form in {abbr, abbr.upper(), abbr.capitalize()}:
+            nlp.tokenizer.add_special_case(form, [{"ORTH": form}])
+    nlp.add_pipe("sentencizer", config={"punct_chars": [".", "?", "!", "…"]})
+    for text in texts:
+        expected = [s.text.strip() for s in nlp(text).sents if s.text.strip()]
+        assert segment.sentences(text) == expected, text
+
+
+def test_the_segmenter_loads_no_spacy_plugins_so_a_fresh_process_starts_fast():
+    import subprocess
+    import sys
+
+    code = ("import sys; from scribe_core.clinical.segment import sentences; sentences('One. Two.'); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('presidio_analyzer', 'torch')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
