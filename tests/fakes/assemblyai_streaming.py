@@ -39,19 +39,17 @@ from websockets.http11 import Request, Response
 from websockets.sync.server import Server, ServerConnection, serve
 
 from .assemblyai_schema import default_dialogue_path
+from .assemblyai_streaming_replay import BYTES_PER_MS, Replay
 from .assemblyai_streaming_timeline import (
     SAMPLE_RATE,
     TimedWord,
     client_message_errors,
     group_turns,
-    locate,
     query_errors,
     timeline_from_dialogue,
     timeline_from_json,
 )
 
-BYTES_PER_MS = SAMPLE_RATE * 2 // 1000
-LOCATE_MS = 2000  # audio a new session needs before it knows where in the conversation it is
 RATE_LIMIT = 2.0  # a session may run ahead of real time by this factor, plus the burst below
 RATE_BURST_MS = 3000
 
@@ -176,7 +174,7 @@ class FakeStreamingServer:
         if reject is not None:
             self._close(ws, session, reject.code, reject.reason)
             return
-        replay = _Replay(self, session)
+        replay = Replay(self, session)
         began = time.monotonic()
         self._send(ws, session, {"type": "Begin", "id": session.id, "expires_at": int(time.time()) + 3 * 3600})
         try:
@@ -261,76 +259,6 @@ class FakeStreamingServer:
     def _close(self, ws: ServerConnection, session: Session, code: int, reason: str) -> None:
         session.close_code, session.ended = code, f"closed {code}"
         ws.close(code, reason)
-
-
-class _Replay:
-    """Turns of the timeline, revealed as the session's audio reaches them."""
-
-    def __init__(self, server: FakeStreamingServer, session: Session) -> None:
-        self.server, self.session = server, session
-        self.turn_index: int | None = None
-        self.turn_order = 0
-        self.partial_words = 0
-        self.labels: dict[str, str] = {}
-
-    def _start(self) -> bool:
-        s, ref = self.session, self.server.reference
-        if s.start_ms is None:
-            if ref is None:
-                s.start_ms = 0
-            elif s.audio_ms >= LOCATE_MS or s.terminated:
-                heard = np.frombuffer(bytes(s.audio[:LOCATE_MS * BYTES_PER_MS]), dtype="<i2")
-                s.start_ms = locate(heard, ref) * 1000 // SAMPLE_RATE
-        if s.start_ms is None:
-            return False
-        if self.turn_index is None:
-            # The first turn whose words lie (mostly) after the session's first audio.
-            self.turn_index = next((i for i, t in enumerate(self.server.turns)
-                                    if (t[-1].start_ms + t[-1].end_ms) // 2 >= s.start_ms), len(self.server.turns))
-        return True
-
-    def advance(self, *, final: bool) -> list[dict[str, Any]]:
-        if not self._start():
-            return []
-        assert self.turn_index is not None and self.session.start_ms is not None
-        turns, start = self.server.turns, self.session.start_ms
-        heard_until = start + self.session.audio_ms - (0 if final else self.server.latency_ms)
-        min_silence = int(self.session.query.get("min_turn_silence", ["100"])[0])
-        out = []
-        while self.turn_index < len(turns):
-            turn = turns[self.turn_index]
-            words = [w for w in turn if (w.start_ms + w.end_ms) // 2 >= start and w.end_ms <= heard_until]
-            following = turns[self.turn_index + 1][0].start_ms if self.turn_index + 1 < len(turns) else 1 << 62
-            complete = len(words) == sum((w.start_ms + w.end_ms) // 2 >= start for w in turn)
-            if words and (final or (complete and heard_until >= min(turn[-1].end_ms + min_silence, following))):
-                out.append(self._turn(words, turn[0].role, end=True))
-                self.turn_index += 1
-                self.turn_order += 1
-                self.partial_words = 0
-                continue
-            if len(words) > self.partial_words:
-                self.partial_words = len(words)
-                out.append(self._turn(words, turn[0].role, end=False))
-            if not words and complete:  # the session began after this turn: nothing to say about it
-                self.turn_index += 1
-                continue
-            break
-        return out
-
-    def _turn(self, words: list[TimedWord], role: str, *, end: bool) -> dict[str, Any]:
-        start = self.session.start_ms or 0
-        texts = [w.text if end else w.text.rstrip(".,?!;:") for w in words]
-        message: dict[str, Any] = {
-            "type": "Turn", "turn_order": self.turn_order, "turn_is_formatted": end, "end_of_turn": end,
-            "transcript": " ".join(texts), "utterance": " ".join(texts) if end else "",
-            "end_of_turn_confidence": 1.0 if end else 0.0,
-            "words": [{"text": t, "start": w.start_ms - start, "end": w.end_ms - start, "confidence": 0.93,
-                       "word_is_final": end} for t, w in zip(texts, words, strict=True)],
-        }
-        if self.session.query.get("speaker_labels") == ["true"]:
-            # Diarization names speakers in order of appearance within this session.
-            message["speaker_label"] = self.labels.setdefault(role, "AB"[len(self.labels) % 2])
-        return message
 
 
 def load_reference(path: Path) -> np.ndarray:
