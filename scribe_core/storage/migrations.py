@@ -7,6 +7,7 @@ coming up together) are serialised: by BEGIN IMMEDIATE on SQLite, by an advisory
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from alembic import command
@@ -32,6 +33,7 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 def migrate(database: Database) -> str:
     """Bring the database to the newest revision; returns it."""
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # not a line per start about its SQLite/Postgres impl
     with database.transaction() as connection:
         if not database.is_sqlite:
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
