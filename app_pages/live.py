@@ -21,6 +21,7 @@ from ui import actions
 from ui.access import current_viewer
 from ui.engine import engine_info, usable_engines
 from ui.labels import engine_name
+from ui.live_visits import get_live_visits
 from ui.services import get_services
 from ui.state import select
 
@@ -29,16 +30,7 @@ REFRESH_S = 0.5
 
 services = get_services()
 viewer = current_viewer()
-
-
-@st.cache_resource(show_spinner=False)
-def live_visits(_services: object, services_id: int) -> LiveVisits:
-    """One LiveVisits per services object (per process in the app): running sessions outlive reruns."""
-    return LiveVisits(_services.scribe, _services.settings)  # type: ignore[attr-defined]
-
-
-# Tests put their own LiveVisits here, as they do the services (ui/services.py).
-visits: LiveVisits = st.session_state.get("live_visits") or live_visits(services, id(services))
+visits: LiveVisits = get_live_visits(services)  # one per process: running sessions outlive reruns
 st.title("Live visit")
 errors = st.empty()
 

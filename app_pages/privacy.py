@@ -20,7 +20,7 @@ viewer = current_viewer()
 queries = services.scribe.queries
 LAST_PURGE_KEY = "privacy_last_purge"
 REMOTE_WHAT = {"transcript": "Remote transcript", "upload": "Uploaded audio", "llm_request": "LLM Gateway request",
-               "ehr_document": "Copy sent to the EHR"}
+               "ehr_document": "Copy sent to the EHR", "streaming session": "AssemblyAI streaming session"}
 REMOTE_HELD = {"transcript": "the remote transcript", "upload": "the uploaded audio",
                "llm_request": "the LLM Gateway request(s)"}
 
@@ -44,6 +44,8 @@ def deletion_rows(tombstone: Tombstone) -> list[dict[str, str]]:
             for item in tombstone.deleted]
     for r in tombstone.remote:
         result = "✓ deleted, confirmed" if r.confirmed else "✗ NOT confirmed"
+        if r.what == "streaming session":  # nothing was held remotely, so nothing was deleted
+            result = "✓ nothing kept"
         rows.append({"where": "Remote", "what": REMOTE_WHAT.get(r.what, r.what), "id": r.remote_id,
                      "result": result + (f" ({r.detail})" if r.detail else "")})
     return rows or [{"where": "-", "what": "nothing was stored", "id": tombstone.encounter_id, "result": ""}]

@@ -13,7 +13,8 @@ from scribe_core.model import Encounter, EncounterState
 from ui import actions
 from ui.access import current_viewer, idle_expired
 from ui.components import empty_state, step_badge
-from ui.labels import duration, engine_name, time_left, when
+from ui.labels import consent_line, duration, engine_name, time_left, when
+from ui.live_visits import get_live_visits
 from ui.services import get_services
 from ui.state import select, selected_id
 
@@ -39,6 +40,9 @@ def card(e: Encounter, highlighted: bool) -> None:
             name = f"**{e.source_name or '(purged)'}**"
             st.markdown(f":primary[{name}] :primary-badge[selected]" if highlighted else name)
             st.caption(f"{when(e.created)} · {duration(e.duration_s)} · {engine_name(e.engine)} · `{e.id}`")
+            consent = consent_line(e)
+            if consent:
+                st.caption(f":material/verified_user: {consent}")
         with state:
             label = step_badge(e)
             if label.progress is not None:
@@ -73,6 +77,34 @@ def card(e: Encounter, highlighted: bool) -> None:
                 open_page(e, "app_pages/transcript.py")
 
 
+def interrupted_visits() -> None:
+    """Live visits a closed tab, crash or restart left unfinished: all their audio is kept until the
+    clinician finishes (transcribe and draft) or discards them, or retention discards them."""
+    visits = get_live_visits(services)
+    for visit in visits.interrupted(by=viewer):
+        with st.container(border=True, key=f"interrupted_{visit.id}"):
+            info, buttons = st.columns([7, 5], vertical_alignment="center")
+            info.markdown(f"**Interrupted live visit** started {when(visit.started)}, "
+                          f"about {duration(visit.recorded_s)} recorded · `{visit.id}`")
+            with buttons, st.container(horizontal=True, horizontal_alignment="right"):
+                if st.button("Finish", key=f"visit_finish_{visit.id}", icon=":material/task_alt:", type="primary",
+                             help="Transcribe all the audio recorded up to the interruption and draft the note."):
+                    try:
+                        encounter = visits.finish(visit.id, by=viewer)
+                        services.worker.enqueue(encounter.id)
+                        select(encounter.id)
+                        st.rerun()
+                    except ScribeError as err:
+                        st.error(str(err))
+                if st.button("Discard", key=f"visit_discard_{visit.id}", icon=":material/delete:",
+                             help="Delete this visit's audio for good."):
+                    try:
+                        visits.discard(visit.id, by=viewer)
+                        st.rerun()
+                    except ScribeError as err:
+                        st.error(str(err))
+
+
 @st.fragment(run_every=REFRESH_S)
 def live_list() -> None:
     if idle_expired(services):
@@ -89,4 +121,5 @@ def live_list() -> None:
         card(e, e.id == current)
 
 
+interrupted_visits()
 live_list()

@@ -36,6 +36,14 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+@dataclass(frozen=True)
+class RecordingConsent:
+    """The patient's agreement to a live visit being recorded: the clinician who recorded it, and when."""
+
+    by: str
+    at: datetime
+
+
 @dataclass
 class Encounter:
     id: str
@@ -58,6 +66,8 @@ class Encounter:
     # Transient failures (network, rate limit, deadline) are retried later: how many so far, and when next.
     attempts: int = 0
     retry_at: datetime | None = None
+    # Set for a live visit whose patient agreed to be recorded (None: an upload, or consent not asked).
+    consent: RecordingConsent | None = None
 
     @property
     def has_recording(self) -> bool:
@@ -70,6 +80,7 @@ class Encounter:
         d["created"] = self.created.isoformat()
         d["updated"] = self.updated.isoformat() if self.updated else None
         d["retry_at"] = self.retry_at.isoformat() if self.retry_at else None
+        d["consent"] = {"by": self.consent.by, "at": self.consent.at.isoformat()} if self.consent else None
         return d
 
 

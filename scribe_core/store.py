@@ -31,7 +31,7 @@ from typing import BinaryIO
 
 from .crypto import DecryptionError, Vault
 from .errors import ConfigurationError, EncounterNotFoundError
-from .model import Encounter, EncounterState, Note, RemoteDeletion, Tombstone, Transcript, utc_now
+from .model import Encounter, EncounterState, Note, RecordingConsent, RemoteDeletion, Tombstone, Transcript, utc_now
 
 MIGRATIONS: list[str] = [
     # 1: the initial schema
@@ -75,6 +75,11 @@ MIGRATIONS: list[str] = [
     CREATE TABLE ehr_sends (encounter_id TEXT NOT NULL, version INTEGER NOT NULL, server_id TEXT NOT NULL,
                             location TEXT NOT NULL, sent_at TEXT NOT NULL, sent_by TEXT);
     """,
+    # 6: who recorded the patient's consent to a live visit being recorded, and when
+    """
+    ALTER TABLE encounters ADD COLUMN consent_by TEXT;
+    ALTER TABLE encounters ADD COLUMN consent_at TEXT;
+    """,
 ]
 _KEY_CHECK = "scribe-key-check"
 _SEALED_COLUMNS = ("source_name", "context", "keyterms")
@@ -82,6 +87,7 @@ _SEALED_COLUMNS = ("source_name", "context", "keyterms")
 _ENCOUNTER_COLUMNS = (
     "id", "created", "updated", "source_name", "duration_s", "engine", "state", "error", "step",
     "progress", "remote_transcript_id", "owner", "context", "keyterms", "template", "attempts", "retry_at",
+    "consent",  # stored as consent_by and consent_at
 )
 
 
@@ -436,6 +442,11 @@ def _encounter_row_values(values: dict) -> dict:
             value = value.value
         elif key == "keyterms":
             value = json.dumps(list(value))  # type: ignore[call-overload]
+        elif key == "consent":
+            consent = value if isinstance(value, RecordingConsent) else None
+            out["consent_by"] = consent.by if consent else None
+            out["consent_at"] = consent.at.isoformat() if consent else None
+            continue
         out[key] = value
     return out
 
@@ -463,4 +474,6 @@ def _encounter_from_values(row: dict) -> Encounter:
         template=row["template"],
         attempts=row["attempts"],
         retry_at=datetime.fromisoformat(row["retry_at"]) if row["retry_at"] else None,
+        consent=RecordingConsent(row["consent_by"], datetime.fromisoformat(row["consent_at"]))
+        if row.get("consent_by") and row.get("consent_at") else None,
     )

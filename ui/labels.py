@@ -82,6 +82,13 @@ def when(t: datetime | None) -> str:
     return t.astimezone().strftime("%d %b %Y, %H:%M")
 
 
+def consent_line(e: Encounter) -> str | None:
+    """For a live visit whose patient agreed to be recorded: who recorded that agreement, and when."""
+    if e.consent is None:
+        return None
+    return f"Patient consent to recording: given by {e.consent.by} at {when(e.consent.at)}"
+
+
 def encounter_title(e: Encounter) -> str:
     name = e.source_name or "(purged)"
     return f"{name} · {when(e.created)} · {e.id}"

@@ -9,4 +9,6 @@
     offline_stream.py   faster-whisper over a rolling window with that policy, fully local
     session.py          LiveSession: start / pause / resume / stop, timer, level, transcript
     settings.py         the live-visit settings
+    unfinished.py       the files of a visit not yet finished; retention for those never finished
+    visits.py           the use cases: begin (with consent), stop, finish, discard, interrupted
 """

@@ -1,15 +1,15 @@
 """Live visits as use cases: begin (with consent), stop, finish into an ordinary encounter, resume the
 finishing of an interrupted visit, discard, and retention.
 
-A visit lives under `<data_dir>/live/` while it runs: `<id>.journal` (the encrypted audio, recording.py)
-and `<id>.visit` (its plan, sealed: owner, key terms, context, template, engine, consent). At stop the
+While a visit runs its audio and plan are files under `<data_dir>/live/` (unfinished.py). At stop the
 journal becomes the encounter's recording (same id) and the encounter is queued like an upload: by
 default the whole recording goes through the ordinary engine (`SCRIBE_LIVE_FINAL_TRANSCRIPT=batch`: best
 accuracy, confirmed roles); with `streamed` the live transcript is kept (redacted locally when
 SCRIBE_REDACT_PII is on) and only the note is drafted. A visit whose process died (closed tab, crash,
 restart) is listed by `interrupted` and finished the same way, with all audio up to that moment.
 
-Consent is recorded in the audit log against the visit's id, which becomes the encounter's id.
+Consent is recorded in the audit log against the visit's id, which becomes the encounter's id, and on
+the encounter itself (Encounter.consent: who recorded it, and when).
 Streaming session ids are kept as the encounter's checkpoints (`checkpoint:streaming_session:<n>`), so
 a purge erases them with the encounter; AssemblyAI keeps no streaming audio or text for accounts opted
 out of model training (CONTRACT §4.6), and there is nothing to delete remotely.
@@ -17,19 +17,16 @@ out of model training (CONTRACT §4.6), and there is nothing to delete remotely.
 
 from __future__ import annotations
 
-import json
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
-from pathlib import Path
+from datetime import datetime
 
 from .. import audio as audio_probe
-from ..access import SYSTEM, Viewer
+from ..access import Viewer
 from ..audio_magic import AudioRejected
 from ..config import Settings
-from ..errors import AccessDeniedError, EncounterNotFoundError, ScribeError
+from ..errors import EncounterNotFoundError, ScribeError
 from ..model import Encounter, EncounterState, utc_now
 from ..notes.templates import get_template
 from ..usecases.intake import AudioSource, rejection_message
@@ -37,30 +34,13 @@ from ..usecases.scribe import Scribe
 from .recording import LiveRecordingWriter, journal_to_wav
 from .session import LiveOutcome, LiveSession, LiveStreamer
 from .settings import final_transcript, live_whisper_model_dir, streaming_url
+from .unfinished import InterruptedVisit, VisitFiles, VisitPlan, discard_expired_visits
+
+__all__ = ["ConsentRequiredError", "InterruptedVisit", "LiveVisits", "VisitPlan"]
 
 
 class ConsentRequiredError(ScribeError):
     pass
-
-
-@dataclass(frozen=True)
-class VisitPlan:
-    id: str
-    owner: str
-    started: str  # ISO time
-    engine: str
-    keyterms: list[str]
-    context: str
-    template: str
-    consent: bool
-
-
-@dataclass(frozen=True)
-class InterruptedVisit:
-    id: str
-    owner: str
-    started: datetime
-    recorded_s: float
 
 
 StreamerFactory = Callable[[VisitPlan], LiveStreamer]
@@ -70,8 +50,8 @@ class LiveVisits:
     def __init__(self, scribe: Scribe, settings: Settings, *, streamer_factory: StreamerFactory | None = None) -> None:
         self.scribe, self.settings = scribe, settings
         self.store = scribe.store
-        self.dir = self.store.data_dir / "live"
-        self.dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.files = VisitFiles(self.store)
+        self.dir = self.files.dir
         self._make_streamer = streamer_factory or self._default_streamer
         self._active: dict[str, LiveSession] = {}
         self._lock = threading.Lock()
@@ -89,18 +69,25 @@ class LiveVisits:
         if engine not in self.scribe.transcribers:
             raise ScribeError(f"Unknown engine {engine!r}; choose one of: {', '.join(self.scribe.transcribers)}")
         get_template(template)
-        plan = VisitPlan(id=uuid.uuid4().hex[:12], owner=by.name, started=utc_now().isoformat(), engine=engine,
+        now = utc_now().isoformat()
+        plan = VisitPlan(id=uuid.uuid4().hex[:12], owner=by.name, started=now, engine=engine,
                          keyterms=[k.strip() for k in keyterms if k.strip()], context=context.strip(),
-                         template=template, consent=consent)
-        self._plan_path(plan.id).write_text(self.store.vault.seal(json.dumps(asdict(plan)),
-                                                                  context=f"{plan.id}:live-visit"))
+                         template=template, consent=consent, consent_by=by.name if consent else None,
+                         consent_at=now if consent else None)
+        self.files.save_plan(plan)
         self.store.audit("live_visit_started", plan.id, actor=by.name, remote_result=f"engine={engine}")
         if consent:
             self.store.audit("live_consent_recorded", plan.id, actor=by.name,
                              remote_result="the patient agreed to be recorded")
         session = LiveSession(encounter_id=plan.id, streamer=self._make_streamer(plan),
-                              recording=LiveRecordingWriter(self.store.vault, self._journal_path(plan.id), plan.id))
-        session.start()
+                              recording=LiveRecordingWriter(self.store.vault, self.files.journal_path(plan.id),
+                                                            plan.id))
+        self.files.mark_running(plan.id, True)
+        try:
+            session.start()
+        except BaseException:
+            self.files.mark_running(plan.id, False)
+            raise
         with self._lock:
             self._active[plan.id] = session
         return session
@@ -116,6 +103,7 @@ class LiveVisits:
         finally:
             with self._lock:
                 self._active.pop(visit_id, None)
+            self.files.mark_running(visit_id, False)
 
     def session(self, visit_id: str, *, by: Viewer) -> LiveSession:
         with self._lock:
@@ -139,7 +127,7 @@ class LiveVisits:
         plan = self._check(self._plan(visit_id), by)
         wav = self.store.staging_file(".wav")
         try:
-            journal_to_wav(self.store.vault, self._journal_path(visit_id), visit_id, wav)
+            journal_to_wav(self.store.vault, self.files.journal_path(visit_id), visit_id, wav)
             try:
                 info = audio_probe.probe(wav)  # a silent or empty visit is refused here, with the reason
             except AudioRejected as exc:
@@ -148,7 +136,7 @@ class LiveVisits:
             encounter = Encounter(
                 id=visit_id, created=started, source_name=f"Live visit {started:%Y-%m-%d %H:%M} UTC.wav",
                 engine=plan.engine, keyterms=plan.keyterms, context=plan.context, template=plan.template,
-                owner=plan.owner, step="waiting", duration_s=info.duration_s)
+                owner=plan.owner, step="waiting", duration_s=info.duration_s, consent=plan.recording_consent)
             with open(wav, "rb") as f:
                 self.store.add(encounter, f, ".wav")
         finally:
@@ -164,22 +152,7 @@ class LiveVisits:
 
     def interrupted(self, *, by: Viewer) -> list[InterruptedVisit]:
         """Visits whose audio is on disk but that are not running here and were never finished."""
-        with self._lock:
-            running = set(self._active)
-        visits = []
-        for plan_path in sorted(self.dir.glob("*.visit")):
-            visit_id = plan_path.stem
-            if visit_id in running:
-                continue
-            plan = self._plan(visit_id)
-            if not (by.is_admin or plan.owner == by.name):
-                continue
-            journal = self._journal_path(visit_id)
-            size = journal.stat().st_size if journal.exists() else 0
-            # About 72 bytes of framing and tag per sealed 200 ms record of 6400 PCM bytes.
-            visits.append(InterruptedVisit(visit_id, plan.owner, datetime.fromisoformat(plan.started),
-                                           recorded_s=size * 6400 / 6472 / 32000))
-        return visits
+        return self.files.interrupted(by=by)
 
     def discard(self, visit_id: str, *, by: Viewer, reason: str = "user") -> None:
         """Delete an unfinished visit's audio and plan (a finished one is purged as an encounter)."""
@@ -188,18 +161,12 @@ class LiveVisits:
             session = self._active.pop(visit_id, None)
         if session is not None:
             session.stop()
-        self._remove_files(visit_id)
-        self.store.audit("live_visit_discarded", visit_id, actor=by.name, remote_result=f"reason={reason}")
+            self.files.mark_running(visit_id, False)
+        self.files.discard(visit_id, by=by, reason=reason)
 
     def discard_expired(self, retention_hours: float, *, now: datetime | None = None) -> list[str]:
         """Retention for visits never finished: discard those started more than `retention_hours` ago."""
-        if retention_hours <= 0:
-            return []
-        cutoff = (now or utc_now()) - timedelta(hours=retention_hours)
-        expired = [v.id for v in self.interrupted(by=SYSTEM) if v.started < cutoff]
-        for visit_id in expired:
-            self.discard(visit_id, by=SYSTEM, reason="retention")
-        return expired
+        return discard_expired_visits(self.store, retention_hours, now=now)
 
     # -- helpers ------------------------------------------------------------------------------------
     def _keep_streamed(self, encounter: Encounter, outcome: LiveOutcome | None) -> bool:
@@ -232,24 +199,10 @@ class LiveVisits:
                                model_name=name)
 
     def _check(self, plan: VisitPlan, by: Viewer) -> VisitPlan:
-        if not (by.is_admin or plan.owner == by.name):
-            raise AccessDeniedError("You do not have access to this encounter.")
-        return plan
+        return self.files.checked_plan(plan.id, by)
 
     def _plan(self, visit_id: str) -> VisitPlan:
-        path = self._plan_path(visit_id)
-        if not path.exists():
-            raise EncounterNotFoundError("No live visit with this id (it was finished or discarded).")
-        return VisitPlan(**json.loads(self.store.vault.open(path.read_text(), context=f"{visit_id}:live-visit")))
-
-    def _plan_path(self, visit_id: str) -> Path:
-        if not visit_id.isalnum():
-            raise EncounterNotFoundError("No live visit with this id.")
-        return self.dir / f"{visit_id}.visit"
-
-    def _journal_path(self, visit_id: str) -> Path:
-        return self.dir / f"{visit_id}.journal"
+        return self.files.plan(visit_id)
 
     def _remove_files(self, visit_id: str) -> None:
-        self._journal_path(visit_id).unlink(missing_ok=True)
-        self._plan_path(visit_id).unlink(missing_ok=True)
+        self.files.remove(visit_id)

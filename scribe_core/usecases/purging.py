@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from ..access import SYSTEM, Viewer
 from ..documents.versions import EHR_COPY, ehr_copies_kept
 from ..errors import EncounterPurgedError
+from ..live.unfinished import discard_expired_visits
 from ..model import Encounter, EncounterState, RemoteDeletion, Tombstone, utc_now
 from ..notes.base import NoteWriter
 from .ports import Ports
@@ -18,6 +19,9 @@ from .remote_copies import delete_remote_transcript, describe, keeps_remote_copy
 
 # How a remote copy is listed in the tombstone between the local erase and the remote answer.
 PENDING = "deletion pending"
+STREAMING_SESSION = "streaming session"
+# CONTRACT §4.6: zero data retention for accounts opted out of model training; no delete endpoint exists.
+STREAMING_KEEPS_NOTHING = "AssemblyAI streaming keeps no copy; nothing to delete"
 
 
 def purge(ports: Ports, encounter_id: str, *, by: Viewer, reason: str = "user") -> Tombstone:
@@ -50,6 +54,9 @@ def purge(ports: Ports, encounter_id: str, *, by: Viewer, reason: str = "user") 
         if r.what == EHR_COPY:
             store.audit("ehr_copy_kept", encounter_id, actor=by.name, remote_result=r.remote_id)
             continue
+        if r.what == STREAMING_SESSION:
+            store.audit("streaming_session_kept_nothing", encounter_id, actor=by.name, remote_result=r.remote_id)
+            continue
         store.audit(f"remote_{r.what}_deleted", encounter_id, actor=by.name, remote_result=describe(r))
     store.audit("purged", encounter_id, actor=by.name,
                 remote_result=f"reason={reason}; local={','.join(tombstone.deleted)}")
@@ -77,6 +84,11 @@ def _delete_remote_copies(ports: Ports, encounter: Encounter,
             remote.append(RemoteDeletion("upload", request_id, transcript_deleted,
                                          "deleted with the transcript" if transcript_deleted
                                          else "no delete endpoint; expires with AssemblyAI's retention TTL"))
+            continue
+        if kind.startswith("checkpoint:streaming_session:"):
+            # A live visit's streaming session: listed, so the tombstone says what streamed and why
+            # nothing is asked of the service (confirmed: no copy is held to delete).
+            remote.append(RemoteDeletion(STREAMING_SESSION, request_id, True, STREAMING_KEEPS_NOTHING))
             continue
         if kind.startswith("checkpoint:"):
             continue
@@ -121,9 +133,11 @@ def purge_all(ports: Ports, *, by: Viewer, reason: str = "user") -> list[Tombsto
 
 
 def purge_expired(ports: Ports, retention_hours: float, *, now: datetime | None = None) -> list[Tombstone]:
-    """Purge, locally and remotely, every encounter created more than `retention_hours` ago."""
+    """Purge, locally and remotely, every encounter created more than `retention_hours` ago, and
+    discard the audio of live visits started that long ago and never finished (audited each)."""
     if retention_hours <= 0:
         return []
+    discard_expired_visits(ports.store, retention_hours, now=now)
     cutoff = (now or utc_now()) - timedelta(hours=retention_hours)
     expired = [e for e in ports.store.list() if e.created < cutoff]
     return [purge(ports, e.id, by=SYSTEM, reason="retention") for e in expired]

@@ -12,6 +12,8 @@ import pytest
 from scribe_core.config import Secret
 from scribe_core.crypto import Vault, generate_key
 from scribe_core.live.assemblyai_stream import AssemblyAIStreamer
+from scribe_core.live.session import LiveSession
+from scribe_core.live.visits import LiveVisits
 from tests.fakes.assemblyai_streaming import FakeStreamingServer, load_reference
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
@@ -68,3 +70,10 @@ def stream(target: Callable[[bytes], None], pcm: bytes, *, speed: float = 1.0, f
         wait = began + (i + frame) / 32000 / speed - time.monotonic()
         if wait > 0:
             time.sleep(wait)
+
+
+def process_died(visits: LiveVisits, session: LiveSession) -> None:
+    """What a crash or a closed app leaves: the engine gone, the visit no longer running in any process
+    (a restarted process starts with no running visits), its journal and plan on disk."""
+    session.streamer.stop()
+    visits.files.mark_running(session.encounter_id, False)

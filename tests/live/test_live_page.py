@@ -12,7 +12,7 @@ from scribe_core.access import SINGLE_USER, Viewer
 from scribe_core.live.session import LiveState
 from scribe_core.live.visits import LiveVisits
 from scribe_core.model import EncounterState
-from tests.live.conftest import stream
+from tests.live.conftest import process_died, stream
 from tests.live.test_visits import DOCTOR, services  # noqa: F401 - the fixture
 
 LOCAL = Viewer(SINGLE_USER)  # who the app is on loopback (single-user)
@@ -77,7 +77,7 @@ def test_an_interrupted_visit_is_finished_from_the_page(services, consultation_p
     earlier = LiveVisits(services.scribe, services.settings)
     session = earlier.begin(by=DOCTOR, consent=True)
     stream(session.feed_pcm, consultation_pcm[: 2 * 16000].tobytes(), speed=4)
-    session.streamer.stop()
+    process_died(earlier, session)
     at = _open(services, LiveVisits(services.scribe, services.settings))  # the app restarted
     assert any("Interrupted live visit" in md.value for md in at.markdown)
     _button(at, f"live_finish_{session.encounter_id}").click().run()

@@ -17,7 +17,7 @@ from scribe_core.errors import AccessDeniedError, ScribeError
 from scribe_core.live.visits import ConsentRequiredError, LiveVisits
 from scribe_core.model import EncounterState, utc_now
 from tests.fakes.assemblyai import FakeAssemblyAI
-from tests.live.conftest import stream
+from tests.live.conftest import process_died, stream
 
 DOCTOR = Viewer(User("dr.lee", "clinician"))
 OTHER = Viewer(User("dr.kim", "clinician"))
@@ -54,6 +54,10 @@ def test_a_live_visit_needs_consent_then_becomes_an_encounter_with_a_note(servic
     assert encounter.id == session.encounter_id and encounter.state == EncounterState.UPLOADED
     assert encounter.owner == "dr.lee" and encounter.keyterms == ["salbutamol"] and encounter.context == "follow-up"
     assert encounter.duration_s == pytest.approx(10.0, abs=0.05)
+    assert encounter.consent is not None and encounter.consent.by == "dr.lee"
+    assert encounter.created <= encounter.consent.at <= utc_now()
+    assert services.store.get(encounter.id).consent == encounter.consent  # kept in the store
+    assert encounter.to_dict()["consent"] == {"by": "dr.lee", "at": encounter.consent.at.isoformat()}  # show --json
     recording = services.scribe.queries.recording(DOCTOR, encounter.id)
     assert recording is not None and recording.data[44:] == pcm  # every byte captured is in the encounter
     ready = services.scribe.process(encounter.id)
@@ -83,6 +87,7 @@ def test_an_interrupted_visit_keeps_its_audio_and_is_finished_later(services, co
     pcm = consultation_pcm[: 4 * 16000].tobytes()
     stream(session.feed_pcm, pcm, speed=3)
     # The tab closes / the server restarts: a fresh process knows nothing of the running session.
+    process_died(visits, session)
     restarted = LiveVisits(services.scribe, services.settings)
     assert restarted.interrupted(by=OTHER) == []
     [visit] = restarted.interrupted(by=DOCTOR)
@@ -95,7 +100,6 @@ def test_an_interrupted_visit_keeps_its_audio_and_is_finished_later(services, co
     saved = recording.data[44:]
     assert saved == pcm[: len(saved)] and len(saved) >= len(pcm) - 6400  # at most the unsealed 200 ms
     assert services.scribe.process(encounter.id).state == EncounterState.READY
-    session.streamer.stop()
 
 
 def test_the_streamed_transcript_can_be_kept_instead_of_the_batch_one(services, consultation_pcm, monkeypatch):
@@ -118,13 +122,23 @@ def test_retention_discards_unfinished_visits_and_consent_can_be_optional(servic
     visits = LiveVisits(services.scribe, Settings.from_env())
     session = visits.begin(by=DOCTOR, consent=False)
     session.feed_pcm(consultation_pcm[: 16000].tobytes())
-    session.streamer.stop()
+    process_died(visits, session)
     restarted = LiveVisits(services.scribe, services.settings)
     assert restarted.discard_expired(72) == []
     assert restarted.discard_expired(72, now=utc_now() + timedelta(hours=73)) == [session.encounter_id]
     assert not list(restarted.dir.iterdir())
     assert _audit(services, "live_visit_discarded")[0]["remote_result"] == "reason=retention"
     assert _audit(services, "live_consent_recorded") == []
+
+
+def test_a_visit_without_consent_asked_holds_no_consent(services, consultation_pcm, monkeypatch):
+    monkeypatch.setenv("SCRIBE_LIVE_CONSENT_REQUIRED", "false")
+    visits = LiveVisits(services.scribe, Settings.from_env())
+    session = visits.begin(by=DOCTOR, consent=False)
+    stream(session.feed_pcm, consultation_pcm[: 2 * 16000].tobytes(), speed=4)
+    encounter = visits.stop(session.encounter_id, by=DOCTOR)
+    assert encounter.consent is None and services.store.get(encounter.id).consent is None
+    assert "consent=not asked" in _audit(services, "live_visit_finished")[0]["remote_result"]
 
 
 def test_a_silent_visit_is_refused_with_advice_about_the_microphone_and_keeps_its_files(services):
@@ -143,7 +157,7 @@ def test_the_app_starting_discards_unfinished_visits_past_retention(services, co
     visits = LiveVisits(services.scribe, services.settings)
     session = visits.begin(by=DOCTOR, consent=True)
     session.feed_pcm(consultation_pcm[: 16000].tobytes())
-    session.streamer.stop()
+    process_died(visits, session)
     time.sleep(0.5)
     monkeypatch.setenv("SCRIBE_RETENTION_HOURS", "0.0001")  # 0.36 s
     assert list(visits.dir.iterdir())

@@ -9,7 +9,11 @@ ROOT = Path(__file__).resolve().parents[2]
 APP_FILES = [ROOT / "streamlit_app.py", *sorted((ROOT / "app_pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
 # Use cases a user triggers from a page: each must be told who acts (`by=`), which it checks and audits.
 USER_ACTIONS = {"submit", "retry", "cancel", "swap_roles", "confirm_roles", "set_role", "redraft", "save_note",
-                "purge", "purge_all", "start_encounter", "start_sample", "swap_roles_and_redraft"}
+                "purge", "purge_all", "start_encounter", "start_sample", "swap_roles_and_redraft",
+                # live visits (scribe_core/live/visits.py)
+                "begin", "stop", "finish", "discard"}
+# Streamlit's own calls that share a use case's name: `st.stop()` ends the script run, it acts on nothing.
+STREAMLIT_MODULE = "st"
 FORBIDDEN_NAMES = {"EncounterStore", "Accounts"}
 
 
@@ -24,6 +28,7 @@ def violations(source: str) -> list[str]:
                 node.module == "scribe_core.store" or any(a.name in FORBIDDEN_NAMES for a in node.names)):
             found.append(f"line {node.lineno}: imports from {node.module}")
         elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in USER_ACTIONS
+              and not (isinstance(node.func.value, ast.Name) and node.func.value.id == STREAMLIT_MODULE)
               and not any(k.arg == "by" for k in node.keywords)):
             found.append(f"line {node.lineno}: {node.func.attr}() without by=")
     return found
@@ -33,9 +38,15 @@ def test_the_scan_catches_each_kind_of_shortcut():
     planted = ("from scribe_core.store import EncounterStore\n"
                "x = services.store.note('e1')\n"
                "services.scribe.purge('e1')\n"
-               "services.scribe.purge('e1', by=viewer)\n")
+               "services.scribe.purge('e1', by=viewer)\n"
+               "visits.stop(visit_id)\n"
+               "visits.finish(visit_id, by=viewer)\n"
+               "st.stop()\n"
+               "visits.discard(visit_id)\n"
+               "visits.begin(consent=True)\n")
     assert sorted(violations(planted)) == ["line 1: imports from scribe_core.store", "line 2: reads .store",
-                                           "line 3: purge() without by="]
+                                           "line 3: purge() without by=", "line 5: stop() without by=",
+                                           "line 8: discard() without by=", "line 9: begin() without by="]
 
 def test_there_is_no_pages_folder_that_streamlit_would_serve_without_the_router():
     # Streamlit runs pages/<name>.py directly, skipping sign-in, for a deep link right after a start.

@@ -1,0 +1,135 @@
+"""The files of a live visit not yet finished, and retention for the ones never finished.
+
+A running visit lives under `<data_dir>/live/`: `<id>.journal` (the encrypted audio, recording.py) and
+`<id>.visit` (its plan, sealed: owner, key terms, context, template, engine, consent). Both go when the
+visit becomes an encounter or is discarded. This module needs only the store, so the scribe's retention
+sweep (usecases/purging.py) discards expired visits without building the live engines.
+
+Visits running in this process are registered here (not per LiveVisits object), so no sweep or page
+in the same process takes a running visit for an interrupted one.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from ..access import SYSTEM, Viewer
+from ..errors import AccessDeniedError, EncounterNotFoundError
+from ..model import RecordingConsent, utc_now
+from ..store import EncounterStore
+
+
+@dataclass(frozen=True)
+class VisitPlan:
+    id: str
+    owner: str
+    started: str  # ISO time
+    engine: str
+    keyterms: list[str]
+    context: str
+    template: str
+    consent: bool
+    # Who ticked "The patient agreed to be recorded", and when (absent in plans written before).
+    consent_by: str | None = None
+    consent_at: str | None = None
+
+    @property
+    def recording_consent(self) -> RecordingConsent | None:
+        if not self.consent:
+            return None
+        return RecordingConsent(self.consent_by or self.owner,
+                                datetime.fromisoformat(self.consent_at or self.started))
+
+
+@dataclass(frozen=True)
+class InterruptedVisit:
+    id: str
+    owner: str
+    started: datetime
+    recorded_s: float
+
+
+_running: set[Path] = set()  # journals of visits recording in this process
+_running_lock = threading.Lock()
+
+
+class VisitFiles:
+    def __init__(self, store: EncounterStore) -> None:
+        self.store = store
+        self.dir = store.data_dir / "live"
+        self.dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+    def save_plan(self, plan: VisitPlan) -> None:
+        self.plan_path(plan.id).write_text(self.store.vault.seal(json.dumps(asdict(plan)),
+                                                                 context=f"{plan.id}:live-visit"))
+
+    def plan(self, visit_id: str) -> VisitPlan:
+        path = self.plan_path(visit_id)
+        if not path.exists():
+            raise EncounterNotFoundError("No live visit with this id (it was finished or discarded).")
+        return VisitPlan(**json.loads(self.store.vault.open(path.read_text(), context=f"{visit_id}:live-visit")))
+
+    def checked_plan(self, visit_id: str, by: Viewer) -> VisitPlan:
+        plan = self.plan(visit_id)
+        if not (by.is_admin or plan.owner == by.name):
+            raise AccessDeniedError("You do not have access to this encounter.")
+        return plan
+
+    def plan_path(self, visit_id: str) -> Path:
+        if not visit_id.isalnum():
+            raise EncounterNotFoundError("No live visit with this id.")
+        return self.dir / f"{visit_id}.visit"
+
+    def journal_path(self, visit_id: str) -> Path:
+        return self.dir / f"{visit_id}.journal"
+
+    def mark_running(self, visit_id: str, running: bool) -> None:
+        with _running_lock:
+            (_running.add if running else _running.discard)(self.journal_path(visit_id).resolve())
+
+    def is_running(self, visit_id: str) -> bool:
+        with _running_lock:
+            return self.journal_path(visit_id).resolve() in _running
+
+    def interrupted(self, *, by: Viewer) -> list[InterruptedVisit]:
+        """Visits whose audio is on disk but that are not running here and were never finished."""
+        visits = []
+        for plan_path in sorted(self.dir.glob("*.visit")):
+            visit_id = plan_path.stem
+            if self.is_running(visit_id):
+                continue
+            plan = self.plan(visit_id)
+            if not (by.is_admin or plan.owner == by.name):
+                continue
+            journal = self.journal_path(visit_id)
+            size = journal.stat().st_size if journal.exists() else 0
+            # About 72 bytes of framing and tag per sealed 200 ms record of 6400 PCM bytes.
+            visits.append(InterruptedVisit(visit_id, plan.owner, datetime.fromisoformat(plan.started),
+                                           recorded_s=size * 6400 / 6472 / 32000))
+        return visits
+
+    def remove(self, visit_id: str) -> None:
+        self.journal_path(visit_id).unlink(missing_ok=True)
+        self.plan_path(visit_id).unlink(missing_ok=True)
+
+    def discard(self, visit_id: str, *, by: Viewer, reason: str) -> None:
+        self.checked_plan(visit_id, by)
+        self.remove(visit_id)
+        self.store.audit("live_visit_discarded", visit_id, actor=by.name, remote_result=f"reason={reason}")
+
+
+def discard_expired_visits(store: EncounterStore, retention_hours: float, *,
+                           now: datetime | None = None) -> list[str]:
+    """Retention for visits never finished: discard those started more than `retention_hours` ago."""
+    if retention_hours <= 0:
+        return []
+    files = VisitFiles(store)
+    cutoff = (now or utc_now()) - timedelta(hours=retention_hours)
+    expired = [v.id for v in files.interrupted(by=SYSTEM) if v.started < cutoff]
+    for visit_id in expired:
+        files.discard(visit_id, by=SYSTEM, reason="retention")
+    return expired
