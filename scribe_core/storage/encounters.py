@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select, update
 
 from ..errors import EncounterNotFoundError
-from ..model import Encounter, EncounterState, Note, Transcript, utc_now
+from ..model import Encounter, EncounterState, Note, RecordingConsent, Transcript, utc_now
 from . import schema as t
 from .base import StoreBase, upsert
 
@@ -23,6 +23,7 @@ SEALED_COLUMNS = ("source_name", "context", "keyterms")
 ENCOUNTER_COLUMNS = (
     "id", "created", "updated", "source_name", "duration_s", "engine", "state", "error", "step",
     "progress", "remote_transcript_id", "owner", "context", "keyterms", "template", "attempts", "retry_at",
+    "consent",  # stored as consent_by and consent_at
 )
 _IN_FLIGHT = [s.value for s in EncounterState if s.in_flight]
 
@@ -171,6 +172,8 @@ class EncounterRows(StoreBase):
             owner=values["owner"], context=values["context"], keyterms=json.loads(values["keyterms"] or "[]"),
             template=values["template"], attempts=values["attempts"],
             retry_at=datetime.fromisoformat(values["retry_at"]) if values["retry_at"] else None,
+            consent=RecordingConsent(values["consent_by"], datetime.fromisoformat(values["consent_at"]))
+            if values.get("consent_by") and values.get("consent_at") else None,
         )
 
 
@@ -183,5 +186,10 @@ def _row_values(values: dict[str, object]) -> dict[str, Any]:
             value = value.value
         elif key == "keyterms" and isinstance(value, list | tuple):
             value = json.dumps(list(value))
+        elif key == "consent":
+            consent = value if isinstance(value, RecordingConsent) else None
+            out["consent_by"] = consent.by if consent else None
+            out["consent_at"] = consent.at.isoformat() if consent else None
+            continue
         out[key] = value
     return out

@@ -1,10 +1,10 @@
 """The numbered SQLite migrations of the releases before Alembic, kept to adopt their data directories.
 
 A data directory made by such a release has a `schema_migrations` table listing the versions applied
-(5 in the last one). Adoption applies any missing version from this list, exactly as that release
-would have, and then marks the database as Alembic's first revision, which is the same schema; later
-revisions run from there. The table is left in place: the data is untouched and still readable by the
-release that wrote it.
+(5 in the last release, 6 in a tree built after it). Adoption applies any missing version from this
+list, exactly as that code would have, and then marks the database as Alembic's first revision (the
+release's schema, version 5); later revisions run from there, each adding only what is missing. The
+table is left in place: the data is untouched and still readable by the release that wrote it.
 """
 
 from __future__ import annotations
@@ -52,6 +52,12 @@ RELEASE_MIGRATIONS: tuple[str, ...] = (
                                 reason TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (encounter_id, version));
     CREATE TABLE ehr_sends (encounter_id TEXT NOT NULL, version INTEGER NOT NULL, server_id TEXT NOT NULL,
                             location TEXT NOT NULL, sent_at TEXT NOT NULL, sent_by TEXT);
+    """,
+    # 6: who recorded the patient's consent to a live visit being recorded, and when (revision 0003 adds
+    # the same columns to a database that lacks them)
+    """
+    ALTER TABLE encounters ADD COLUMN consent_by TEXT;
+    ALTER TABLE encounters ADD COLUMN consent_at TEXT;
     """,
 )
 

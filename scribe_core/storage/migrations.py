@@ -17,10 +17,11 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text
 
 from .database import Database
-from .legacy import RELEASE_MIGRATIONS, bring_up_to_last_release, is_release_database
+from .legacy import bring_up_to_last_release, is_release_database
 
 SCRIPTS = Path(__file__).with_name("migration_scripts")
 ADOPTED_REVISION = "0001"  # the schema of the last release before Alembic
+RELEASE_SCHEMA_VERSION = 5  # that release's number for it
 _MIGRATION_LOCK = 0x5C21BE  # any constant: the advisory lock every starting process takes on Postgres
 
 
@@ -56,4 +57,4 @@ def schema_version(database: Database) -> int:
         revision = current_revision(connection)
     script = ScriptDirectory.from_config(alembic_config())
     order = [r.revision for r in reversed(list(script.walk_revisions()))]
-    return len(RELEASE_MIGRATIONS) + order.index(revision) if revision in order else 0
+    return RELEASE_SCHEMA_VERSION + order.index(revision) if revision in order else 0

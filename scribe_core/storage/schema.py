@@ -43,6 +43,8 @@ encounters = Table(
     Column("cancel_requested", Integer, nullable=False, server_default=text("0")),
     Column("attempts", Integer, nullable=False, server_default=text("0")),
     Column("retry_at", Text),
+    Column("consent_by", Text),  # who recorded the patient's consent to a live visit being recorded
+    Column("consent_at", Text),
 )
 
 transcripts = Table(

@@ -35,11 +35,12 @@ def test_the_release_data_dir_is_adopted_without_loss(release_dir):
     before.close()
 
     store = EncounterStore(release_dir, Vault(FIXTURE_KEY))
-    assert store.schema_version == 6
+    assert store.schema_version == 7
     after = sqlite3.connect(release_dir / "scribe.sqlite3")
     for table, count in counts.items():
         assert after.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == count, table  # noqa: S608
-    assert after.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0] == 5  # left as it was
+    # The release's own record, with the one release-style migration written after it (6) applied too.
+    assert after.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0] == 6
     after.close()
 
     ready = store.get("a1b2c3d4e5f6")
@@ -63,7 +64,7 @@ def test_the_release_data_dir_is_adopted_without_loss(release_dir):
     store.add(Encounter(id="new1", created=utc_now(), source_name="next.wav", engine="offline"),
               io.BytesIO(b"RIFFnext"), ".wav")
     again = EncounterStore(release_dir, Vault(FIXTURE_KEY))
-    assert again.schema_version == 6 and again.audio_bytes("new1") == b"RIFFnext"
+    assert again.schema_version == 7 and again.audio_bytes("new1") == b"RIFFnext"
     assert [e.id for e in again.list()][0] == "new1"
 
 
@@ -80,7 +81,7 @@ def test_an_older_release_database_gets_the_missing_release_migrations_first(tmp
     db.commit()
     db.close()
     store = EncounterStore(data, Vault(FIXTURE_KEY))
-    assert store.schema_version == 6
+    assert store.schema_version == 7
     old = store.get("old1")
     assert (old.state, old.attempts, old.retry_at) == (EncounterState.FAILED, 0, None)  # release migration 4
     assert NoteVersions(store).all("old1") == []  # release migration 5
@@ -92,3 +93,20 @@ def test_a_wrong_key_on_the_release_data_dir_is_refused(release_dir):
 
     with pytest.raises(ConfigurationError, match="not the key"):
         EncounterStore(release_dir, Vault(generate_key()))
+
+
+def test_a_database_that_already_has_the_consent_columns_is_adopted_too(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    db = sqlite3.connect(data / "scribe.sqlite3")
+    db.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied TEXT)")
+    for version, script in enumerate(RELEASE_MIGRATIONS, start=1):  # all six, consent columns included
+        db.executescript(script)
+        db.execute("INSERT INTO schema_migrations VALUES (?, '2026-01-01')", (version,))
+    db.execute("INSERT INTO encounters (id, created, source_name, engine, state, keyterms, consent_by, consent_at) "
+               "VALUES ('live1', '2026-01-01T00:00:00+00:00', '', 'assemblyai', 'failed', '', 'dr.lee',"
+               " '2026-01-01T00:00:00+00:00')")
+    db.commit()
+    db.close()
+    store = EncounterStore(data, Vault(FIXTURE_KEY))
+    assert store.schema_version == 7 and store.get("live1").consent.by == "dr.lee"

@@ -16,6 +16,7 @@ from scribe_core.model import (
     Encounter,
     EncounterState,
     Note,
+    RecordingConsent,
     RemoteDeletion,
     Section,
     Statement,
@@ -42,7 +43,7 @@ def raw_rows(store, sql):
 
 def test_a_second_open_migrates_nothing_twice(store, tmp_path, database_url):
     again = EncounterStore(tmp_path / "data", Vault(TEST_KEY), database_url_setting=database_url)
-    assert again.schema_version == store.schema_version == 6
+    assert again.schema_version == store.schema_version == 7
     assert store.db.dialect == ("sqlite" if not database_url else "postgresql")
 
 
@@ -178,6 +179,16 @@ def test_accounts_and_signed_note_versions_run_their_sql_on_either_database(stor
     assert [c.server_id for c in versions.sends("e1")] == ["doc-1"]  # the EHR's copy is remembered
     accounts.remove("dr.lee")
     assert not accounts.exist()
+
+
+def test_a_live_visit_s_consent_round_trips(store):
+    at = utc_now()
+    e = Encounter(id="live1", created=at, source_name="live.wav", engine="assemblyai", owner="dr.a",
+                  consent=RecordingConsent("dr.a", at))
+    store.add(e, io.BytesIO(b"RIFF"), ".wav")
+    assert store.get("live1").consent == RecordingConsent("dr.a", at)
+    store.update("live1", consent=None)
+    assert store.get("live1").consent is None
 
 
 def test_an_imported_transcript_has_no_recording_and_queues_no_work(store):
