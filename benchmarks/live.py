@@ -7,7 +7,8 @@ A real recorded consultation (the first --seconds of Fareez RES0091) is fed at r
 frames of 48 kHz stereo as the browser sends them, into a LiveSession:
 - cloud: the real AssemblyAI client against the fake Universal-Streaming server on loopback
   (tests/fakes/assemblyai_streaming.py; its recogniser latency is --fake-latency-ms, default 150);
-- offline: faster-whisper base over a rolling window with LocalAgreement-2, on this machine's cores.
+- offline: faster-whisper (tiny.en, the default when installed, and base) over a rolling window with
+  LocalAgreement-2, on this machine's cores.
 A word's lag is the time from its end in the fed audio to its first appearance in the session's
 transcript (what the page shows; the page adds its own refresh interval, 0.5 s).
 With --browser the cloud visit is also run for real: headless Chromium plays the recording as its
@@ -133,7 +134,7 @@ def cloud(pcm: np.ndarray, tmp: Path, latency_ms: int, drop_at_ms: int | None) -
               f"audio lost {lost / BYTES_PER_MS / 1000:.3f} s   client CPU {cpu * 100:.0f} % of one core")
 
 
-def offline(pcm: np.ndarray, tmp: Path, live_model: str = "", settle_s: float = 4.0) -> None:
+def offline(pcm: np.ndarray, tmp: Path, live_model: str = "", settle_s: float = 2.0) -> None:
     from scribe_core.config import Settings
     from scribe_core.engines.offline import asr, models
     from scribe_core.live.offline_stream import OfflineStreamer
@@ -144,7 +145,7 @@ def offline(pcm: np.ndarray, tmp: Path, live_model: str = "", settle_s: float = 
     model = asr.load_model(live_dir)
     vault = Vault(generate_key())
     streamer = OfflineStreamer(model_loader=lambda: model, settle_s=settle_s)
-    journal = tmp / f"offline-{live_model or 'base'}.journal"
+    journal = tmp / f"offline-{live_model or 'default'}.journal"
     session = LiveSession(encounter_id="bench", streamer=streamer,
                           recording=LiveRecordingWriter(vault, journal, "bench"))
     load_before = os.getloadavg()[0]
@@ -158,7 +159,7 @@ def offline(pcm: np.ndarray, tmp: Path, live_model: str = "", settle_s: float = 
     label = f"  baseline: upload after stop (+{batch_s:.1f} s whisper-base decode)"
     print(summary(label, baseline(seen, len(pcm) / 16000, batch_s)))
     print(f"  CPU during the visit {cpu * 100:.0f} % of one core ({cpu * 50:.0f} % of 2 cores)   "
-          f"decodes {len(decodes)}, "
+          f"decodes {len(decodes)} (+{streamer.skipped_quiet} skipped: quiet), "
           f"median {statistics.median(decodes):.2f} s   machine load before {load_before:.1f}, "
           f"after {os.getloadavg()[0]:.1f} (other processes share these cores)")
 
@@ -224,9 +225,9 @@ def main() -> None:
     parser.add_argument("--fake-latency-ms", type=int, default=150)
     parser.add_argument("--skip-offline", action="store_true")
     parser.add_argument("--skip-cloud", action="store_true")
-    parser.add_argument("--settle-s", type=float, default=4.0, help="OfflineStreamer settle_s")
-    parser.add_argument("--offline-models", default=",tiny.en",
-                        help="SCRIBE_LIVE_WHISPER_MODEL values to measure ('' = the offline engine's base)")
+    parser.add_argument("--settle-s", type=float, default=2.0, help="OfflineStreamer settle_s")
+    parser.add_argument("--offline-models", default="tiny.en,base",
+                        help="SCRIBE_LIVE_WHISPER_MODEL values to measure (tiny.en, base; '' = the default)")
     parser.add_argument("--browser", action="store_true", help="also run visits in headless Chromium")
     args = parser.parse_args()
     pcm = load_reference(SOURCE)[: args.seconds * 16000]

