@@ -1,8 +1,8 @@
-"""AI medical scribe: the Streamlit entry point. A router only; the pages live in app_pages/.
+"""AI medical scribe: the Streamlit entry point. A router only; the pages live in pages/.
 
-The folder is deliberately not called `pages/`: with a `pages/` folder, Streamlit serves a deep link
-(e.g. /note) as the first request after a start by running that page file on its own, without this
-router and its sign-in gate.
+Streamlit serves a deep link (e.g. /note) that is the first request after a start by running
+pages/note.py on its own, without this router. So the router is not the only door: every page asks
+ui.access.current_viewer() first, which runs the same sign-in gate when the router has not.
 
 Run with `streamlit run streamlit_app.py`. Services (store, scribe, background worker) are built once
 per process in ui.services; tests inject their own through st.session_state["services"].
@@ -20,14 +20,14 @@ from ui.services import get_services
 st.set_page_config(page_title="AI Scribe", page_icon=":material/stethoscope:", layout="wide")
 
 PAGES = [
-    st.Page("app_pages/record.py", title="New encounter", icon=":material/mic:", url_path="record", default=True),
-    st.Page("app_pages/live.py", title="Live visit", icon=":material/settings_voice:", url_path="live"),
-    st.Page("app_pages/status.py", title="Encounters", icon=":material/monitor_heart:", url_path="status"),
-    st.Page("app_pages/transcript.py", title="Transcript", icon=":material/record_voice_over:", url_path="transcript"),
-    st.Page("app_pages/note.py", title="Note", icon=":material/description:", url_path="note"),
-    st.Page("app_pages/review.py", title="Review", icon=":material/fact_check:", url_path="review"),
-    st.Page("app_pages/privacy.py", title="Privacy", icon=":material/shield_lock:", url_path="privacy"),
-    st.Page("app_pages/templates.py", title="Templates", icon=":material/view_agenda:", url_path="templates"),
+    st.Page("pages/record.py", title="New encounter", icon=":material/mic:", url_path="record", default=True),
+    st.Page("pages/live.py", title="Live visit", icon=":material/settings_voice:", url_path="live"),
+    st.Page("pages/status.py", title="Encounters", icon=":material/monitor_heart:", url_path="status"),
+    st.Page("pages/transcript.py", title="Transcript", icon=":material/record_voice_over:", url_path="transcript"),
+    st.Page("pages/note.py", title="Note", icon=":material/description:", url_path="note"),
+    st.Page("pages/review.py", title="Review", icon=":material/fact_check:", url_path="review"),
+    st.Page("pages/privacy.py", title="Privacy", icon=":material/shield_lock:", url_path="privacy"),
+    st.Page("pages/templates.py", title="Templates", icon=":material/view_agenda:", url_path="templates"),
 ]
 
 page = st.navigation(PAGES)

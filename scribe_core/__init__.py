@@ -1,5 +1,5 @@
 """scribe_core: the AI medical scribe's core. It does all the real work and owns every rule; the
-Streamlit pages (app_pages/, ui/) and the CLI only display and ask.
+Streamlit pages (pages/, ui/) and the CLI only display and ask.
 
     model.py, errors.py   the domain: encounters, transcripts, notes, tombstones; typed refusals
     access.py, accounts.py who is looking (Viewer) and who may sign in

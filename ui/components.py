@@ -101,7 +101,7 @@ def transcript_html(transcript: Transcript, highlight: set[str] | frozenset[str]
 
 def empty_state(message: str, *, link_label: str = "Start a new encounter") -> None:
     st.info(message, icon=":material/info:")
-    st.page_link("app_pages/record.py", label=link_label, icon=":material/mic:")
+    st.page_link("pages/record.py", label=link_label, icon=":material/mic:")
 
 
 _FLASH_KEY = "_flash"

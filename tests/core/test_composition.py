@@ -23,7 +23,7 @@ def test_offline_encounters_use_the_extractive_draft_unless_an_llm_endpoint_is_c
 
 def test_nothing_in_the_app_uses_st_cache_data():
     """st.cache_data is shared by every user of the server: patient data must never pass through it."""
-    sources = [ROOT / "streamlit_app.py", *(ROOT / "app_pages").glob("*.py"), *(ROOT / "ui").glob("*.py"),
+    sources = [ROOT / "streamlit_app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py"),
                *(ROOT / "scribe_core").rglob("*.py")]
     offenders = [p.relative_to(ROOT) for p in sources if "st.cache_data(" in p.read_text()
                  or "@st.cache_data" in p.read_text()]

@@ -68,7 +68,7 @@ def test_engines_needing_a_key_are_offered_only_with_it():
 def test_bootstrap_builds_every_registered_engine_and_the_ui_copies_no_rule():
     assert set(default_transcribers(Settings())) == set(providers.ENGINES)
     ui_sources = [ROOT / "streamlit_app.py", *(ROOT / "ui").rglob("*.py"),
-                  *(p for folder in ("pages", "app_pages") for p in (ROOT / folder).rglob("*.py"))]
+                  *(p for folder in ("pages", "pages") for p in (ROOT / folder).rglob("*.py"))]
     assert len(ui_sources) > 10  # the pages really were found (the folder has moved before)
     copies = [f"{p.name}: {m}" for p in ui_sources
               for m in re.findall(r"""==\s*["'](?:assemblyai|offline|llm|extractive)["']""", p.read_text())]

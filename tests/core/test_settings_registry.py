@@ -33,9 +33,9 @@ def test_env_example_is_generated_from_the_registry():
 def test_every_variable_the_code_reads_is_registered():
     names = set(env_names())
     sources = [ROOT / "streamlit_app.py", *(ROOT / "scripts").iterdir(), *(ROOT / "ui").rglob("*.py"),
-               *(p for folder in ("pages", "app_pages") for p in (ROOT / folder).rglob("*.py")),
+               *(p for folder in ("pages", "pages") for p in (ROOT / folder).rglob("*.py")),
                *(ROOT / "scribe_core").rglob("*.py")]
-    assert any(p.parent.name in ("pages", "app_pages") for p in sources)  # the pages really were scanned
+    assert any(p.parent.name in ("pages", "pages") for p in sources)  # the pages really were scanned
     pattern = re.compile(r"\b(?:SCRIBE|ASSEMBLYAI|LLM)_[A-Z][A-Z0-9_]*[A-Z0-9]\b")
     read = {m for p in sources if p.is_file() for m in pattern.findall(p.read_text())}
     # Constants that are not variables (ASSEMBLYAI_US/EU hosts, ...) are upper-case names defined in code.

@@ -87,7 +87,7 @@ def test_a_new_user_records_reviews_and_purges_an_encounter(app_server, page, tm
     page.get_by_test_id("stSidebar").get_by_text("Settings", exact=True).click()
 
     # 2. Upload a recording with a key term; the app moves to the status page.
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(clip))
+    page.locator("[data-testid=stFileUploaderDropzoneInput][accept*=\".wav\"]").set_input_files(str(clip))
     expect(page.get_by_text("consultation.wav")).to_be_visible()
     keyterms = page.get_by_role("textbox", name="Key terms (optional)")
     keyterms.fill("salbutamol")
@@ -189,7 +189,7 @@ def test_a_server_restart_resumes_work_in_flight(fake_server, tmp_path_factory, 
         uploads_before = server.fake_state()["uploads"]
         page.goto(server.url)
         expect(heading(page, "New encounter")).to_be_visible(timeout=30_000)
-        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(clip))
+        page.locator("[data-testid=stFileUploaderDropzoneInput][accept*=\".wav\"]").set_input_files(str(clip))
         page.get_by_role("button", name=re.compile("Transcribe and draft note")).first.click()
         expect(heading(page, "Encounters")).to_be_visible(timeout=30_000)
         expect(page.get_by_text(re.compile("Queued|Processing"))).to_be_visible(timeout=30_000)

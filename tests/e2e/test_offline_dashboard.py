@@ -36,7 +36,7 @@ def test_an_offline_encounter_runs_from_upload_to_an_extractive_note(offline_app
         expect(sidebar.get_by_text("Audio stays on this machine")).to_be_visible()
         expect(sidebar.get_by_text("Text stays on this machine")).to_be_visible()
 
-        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(clip))
+        page.locator("[data-testid=stFileUploaderDropzoneInput][accept*=\".wav\"]").set_input_files(str(clip))
         expect(page.get_by_text("offline-visit.wav")).to_be_visible()
         page.get_by_role("button", name=re.compile("Transcribe and draft note")).first.click()
         expect(heading(page, "Encounters")).to_be_visible(timeout=30_000)

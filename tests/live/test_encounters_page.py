@@ -20,7 +20,7 @@ def _encounters_page(services, visits) -> AppTest:  # noqa: F811
     at.session_state["services"] = services
     at.session_state["live_visits"] = visits
     at.run()
-    at.switch_page("app_pages/status.py").run()
+    at.switch_page("pages/status.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

@@ -35,7 +35,7 @@ def _open(services, visits) -> AppTest:  # noqa: F811
     at.session_state["live_visits"] = visits
     at.session_state["live_microphone"] = False
     at.run()
-    at.switch_page("app_pages/live.py").run()
+    at.switch_page("pages/live.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

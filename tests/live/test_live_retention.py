@@ -104,7 +104,7 @@ def test_the_privacy_page_says_a_streaming_session_kept_nothing(services, consul
     at.session_state["services"] = services
     at.session_state["privacy_last_purge"] = [encounter.id]  # what the page remembers after its own purge
     at.run()
-    at.switch_page("app_pages/privacy.py").run()
+    at.switch_page("pages/privacy.py").run()
     assert not at.exception, [e.value for e in at.exception]
     rows = [r for frame in at.dataframe if "what" in frame.value.columns for r in frame.value.to_dict("records")]
     streamed = [r for r in rows if r["what"] == "AssemblyAI streaming session"]

@@ -33,14 +33,14 @@ def _text(at) -> str:
 
 
 def test_an_unsupported_statement_blocks_signing_with_the_reason(app, ready_id):
-    at = app("app_pages/note.py", encounter=ready_id)
+    at = app("pages/note.py", encounter=ready_id)
     assert at.button(key="doc_sign").disabled
     assert "marked unsupported" in _text(at)
 
 
 def test_signing_makes_the_note_read_only_and_an_amendment_adds_a_version(app, services, ready_id):
     _clean_note(services, ready_id)
-    at = app("app_pages/note.py", encounter=ready_id)
+    at = app("pages/note.py", encounter=ready_id)
     at.button(key="doc_sign").click().run()
     assert not at.exception
     assert "Signed: version 1." in _text(at)
@@ -57,7 +57,7 @@ def test_signing_makes_the_note_read_only_and_an_amendment_adds_a_version(app, s
 
 
 def test_the_summary_is_written_editable_graded_and_printable(app, services, ready_id):
-    at = app("app_pages/note.py", encounter=ready_id)
+    at = app("pages/note.py", encounter=ready_id)
     at.button(key="doc_summary_make").click().run()
     assert not at.exception
     area = at.text_area(key=f"doc_summary_{ready_id}")
@@ -68,7 +68,7 @@ def test_the_summary_is_written_editable_graded_and_printable(app, services, rea
 
 
 def test_a_referral_letter_is_drafted_for_the_chosen_specialty(app, ready_id):
-    at = app("app_pages/note.py", encounter=ready_id)
+    at = app("pages/note.py", encounter=ready_id)
     at.text_input(key="doc_letter_specialty").input("Dermatology").run()
     at.text_area(key="doc_letter_question").input("Please advise on treatment.").run()
     at.button(key="doc_letter_make").click().run()
@@ -77,12 +77,12 @@ def test_a_referral_letter_is_drafted_for_the_chosen_specialty(app, ready_id):
 
 
 def test_send_to_ehr_explains_the_settings_when_it_is_off(app, ready_id):
-    at = app("app_pages/note.py", encounter=ready_id)
+    at = app("pages/note.py", encounter=ready_id)
     assert "SCRIBE_FHIR_BASE_URL" in _text(at)
 
 
 def test_the_note_pdf_download_holds_the_note(app, services, ready_id):
-    at = app("app_pages/note.py", encounter=ready_id)
+    at = app("pages/note.py", encounter=ready_id)
     [pdf] = [b for b in at.download_button if b.label == "Download note PDF"]
     data = pdf.proto.url  # AppTest keeps the media URL, not the bytes: build the same PDF through the core
     assert data
@@ -94,7 +94,7 @@ def test_the_note_pdf_download_holds_the_note(app, services, ready_id):
 
 
 def test_the_templates_page_lists_sets_a_default_and_saves_a_clinic_template(app, services):
-    at = app("app_pages/templates.py")
+    at = app("pages/templates.py")
     assert not at.exception
     at.selectbox(key="templates_default").set_value("dermatology").run()
     library = TemplateLibrary(services.settings.data_dir)
@@ -110,7 +110,7 @@ def test_the_templates_page_lists_sets_a_default_and_saves_a_clinic_template(app
 
 
 def test_an_invalid_clinic_template_is_refused_with_each_problem(app, services):
-    at = app("app_pages/templates.py")
+    at = app("pages/templates.py")
     at.text_input(key="templates_name").input("Bad Name").run()
     at.text_input(key="templates_loinc").input("11506-4").run()
     at.button(key="templates_save").click().run()
@@ -121,7 +121,7 @@ def test_an_invalid_clinic_template_is_refused_with_each_problem(app, services):
 
 def test_a_new_encounter_starts_with_the_clinicians_default_template(app, services):
     TemplateLibrary(services.settings.data_dir).set_default("local", "musculoskeletal")
-    at = app("app_pages/record.py")
+    at = app("pages/record.py")
     picker = at.selectbox(key="record_template")
     assert picker.value == "musculoskeletal" and "Dermatology visit" in picker.options
 
@@ -133,5 +133,5 @@ def test_the_privacy_page_says_a_copy_sent_to_the_ehr_is_not_deleted(app, servic
 
     NoteVersions(services.store).record_send(ready_id, 1, "1001", "http://ehr/fhir/DocumentReference/1001/_history/1",
                                              datetime(2026, 3, 4, tzinfo=UTC), "local")
-    at = app("app_pages/privacy.py", encounter=ready_id)
+    at = app("pages/privacy.py", encounter=ready_id)
     assert "The note sent to the EHR (DocumentReference/1001) is not deleted: the EHR keeps it." in _text(at)

@@ -16,7 +16,7 @@ from .fakes import LINES, wav_bytes
 
 ALICE = User("alice", "clinician")
 BOB = User("bob", "clinician")
-PAGES = ["app_pages/note.py", "app_pages/transcript.py", "app_pages/review.py"]
+PAGES = ["pages/note.py", "pages/transcript.py", "pages/review.py"]
 
 
 def open_as(services, user: User, page: str, encounter_id: str) -> AppTest:
@@ -71,7 +71,7 @@ def test_a_purged_id_shows_purged_and_nothing_else(services, page):
 
 def test_an_unknown_id_says_so_and_choosing_another_is_a_deliberate_step(services):
     ready(services, ALICE, "alices-visit.wav")
-    at = open_as(services, ALICE, "app_pages/note.py", "0123456789ab")
+    at = open_as(services, ALICE, "pages/note.py", "0123456789ab")
     assert [e.value for e in at.error] == ["No encounter with this id."]
     assert "alices-visit" not in shown_text(at)
     at.button(key="note_pick_choose_another").click().run()
@@ -82,7 +82,7 @@ def test_clinicians_see_only_their_tombstones_and_no_audit_log(services):
     mine, theirs = ready(services, ALICE, "mine.wav"), ready(services, BOB, "theirs.wav")
     services.scribe.purge(mine, by=Viewer(ALICE))
     services.scribe.purge(theirs, by=Viewer(BOB))
-    at = open_as(services, ALICE, "app_pages/privacy.py", mine)
+    at = open_as(services, ALICE, "pages/privacy.py", mine)
     assert "This encounter was purged on" in at.error[0].value  # the selected one, inline
     tombstones = next(d.value for d in at.dataframe if "purged" in d.value.columns)
     assert list(tombstones["encounter"]) == [mine]
@@ -92,6 +92,6 @@ def test_clinicians_see_only_their_tombstones_and_no_audit_log(services):
 
 def test_the_privacy_page_promises_remote_deletion_only_where_remote_copies_exist(services):
     encounter_id = ready(services, ALICE, "visit.wav")
-    at = open_as(services, ALICE, "app_pages/privacy.py", encounter_id)
+    at = open_as(services, ALICE, "pages/privacy.py", encounter_id)
     [caption] = [c.value for c in at.caption if c.value.startswith("Purging deletes")]
     assert "the remote transcript" in caption and "checks they are gone" in caption

@@ -129,7 +129,7 @@ def test_the_status_page_shows_steps_in_words_and_cancels_work_in_flight(app, se
                           error="AssemblyAI rejected the key: check ASSEMBLYAI_API_KEY.")
     uploading = services.scribe.submit(io.BytesIO(wav_bytes()), "uploading.wav")
     services.store.update(uploading.id, state=EncounterState.TRANSCRIBING, step="uploading", progress=0.42)
-    at = app("app_pages/status.py")
+    at = app("pages/status.py")
     shown = text_of(at)
     assert "AssemblyAI rejected the key" in shown
     for badge in ("Waiting to start]", "Uploading 42%]", "Failed]"):
@@ -141,14 +141,14 @@ def test_the_status_page_shows_steps_in_words_and_cancels_work_in_flight(app, se
 
 
 def test_a_ready_encounter_opens_its_note(app, ready_id):
-    at = app("app_pages/status.py")
+    at = app("pages/status.py")
     at.button(key=f"open_{ready_id}").click().run()
     assert at.title[0].value == "Note"
 
 
 # -- transcript ------------------------------------------------------------------------------------
 def test_unconfirmed_roles_are_flagged_and_swapping_them_redrafts_the_note(app, services, ready_id, writer):
-    at = app("app_pages/transcript.py", encounter=ready_id)
+    at = app("pages/transcript.py", encounter=ready_id)
     assert "Speaker roles are not confirmed" in at.warning[0].value
     frame = table_with(at, "confidence")
     assert list(frame.columns) == ["id", "role", "start", "end", "confidence", "text"]
@@ -165,7 +165,7 @@ def test_unconfirmed_roles_are_flagged_and_swapping_them_redrafts_the_note(app, 
 
 
 def test_one_utterance_role_can_be_corrected_and_the_table_filtered(app, services, ready_id):
-    at = app("app_pages/transcript.py", encounter=ready_id)
+    at = app("pages/transcript.py", encounter=ready_id)
     at.selectbox(key="transcript_utterance").set_value("U2").run()
     at.selectbox(key="transcript_role_U2_Patient").set_value(DOCTOR).run()
     at.button(key="transcript_set_role").click().run()
@@ -177,13 +177,13 @@ def test_one_utterance_role_can_be_corrected_and_the_table_filtered(app, service
 
 def test_the_transcript_page_waits_for_work_in_flight(app, services):
     encounter = services.scribe.submit(io.BytesIO(wav_bytes()), "visit.wav")
-    at = app("app_pages/transcript.py", encounter=encounter.id)
+    at = app("pages/transcript.py", encounter=encounter.id)
     assert "appears here by itself" in text_of(at)
 
 
 # -- note ------------------------------------------------------------------------------------------
 def test_the_note_flags_unsupported_statements_and_offers_exports(app, services, ready_id):
-    at = app("app_pages/note.py", encounter=ready_id)
+    at = app("pages/note.py", encounter=ready_id)
     assert "Unsupported: check" in text_of(at)
     assert "1 statement(s) have no supporting evidence" in at.warning[0].value
     assert at.code[0].value.strip() == services.store.note(ready_id).to_markdown().strip()
@@ -191,7 +191,7 @@ def test_the_note_flags_unsupported_statements_and_offers_exports(app, services,
 
 
 def test_changing_the_template_redrafts_the_note(app, services, ready_id, writer):
-    at = app("app_pages/note.py", encounter=ready_id)
+    at = app("pages/note.py", encounter=ready_id)
     at.selectbox(key=f"note_template_{ready_id}").set_value("hpi").run()
     at.button(key="note_redraft").click().run()
     assert not at.exception
@@ -204,7 +204,7 @@ def test_changing_the_template_redrafts_the_note(app, services, ready_id, writer
 def test_an_edited_note_is_saved_keeping_evidence_for_kept_lines(app, services, ready_id):
     note = services.store.note(ready_id)
     subjective = note.sections[0]
-    at = app("app_pages/note.py", encounter=ready_id)
+    at = app("pages/note.py", encounter=ready_id)
     at.toggle(key="note_edit").set_value(True).run()
     [area] = [a for a in at.text_area if a.key.endswith("_subjective")]
     area.input(f"{subjective.statements[0].text}\nPatient also reports hay fever.").run()
@@ -221,7 +221,7 @@ def test_an_edited_note_is_saved_keeping_evidence_for_kept_lines(app, services, 
 
 # -- review ----------------------------------------------------------------------------------------
 def test_selecting_a_statement_highlights_its_evidence_and_plays_it(app, services, ready_id):
-    at = app("app_pages/review.py", encounter=ready_id)
+    at = app("pages/review.py", encounter=ready_id)
     radio = at.radio(key=f"review_statement_{ready_id}")
     radio.set_value("plan:0").run()
     statement = services.store.note(ready_id).sections[3].statements[0]
@@ -235,7 +235,7 @@ def test_selecting_a_statement_highlights_its_evidence_and_plays_it(app, service
 
 # -- privacy ---------------------------------------------------------------------------------------
 def test_purging_needs_confirmation_and_leaves_a_tombstone(app, services, ready_id, transcriber, writer):
-    at = app("app_pages/privacy.py", encounter=ready_id)
+    at = app("pages/privacy.py", encounter=ready_id)
     assert at.button(key="privacy_purge_one").disabled
     at.checkbox(key=f"privacy_confirm_{ready_id}").check().run()
     at.button(key="privacy_purge_one").click().run()
@@ -254,7 +254,7 @@ def test_purging_needs_confirmation_and_leaves_a_tombstone(app, services, ready_
 
 def test_purge_all_empties_the_store(app, services, ready_id):
     other = services.scribe.submit(io.BytesIO(wav_bytes()), "second.wav")
-    at = app("app_pages/privacy.py")
+    at = app("pages/privacy.py")
     at.checkbox(key="privacy_confirm_all").check().run()
     at.button(key="privacy_purge_all").click().run()
     assert services.store.list() == []
@@ -263,7 +263,7 @@ def test_purge_all_empties_the_store(app, services, ready_id):
 
 def test_a_failed_encounter_can_be_retried_from_the_status_page(app, services, ready_id):
     services.store.update(ready_id, state=EncounterState.FAILED, step="failed", error="Could not reach AssemblyAI.")
-    at = app("app_pages/status.py")
+    at = app("pages/status.py")
     at.button(key=f"retry_{ready_id}").click().run()
     assert not at.exception
     wait_until(lambda: services.store.get(ready_id).state == EncounterState.READY)
@@ -272,7 +272,7 @@ def test_a_failed_encounter_can_be_retried_from_the_status_page(app, services, r
 
 def test_roles_can_be_confirmed_without_swapping(app, services, ready_id):
     assert not services.store.transcript(ready_id).roles_confirmed
-    at = app("app_pages/transcript.py", encounter=ready_id)
+    at = app("pages/transcript.py", encounter=ready_id)
     at.button(key="transcript_confirm_roles").click().run()
     assert not at.exception and services.store.transcript(ready_id).roles_confirmed
     assert [a["action"] for a in services.store.audit_log()][0] == "roles_confirmed"

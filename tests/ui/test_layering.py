@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APP_FILES = [ROOT / "streamlit_app.py", *sorted((ROOT / "app_pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
+APP_FILES = [ROOT / "streamlit_app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
 # Use cases a user triggers from a page: each must be told who acts (`by=`), which it checks and audits.
 USER_ACTIONS = {"submit", "retry", "cancel", "swap_roles", "confirm_roles", "set_role", "redraft", "save_note",
                 "purge", "purge_all", "start_encounter", "start_sample", "swap_roles_and_redraft",
@@ -48,9 +48,30 @@ def test_the_scan_catches_each_kind_of_shortcut():
                                            "line 3: purge() without by=", "line 5: stop() without by=",
                                            "line 8: discard() without by=", "line 9: begin() without by="]
 
-def test_there_is_no_pages_folder_that_streamlit_would_serve_without_the_router():
-    # Streamlit runs pages/<name>.py directly, skipping sign-in, for a deep link right after a start.
-    assert not (ROOT / "pages").exists()
+def door_violations(source: str) -> list[str]:
+    """A page must ask who is looking (ui.access.current_viewer runs the sign-in door) at module level
+    before it touches the scribe: Streamlit may run pages/<name>.py without the router (a deep link that
+    is the first request after a start), so the page itself is the door."""
+    tree = ast.parse(source)
+    door = next((n.lineno for n in tree.body for c in ast.walk(n)
+                 if isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id == "current_viewer"), None)
+    if door is None:
+        return ["never calls current_viewer() at module level"]
+    return [f"line {n.lineno}: uses .{n.attr} before current_viewer()" for n in ast.walk(tree)
+            if isinstance(n, ast.Attribute) and n.attr in ("scribe", "queries") and n.lineno < door]
+
+
+def test_the_door_scan_catches_a_page_that_reads_before_asking_who_is_looking():
+    assert door_violations("x = services.scribe.queries.note(v, 'e1')\nviewer = current_viewer()\n") == [
+        "line 1: uses .queries before current_viewer()", "line 1: uses .scribe before current_viewer()"]
+    assert door_violations("import streamlit as st\n") == ["never calls current_viewer() at module level"]
+
+
+def test_every_page_runs_the_door_before_it_reads_anything():
+    pages = sorted((ROOT / "pages").glob("*.py"))
+    assert len(pages) >= 8
+    found = {p.name: v for p in pages if (v := door_violations(p.read_text()))}
+    assert found == {}
 
 
 def test_pages_and_ui_never_touch_the_store_and_always_say_who_acts():

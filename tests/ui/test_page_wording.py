@@ -36,7 +36,7 @@ def open_page(services, page: str, encounter_id: str | None = None) -> AppTest:
     if encounter_id:
         at.query_params["encounter"] = encounter_id
     at.run()
-    if page != "app_pages/record.py":
+    if page != "pages/record.py":
         at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -49,7 +49,7 @@ def ready(services) -> str:
 
 
 def test_purging_an_offline_encounter_promises_no_remote_deletion(local_services):
-    at = open_page(local_services, "app_pages/privacy.py", ready(local_services))
+    at = open_page(local_services, "pages/privacy.py", ready(local_services))
     [caption] = [c.value for c in at.caption if c.value.startswith("Purging deletes")]
     assert caption.startswith("Purging deletes its recording, transcript and note on this server.")
     assert "remote" not in caption.lower()
@@ -58,7 +58,7 @@ def test_purging_an_offline_encounter_promises_no_remote_deletion(local_services
 
 
 def test_an_extractive_note_says_no_language_model_drafted_it(local_services):
-    at = open_page(local_services, "app_pages/note.py", ready(local_services))
+    at = open_page(local_services, "pages/note.py", ready(local_services))
     badges = "\n".join(m.value for m in at.markdown)
     assert "Drafted without a language model — every line comes from the transcript" in badges
     assert "Written by" not in badges
@@ -68,20 +68,20 @@ def test_a_language_model_note_names_the_model(services, ready_id):
     note = services.store.note(ready_id)
     note.writer = "llm:claude-haiku-4-5"
     services.store.save_note(ready_id, note)
-    at = open_page(services, "app_pages/note.py", ready_id)
+    at = open_page(services, "pages/note.py", ready_id)
     assert "Drafted by a language model (claude-haiku-4-5)" in "\n".join(m.value for m in at.markdown)
 
 
 def test_an_offline_job_in_flight_shows_an_estimated_time_left(local_services):
     waiting = local_services.scribe.submit(io.BytesIO(wav_bytes()), "long-visit.wav")
     local_services.store.update(waiting.id, duration_s=1200.0)  # 20 min of audio at RTF 0.10: about 2 min
-    at = open_page(local_services, "app_pages/status.py")
+    at = open_page(local_services, "pages/status.py")
     assert any("About 2 min left" in c.value for c in at.caption), [c.value for c in at.caption]
 
 
 def test_a_silent_upload_gets_advice_about_the_file_not_the_microphone(services, tmp_path):
     silent = write_audio(tmp_path / "silent.wav", np.zeros(16_000 * 3)).read_bytes()
-    at = open_page(services, "app_pages/record.py")
+    at = open_page(services, "pages/record.py")
     at.file_uploader(key="record_file").set_value(("silent.wav", silent, "audio/wav"))
     at.run()
     at.button(key="record_submit_file").click().run()
@@ -91,7 +91,7 @@ def test_a_silent_upload_gets_advice_about_the_file_not_the_microphone(services,
 
 def test_a_silent_recording_made_here_gets_advice_about_the_microphone(services, tmp_path):
     silent = write_audio(tmp_path / "silent.wav", np.zeros(16_000 * 3)).read_bytes()
-    at = open_page(services, "app_pages/record.py")
+    at = open_page(services, "pages/record.py")
     at.audio_input(key="record_mic").set_value(("recording.wav", silent, "audio/wav"))
     at.run()
     at.button(key="record_submit_mic").click().run()

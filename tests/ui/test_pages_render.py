@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-TITLES = {"app_pages/record.py": "New encounter", "app_pages/status.py": "Encounters",
-          "app_pages/transcript.py": "Transcript", "app_pages/note.py": "Note", "app_pages/review.py": "Review",
-          "app_pages/privacy.py": "Privacy"}
+TITLES = {"pages/record.py": "New encounter", "pages/status.py": "Encounters",
+          "pages/transcript.py": "Transcript", "pages/note.py": "Note", "pages/review.py": "Review",
+          "pages/privacy.py": "Privacy"}
 PAGES = list(TITLES)
 
 

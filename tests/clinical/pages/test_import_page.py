@@ -36,8 +36,8 @@ def test_importing_a_transcript_makes_a_ready_encounter_with_the_offline_note_an
 def test_an_imported_encounter_renders_on_every_page_without_a_player(app, services):
     _import(app, VISIT.encode())
     [encounter] = services.store.list()
-    for page in ("app_pages/status.py", "app_pages/transcript.py", "app_pages/note.py", "app_pages/review.py",
-                 "app_pages/privacy.py"):
+    for page in ("pages/status.py", "pages/transcript.py", "pages/note.py", "pages/review.py",
+                 "pages/privacy.py"):
         at = app(page, encounter=encounter.id)
         assert not at.exception, (page, [e.value for e in at.exception])
         assert not at.error, (page, [e.value for e in at.error])

@@ -25,7 +25,7 @@ def _markdown(at) -> str:
 
 def test_the_note_page_lists_a_missing_negative_and_one_click_adds_it(app, services, ready_id):
     _visit_with_a_note_lacking_chest_pain(services, ready_id)
-    at = app("app_pages/note.py", encounter=ready_id)
+    at = app("pages/note.py", encounter=ready_id)
     assert "Possibly missing" in _markdown(at)
     assert f"{md_escape('Denies chest pain.')} :gray-badge[U5, U6]" in _markdown(at)
     at.button(key="note_add_missing_0").click().run()
@@ -43,13 +43,13 @@ def test_the_note_page_flags_a_statement_its_citation_contradicts(app, services,
     note.sections[0].statements[0].text = "Reports chest pain."
     note.sections[0].statements[0].evidence = ["U5", "U6"]
     services.scribe.save_note(ready_id, note, by=SYSTEM)
-    at = app("app_pages/note.py", encounter=ready_id)
+    at = app("pages/note.py", encounter=ready_id)
     assert "Not backed by what they cite" in _markdown(at)
     assert "the patient answered no about" in _markdown(at)
 
 
 def test_the_review_page_lists_what_may_be_missing(app, services, ready_id):
     _visit_with_a_note_lacking_chest_pain(services, ready_id)
-    at = app("app_pages/review.py", encounter=ready_id)
+    at = app("pages/review.py", encounter=ready_id)
     assert "**Possibly missing** (add them on the Note page)" in _markdown(at)
     assert md_escape("Denies chest pain.") in _markdown(at)

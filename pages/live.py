@@ -39,7 +39,7 @@ def _open_encounter(encounter_id: str) -> None:
     services.worker.enqueue(encounter_id)
     st.session_state.pop(VISIT_KEY, None)
     select(encounter_id)
-    st.switch_page("app_pages/status.py", query_params={"encounter": encounter_id})
+    st.switch_page("pages/status.py", query_params={"encounter": encounter_id})
 
 
 # -- visits a closed tab, crash or restart interrupted ------------------------------------------------

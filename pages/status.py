@@ -69,12 +69,12 @@ def card(e: Encounter, highlighted: bool) -> None:
             if e.state == EncounterState.READY and st.button(
                 "Open note", key=f"open_{e.id}", type="primary", icon=":material/description:"
             ):
-                open_page(e, "app_pages/note.py")
+                open_page(e, "pages/note.py")
             has_transcript = e.state in (S.TRANSCRIBED, S.DRAFTING, S.READY) or (
                 e.state == S.FAILED and queries.transcript(viewer, e.id) is not None)
             if has_transcript and st.button("Transcript", key=f"transcript_{e.id}",
                                             icon=":material/record_voice_over:"):
-                open_page(e, "app_pages/transcript.py")
+                open_page(e, "pages/transcript.py")
 
 
 def interrupted_visits() -> None:

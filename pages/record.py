@@ -113,7 +113,7 @@ if clicked:
             encounter = services.scribe.import_transcript(parse_transcript_text(text), transcript_file.name,
                                                           by=viewer, template=template)
             select(encounter.id)
-            st.switch_page("app_pages/note.py", query_params={"encounter": encounter.id})
+            st.switch_page("pages/note.py", query_params={"encounter": encounter.id})
         else:
             audio = uploaded if clicked == "file" else recording
             if audio is None:  # the button is disabled until there is one; a stale click finds none
@@ -127,4 +127,4 @@ if clicked:
         errors.error(str(err), icon=":material/error:")
     else:
         select(encounter.id)
-        st.switch_page("app_pages/status.py", query_params={"encounter": encounter.id})
+        st.switch_page("pages/status.py", query_params={"encounter": encounter.id})
