@@ -14,7 +14,7 @@ from scribe_core.model import Note, Section
 from ui import actions
 from ui.access import current_viewer
 from ui.components import empty_state, flash, md_escape, redraft_with_feedback, show_flash, wait_for
-from ui.labels import writer_badge
+from ui.labels import consent_line, writer_badge
 from ui.note_documents import documents_panel, note_is_signed
 from ui.services import get_services
 from ui.state import pick_encounter
@@ -28,6 +28,8 @@ encounter = pick_encounter(queries, viewer, key="note_pick")
 if encounter is None:
     empty_state("No encounters yet, so there is no note to show.")
     st.stop()
+if consent := consent_line(encounter):
+    st.caption(consent)
 
 note = queries.note(viewer, encounter.id)
 if note is None:

@@ -53,6 +53,10 @@ def test_an_interrupted_visit_is_finished_from_encounters_and_shows_the_consent(
     captions = [c.value for c in at.caption]
     assert any(f"Patient consent to recording: given by {LOCAL.name} at " in c for c in captions), captions
     assert not any("Interrupted live visit" in md.value for md in at.markdown)
+    at.query_params["encounter"] = visit_id
+    at.switch_page("pages/note.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(f"Patient consent to recording: given by {LOCAL.name} at " in c.value for c in at.caption)
 
 
 def test_an_interrupted_visit_is_discarded_from_encounters(services, consultation_pcm):  # noqa: F811
