@@ -16,6 +16,8 @@ from .config import Settings
 from .crypto import Vault
 from .engines.base import Transcriber
 from .errors import ConfigurationError
+from .jobs.client import QueueClient
+from .jobs.wiring import open_store, queue_client
 from .notes.base import NoteWriter
 from .store import EncounterStore
 from .usecases import Scribe
@@ -27,7 +29,8 @@ class Services:
     settings: Settings
     store: EncounterStore
     scribe: Scribe
-    worker: Worker
+    # In-process threads with SQLite; with Postgres, worker processes run the jobs and this only enqueues.
+    worker: Worker | QueueClient
 
 
 T = TypeVar("T")
@@ -78,7 +81,7 @@ def build_services(
     max_parallel: int = 2,
 ) -> Services:
     settings = settings or Settings.from_env()
-    store = store or EncounterStore(settings.data_dir, Vault(settings.encryption_key.reveal()))
+    store = store or open_store(settings, Vault(settings.encryption_key.reveal()))
     store.sweep_tmp()
     transcribers = transcribers or default_transcribers(settings)
     if settings.default_engine not in transcribers:
@@ -92,4 +95,5 @@ def build_services(
         default_engine=settings.default_engine,
         retry_delays_s=settings.job_retry_delays_s,
     )
-    return Services(settings=settings, store=store, scribe=scribe, worker=Worker(scribe, max_parallel=max_parallel))
+    worker = queue_client(store) or Worker(scribe, max_parallel=max_parallel)
+    return Services(settings=settings, store=store, scribe=scribe, worker=worker)

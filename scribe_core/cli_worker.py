@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from typing import Any, cast
 
 from .errors import ScribeError
 
@@ -51,7 +50,7 @@ def _work(concurrency: int) -> int:
               "(with SQLite the app runs the jobs itself)", file=sys.stderr)
         return 2
     store = open_store(settings)
-    services = build_services(settings, store=cast(Any, store))  # same methods as the store bootstrap builds
+    services = build_services(settings, store=store)
     queue = store.jobs
     assert isinstance(queue, ProcrastinateQueue)  # open_store attaches it on Postgres
     takeover = settings.worker_takeover_s

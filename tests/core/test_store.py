@@ -16,7 +16,7 @@ from scribe_core.model import (
     Word,
     utc_now,
 )
-from scribe_core.store import MIGRATIONS, EncounterStore
+from scribe_core.store import EncounterStore
 
 VAULT = Vault(generate_key())
 
@@ -26,12 +26,12 @@ def make(store, eid="e1"):
     return store.add(e, io.BytesIO(b"RIFFfake"), ".MP3")
 
 
-def test_migrations_are_numbered_and_idempotent(tmp_path):
-    EncounterStore(tmp_path, VAULT)
+def test_migrations_are_applied_once(tmp_path):
+    first = EncounterStore(tmp_path, VAULT).schema_version
     store = EncounterStore(tmp_path, VAULT)  # a second open applies nothing twice
-    assert store.schema_version == len(MIGRATIONS)
+    assert store.schema_version == first
     with sqlite3.connect(store.db_path) as db:
-        assert db.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0] == len(MIGRATIONS)
+        assert db.execute("SELECT COUNT(*) FROM alembic_version").fetchone()[0] == 1
 
 
 def test_encounter_transcript_and_note_round_trip(tmp_path):

@@ -10,11 +10,14 @@ import pytest
 
 from scribe_core.bootstrap import Services, build_services
 from scribe_core.config import Secret, Settings
+from scribe_core.crypto import Vault
 from scribe_core.engines.assemblyai import AssemblyAITranscriber
 from scribe_core.notes.llm import ChatCompletionsNoteWriter
+from scribe_core.storage import EncounterStore
 from tests.audio_files import tone_file
 from tests.conftest import TEST_KEY
 from tests.fakes.assemblyai import FakeAssemblyAI
+from tests.storage.backends import BACKENDS, database_url_for
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 # The log-hygiene scan reruns these tests with a random key and a dialogue full of invented PII,
@@ -39,6 +42,17 @@ class FakeClock:
         return self.now
 
 
+@pytest.fixture(params=BACKENDS, autouse=True)
+def database_backend(request, clean_scribe_env, monkeypatch):
+    """Every test here runs on both stores: SQLite in its data dir, and a fresh Postgres database (CLI
+    subprocesses too, through the environment). Jobs run on the in-process worker either way here; worker
+    processes on Postgres are tested in tests/storage/test_jobs.py."""
+    with database_url_for(request.param) as url:
+        if url:
+            monkeypatch.setenv("SCRIBE_DATABASE_URL", url)
+        yield request.param
+
+
 @pytest.fixture
 def fake():
     with FakeAssemblyAI(api_key=API_KEY, dialogue_path=DIALOGUE, polls_before_processing=1,
@@ -60,9 +74,15 @@ def fake_settings(fake: FakeAssemblyAI, data_dir: Path, **overrides) -> Settings
         poll_interval_s=0.05,
         poll_deadline_s=60.0,
         encryption_key=Secret(TEST_KEY),
+        database_url=Secret(os.environ.get("SCRIBE_DATABASE_URL", "")),
     )
     values.update(overrides)
     return Settings(**values)
+
+
+def configured_store(data_dir: Path) -> EncounterStore:
+    """The store a CLI subprocess of this test sees: SQLite in data_dir, or this test's Postgres database."""
+    return EncounterStore(data_dir, Vault(TEST_KEY), database_url_setting=os.environ.get("SCRIBE_DATABASE_URL", ""))
 
 
 def services_against(fake: FakeAssemblyAI, data_dir: Path, clock: FakeClock, **overrides) -> Services:
@@ -70,7 +90,9 @@ def services_against(fake: FakeAssemblyAI, data_dir: Path, clock: FakeClock, **o
     engine = AssemblyAITranscriber(settings, sleep=clock.sleep, clock=clock, monotonic=clock)
     writer = ChatCompletionsNoteWriter(base_url=settings.llm_gateway_base_url, model=settings.llm_model,
                                        api_key=settings.effective_llm_key.reveal(), sleep=clock.sleep)
-    return build_services(settings, transcribers={"assemblyai": lambda: engine},
+    # A store without a job queue: jobs run on the in-process worker on either database.
+    store = EncounterStore(settings.data_dir, Vault(TEST_KEY), database_url_setting=settings.database_url.reveal())
+    return build_services(settings, store=store, transcribers={"assemblyai": lambda: engine},
                           writer_for_engine=lambda _engine: writer)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from scribe_core.model import utc_now
 from scribe_core.store import EncounterStore
 from tests.conftest import TEST_KEY
 
+from .conftest import configured_store
 from .test_cli_and_restart import ROOT
 
 PASSWORD = "correct horse battery"
@@ -65,7 +67,7 @@ def test_weak_passwords_and_bad_names_are_refused(accounts):
 
 def test_accounts_are_created_from_the_command_line(clean_scribe_env):
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "SCRIBE_DATA_DIR": str(clean_scribe_env),
-           "SCRIBE_ENCRYPTION_KEY": TEST_KEY}
+           "SCRIBE_ENCRYPTION_KEY": TEST_KEY, "SCRIBE_DATABASE_URL": os.environ.get("SCRIBE_DATABASE_URL", "")}
     added = subprocess.run([sys.executable, "-m", "scribe_core", "user", "add", "erin", "--role", "admin",
                             "--password-stdin"], input=PASSWORD + "\n", env=env, capture_output=True, text=True)
     assert added.returncode == 0, added.stderr
@@ -73,7 +75,7 @@ def test_accounts_are_created_from_the_command_line(clean_scribe_env):
     listed = subprocess.run([sys.executable, "-m", "scribe_core", "user", "list"], env=env, capture_output=True,
                             text=True)
     assert "erin  admin" in listed.stdout
-    accounts = Accounts(EncounterStore(clean_scribe_env, Vault(TEST_KEY)))
+    accounts = Accounts(configured_store(clean_scribe_env))  # the database the CLI just wrote to
     assert accounts.verify("erin", PASSWORD).is_admin
 
 

@@ -10,12 +10,10 @@ import sys
 import time
 from pathlib import Path
 
-from scribe_core.crypto import Vault
 from scribe_core.model import EncounterState
-from scribe_core.store import EncounterStore
 from tests.conftest import TEST_KEY
 
-from .conftest import API_KEY, FAREEZ_AUDIO
+from .conftest import API_KEY, FAREEZ_AUDIO, configured_store
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,6 +24,8 @@ def cli_env(fake, data_dir: Path) -> dict:
                LLM_GATEWAY_BASE_URL=fake.gateway_url,
                SCRIBE_DATA_DIR=str(data_dir), SCRIBE_POLL_INTERVAL_S="0.05", PYTHONPATH=str(ROOT),
                SCRIBE_ENCRYPTION_KEY=TEST_KEY)
+    if os.environ.get("SCRIBE_DATABASE_URL"):  # this test's Postgres database (conftest.database_backend)
+        env["SCRIBE_DATABASE_URL"] = os.environ["SCRIBE_DATABASE_URL"]
     return env
 
 
@@ -63,7 +63,7 @@ def test_process_show_list_purge_on_a_real_consultation(fake, clean_scribe_env, 
     purged = cli(env, "purge", encounter_id).stdout
     assert "transcript confirmed" in purged
     assert list((clean_scribe_env / "audio").iterdir()) == []
-    store = EncounterStore(clean_scribe_env, Vault(TEST_KEY))
+    store = configured_store(clean_scribe_env)
     assert store.get(encounter_id).state == EncounterState.PURGED
     assert [t.encounter_id for t in store.tombstones()] == [encounter_id]
     assert encounter_id not in cli(env, "list").stdout
@@ -88,14 +88,14 @@ def test_process_killed_mid_transcription_resumes_without_a_second_upload(fake, 
         in_flight = []
         while time.time() < deadline and not in_flight:
             time.sleep(0.1)
-            if (clean_scribe_env / "scribe.sqlite3").exists():
-                store = EncounterStore(clean_scribe_env, Vault(TEST_KEY))
+            if (clean_scribe_env / "scribe.sqlite3").exists() or os.environ.get("SCRIBE_DATABASE_URL"):
+                store = configured_store(clean_scribe_env)
                 in_flight = [e for e in store.list() if e.remote_transcript_id]
         assert in_flight, "the job never reached the transcribing step"
     finally:
         job.send_signal(signal.SIGKILL)
         job.wait()
-    stuck = EncounterStore(clean_scribe_env, Vault(TEST_KEY)).get(in_flight[0].id)
+    stuck = configured_store(clean_scribe_env).get(in_flight[0].id)
     assert stuck.state == EncounterState.TRANSCRIBING
 
     fake.polls_before_complete = 0
