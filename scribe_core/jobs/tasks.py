@@ -7,8 +7,8 @@
                         worker resumes it from the stored state (the engine's checkpoints mean no
                         second upload and no second remote transcript); an encounter in flight with no
                         job (e.g. left by an in-process worker) gets one
-    retention           every 10 minutes, once across the cluster: purge encounters past
-                        SCRIBE_RETENTION_HOURS
+    retention           every 10 minutes, once across the cluster: retry remote deletions a purge left
+                        pending, and purge encounters past SCRIBE_RETENTION_HOURS
 
 Procrastinate defers each periodic run once per tick for the whole cluster (its periodic_defers table),
 and the queueing locks below keep a slow run from piling up behind itself.
@@ -103,7 +103,12 @@ def enqueue_stranded(current: WorkerRuntime) -> list[str]:
 @blueprint.periodic(cron="*/10 * * * *")
 @blueprint.task(name="retention", queue=MAINTENANCE_QUEUE, queueing_lock="scribe.retention")
 def retention(timestamp: int) -> None:
+    """What the in-process worker's retention loop does on one machine, once for the whole cluster: retry
+    remote transcripts a purge could not delete yet, then purge what is past SCRIBE_RETENTION_HOURS."""
     current = runtime()
+    deleted = sum(d.confirmed for d in current.scribe.delete_pending_transcripts())
+    if deleted:
+        log.info("retention: %d remote transcript(s) a purge left pending are now deleted", deleted)
     if current.retention_hours > 0:
         purged = current.scribe.purge_expired(current.retention_hours)
         if purged:

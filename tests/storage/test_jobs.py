@@ -195,3 +195,24 @@ def test_an_encounter_held_by_a_live_process_is_not_held_twice_and_a_killed_hold
 def _held_now(db) -> bool:
     with db.exclusive("encounter:e1") as held:
         return held
+
+
+def test_the_cluster_retention_task_purges_what_is_past_retention(tmp_path, postgres_url):
+    from scribe_core.bootstrap import build_services
+    from scribe_core.config import Settings
+    from scribe_core.jobs.tasks import retention, serve
+    from scribe_core.jobs.wiring import open_store
+
+    settings = Settings.from_env({"SCRIBE_DATA_DIR": str(tmp_path / "data"), "SCRIBE_ENCRYPTION_KEY": TEST_KEY,
+                                  "SCRIBE_DATABASE_URL": postgres_url, "SCRIBE_ENGINE": "offline"}, dotenv=False)
+    store = open_store(settings)
+    services = build_services(settings, store=store, transcribers={"offline": lambda: None})  # never built
+    old = encounter("old1")
+    old.created = utc_now() - timedelta(hours=100)
+    store.add(old, io.BytesIO(b"RIFF"), ".wav")
+    store.update("old1", state=EncounterState.FAILED)
+    store.add(encounter("new1"), io.BytesIO(b"RIFF"), ".wav")
+    serve(WorkerRuntime(scribe=services.scribe, store=store, queue=store.jobs, takeover_s=5, retention_hours=72))
+    retention(timestamp=0)
+    assert store.get("old1").state == EncounterState.PURGED and store.get("new1").state != EncounterState.PURGED
+    store.close()
