@@ -192,7 +192,8 @@ def test_a_server_restart_resumes_work_in_flight(fake_server, tmp_path_factory, 
         page.locator("[data-testid=stFileUploaderDropzoneInput][accept*=\".wav\"]").set_input_files(str(clip))
         page.get_by_role("button", name=re.compile("Transcribe and draft note")).first.click()
         expect(heading(page, "Encounters")).to_be_visible(timeout=30_000)
-        expect(page.locator(".stMarkdownBadge", has_text=re.compile("Queued|Processing")).first).to_be_visible(timeout=30_000)
+        step = page.locator(".stMarkdownBadge", has_text=re.compile("Queued|Processing")).first
+        expect(step).to_be_visible(timeout=30_000)
         server.stop(kill=True)
         server.start()
         page.goto(f"{server.url}/status")
