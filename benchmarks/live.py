@@ -134,7 +134,7 @@ def cloud(pcm: np.ndarray, tmp: Path, latency_ms: int, drop_at_ms: int | None) -
               f"audio lost {lost / BYTES_PER_MS / 1000:.3f} s   client CPU {cpu * 100:.0f} % of one core")
 
 
-def offline(pcm: np.ndarray, tmp: Path, live_model: str = "", settle_s: float = 2.0) -> None:
+def offline(pcm: np.ndarray, tmp: Path, live_model: str = "", settle_s: float = 4.0) -> None:
     from scribe_core.config import Settings
     from scribe_core.engines.offline import asr, models
     from scribe_core.live.offline_stream import OfflineStreamer
@@ -225,7 +225,7 @@ def main() -> None:
     parser.add_argument("--fake-latency-ms", type=int, default=150)
     parser.add_argument("--skip-offline", action="store_true")
     parser.add_argument("--skip-cloud", action="store_true")
-    parser.add_argument("--settle-s", type=float, default=2.0, help="OfflineStreamer settle_s")
+    parser.add_argument("--settle-s", type=float, default=4.0, help="OfflineStreamer settle_s")
     parser.add_argument("--offline-models", default="tiny.en,base",
                         help="SCRIBE_LIVE_WHISPER_MODEL values to measure (tiny.en, base; '' = the default)")
     parser.add_argument("--browser", action="store_true", help="also run visits in headless Chromium")

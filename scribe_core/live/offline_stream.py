@@ -41,7 +41,7 @@ class OfflineStreamer:
     engine = "offline"
 
     def __init__(self, *, model_loader: Callable[[], Any], keyterms: Sequence[str] = (), min_chunk_s: float = 0.5,
-                 window_s: float = 15.0, settle_s: float = 2.0, model_name: str = "whisper-base") -> None:
+                 window_s: float = 15.0, settle_s: float = 4.0, model_name: str = "whisper-base") -> None:
         self._load = model_loader
         self._hotwords = ", ".join(t.strip() for t in keyterms if t.strip()) or None
         self._min_chunk = int(min_chunk_s * SAMPLE_RATE)
