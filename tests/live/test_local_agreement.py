@@ -57,7 +57,9 @@ def test_offline_streaming_on_a_real_consultation_agrees_with_the_batch_decode(c
     streamer = OfflineStreamer(model_loader=lambda: model)
     streamer.start()
     shown: list[list[str]] = []
-    stream(streamer.feed, pcm.tobytes(), on_frame=lambda n: n % 32000 == 0 and shown.append(
+    # Fed at 0.7x real time: this checks what the agreement policy commits, not whether a loaded CI machine
+    # keeps up (benchmarks/live.py measures that); at full speed on a busy machine it commits first guesses.
+    stream(streamer.feed, pcm.tobytes(), speed=0.7, on_frame=lambda n: n % 32000 == 0 and shown.append(
         [w.text for w in streamer.transcript.words()]))
     began = time.monotonic()
     transcript = streamer.stop()
