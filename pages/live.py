@@ -42,6 +42,44 @@ def _open_encounter(encounter_id: str) -> None:
     st.switch_page("pages/status.py", query_params={"encounter": encounter_id})
 
 
+visit_id = st.session_state.get(VISIT_KEY)
+session = None
+if visit_id:
+    try:
+        session = visits.session(visit_id, by=viewer)
+    except ScribeError:
+        st.session_state.pop(VISIT_KEY, None)  # stopped elsewhere, or the app restarted (listed below)
+
+
+def _microphone(visit) -> None:
+    """The browser's microphone, streaming only while a visit runs.
+
+    Mounted before the visit too, at the same place on the page, so that Start only flips it to playing:
+    mounting it already playing lets streamlit-webrtc's frontend start several peer connections at once
+    (it starts on every render until signalling begins), and the browser then waits out a failed one
+    (about 15 s) before the microphone comes up."""
+
+    async def on_frames(frames):  # every frame that arrived since the last call (20 ms each), in order
+        # Not `audio_frame_callback`: when the machine is busy it hands over only the newest of the
+        # queued frames and drops the rest, which would cut holes in the recording.
+        if visit is not None:
+            for frame in frames:
+                visit.feed_frame(frame)
+        return frames
+
+    webrtc_streamer(
+        key="live_mic", mode=WebRtcMode.SENDONLY, queued_audio_frames_callback=on_frames,
+        media_stream_constraints={"audio": {"echoCancellation": False, "noiseSuppression": False,
+                                            "autoGainControl": False}, "video": False},
+        rtc_configuration={"iceServers": []}, desired_playing_state=visit is not None,
+    )
+
+
+# AppTest cannot host the WebRTC component (it needs a live server session); page tests turn it off
+# and feed the session themselves. The browser tests run it for real.
+if st.session_state.get("live_microphone", True):
+    _microphone(session)
+
 # -- visits a closed tab, crash or restart interrupted ------------------------------------------------
 for visit in visits.interrupted(by=viewer):
     if visit.id == st.session_state.get(VISIT_KEY):
@@ -59,14 +97,6 @@ for visit in visits.interrupted(by=viewer):
         if discard_col.button("Discard its audio", key=f"live_discard_{visit.id}", icon=":material/delete:"):
             visits.discard(visit.id, by=viewer)
             st.rerun()
-
-visit_id = st.session_state.get(VISIT_KEY)
-session = None
-if visit_id:
-    try:
-        session = visits.session(visit_id, by=viewer)
-    except ScribeError:
-        st.session_state.pop(VISIT_KEY, None)  # stopped elsewhere, or the app restarted (listed above)
 
 # -- before the visit ----------------------------------------------------------------------------------
 if session is None:
@@ -105,24 +135,6 @@ if session is None:
 # -- during the visit ----------------------------------------------------------------------------------
 live = session
 
-
-async def _on_frames(frames):  # every frame that arrived since the last call (20 ms each), in order
-    # Not `audio_frame_callback`: when the machine is busy it hands over only the newest of the queued
-    # frames and drops the rest, which would cut holes in the recording.
-    for frame in frames:
-        live.feed_frame(frame)
-    return frames
-
-
-# AppTest cannot host the WebRTC component (it needs a live server session); page tests turn it off
-# and feed the session themselves. The browser tests run it for real.
-if st.session_state.get("live_microphone", True):
-    webrtc_streamer(
-        key="live_mic", mode=WebRtcMode.SENDONLY, queued_audio_frames_callback=_on_frames,
-        media_stream_constraints={"audio": {"echoCancellation": False, "noiseSuppression": False,
-                                            "autoGainControl": False}, "video": False},
-        rtc_configuration={"iceServers": []}, desired_playing_state=True,
-    )
 
 pause_col, stop_col = st.columns(2)
 if live.state == LiveState.RECORDING:

@@ -105,7 +105,8 @@ def live_stack(home: Path, wav: Path, *, cloud: bool, timeline: Path | None = No
 @dataclass
 class VisitObservation:
     encounter_id: str = ""
-    first_words_s: float | None = None  # after Start was clicked
+    microphone_s: float | None = None  # from the Start click until the recorded time first moved
+    first_words_s: float | None = None  # from then until the first words were shown
     shown: list[tuple[float, int]] = field(default_factory=list)  # (monotonic time, words shown so far)
     stop_clicked: float = 0.0
     recorded_at_stop_s: float = 0.0
@@ -132,6 +133,7 @@ def run_visit(page, app_url: str, *, record_s: float, during=None, timeout_s: fl
     page.get_by_text("The patient agreed to be recorded").click()
     page.get_by_role("button", name="Start the visit").click()
     started = time.monotonic()
+    recording_from: float | None = None
     most = 0
     while time.monotonic() - started < timeout_s:
         try:
@@ -139,11 +141,16 @@ def run_visit(page, app_url: str, *, record_s: float, during=None, timeout_s: fl
         except Exception:  # the fragment is re-rendering; look again
             count, recorded = most, 0.0
         now = time.monotonic()
+        if recording_from is None and recorded > 0:
+            # Start to microphone is WebRTC set-up, which a loaded machine stretches: words are timed
+            # from the moment audio flows, not from the click.
+            recording_from = now - recorded
+            seen.microphone_s = recording_from - started
         if count > most:
             most = count
             seen.shown.append((now, count))
             if seen.first_words_s is None:
-                seen.first_words_s = now - started
+                seen.first_words_s = now - (recording_from if recording_from is not None else started)
         if during is not None:
             during(recorded)
         if recorded >= record_s:
