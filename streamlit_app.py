@@ -17,7 +17,7 @@ from ui import access
 from ui.engine import engine_info, settings_rows
 from ui.services import get_services
 
-st.set_page_config(page_title="AI Scribe", page_icon=":material/stethoscope:", layout="wide")
+st.set_page_config(page_title="AI Scribe", page_icon="🩺", layout="wide")
 
 PAGES = [
     st.Page("pages/record.py", title="New encounter", icon=":material/mic:", url_path="record", default=True),

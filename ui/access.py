@@ -137,7 +137,7 @@ def current_viewer() -> Viewer:
     from .services import get_services  # the door needs the services; pages import this module first
 
     # The router did not run, so neither did its page settings: the same wide layout as every other run.
-    st.set_page_config(page_title="AI Scribe", page_icon=":material/stethoscope:", layout="wide")
+    st.set_page_config(page_title="AI Scribe", page_icon="🩺", layout="wide")
     viewer = gate(get_services())  # renders the sign-in form and stops the run when nobody is signed in
     admit(viewer)
     return viewer

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -30,6 +31,8 @@ def test_an_offline_encounter_runs_from_upload_to_an_extractive_note(offline_app
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        requested: list[str] = []
+        page.context.on("request", lambda request: requested.append(request.url))
         page.goto(offline_app.url)
         expect(heading(page, "New encounter")).to_be_visible(timeout=30_000)
         sidebar = page.get_by_test_id("stSidebar")
@@ -56,3 +59,6 @@ def test_an_offline_encounter_runs_from_upload_to_an_extractive_note(offline_app
         expect(page.get_by_text(re.compile(r"\d+ of \d+ utterances"))).to_be_visible(timeout=30_000)
         shoot(page, "21-offline-transcript")
         browser.close()
+    # Offline means the browser too: no icon, font or script fetched from anywhere but this server.
+    elsewhere = {urlsplit(url).netloc for url in requested if urlsplit(url).scheme in ("http", "https", "ws", "wss")}
+    assert elsewhere == {urlsplit(offline_app.url).netloc}, elsewhere
