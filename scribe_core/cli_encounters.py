@@ -25,6 +25,7 @@ from .access import Viewer
 from .accounts import User
 from .bootstrap import Services, build_services
 from .errors import ScribeError
+from .jobs.client import encounter_lock
 from .model import Encounter, EncounterState, utc_now
 
 _HANDLED = ("process", "list", "show", "purge", "resume", "retention")
@@ -109,15 +110,19 @@ def encounter_json(services: Services, viewer: Viewer, encounter_id: str) -> dic
     return out
 
 
-def _run_to_end(services: Services, encounter_id: str) -> Encounter:
-    """Process, waiting out scheduled retries (the CLI has no background worker)."""
-    encounter = services.scribe.process(encounter_id)
-    while encounter.state.in_flight and encounter.retry_at is not None:
-        wait_s = max(0.0, (encounter.retry_at - utc_now()).total_seconds())
-        print(f"{encounter.error} Trying again in {wait_s:.0f} s.", file=sys.stderr)
-        time.sleep(wait_s)
+def _run_to_end(services: Services, encounter_id: str) -> Encounter | None:
+    """Process, waiting out scheduled retries (the CLI has no background worker), holding the encounter's
+    cluster-wide lock as a worker process does; None, untouched, when a worker (Postgres) holds it."""
+    with services.store.db.exclusive(encounter_lock(encounter_id)) as held:
+        if not held:
+            return None
         encounter = services.scribe.process(encounter_id)
-    return encounter
+        while encounter.state.in_flight and encounter.retry_at is not None:
+            wait_s = max(0.0, (encounter.retry_at - utc_now()).total_seconds())
+            print(f"{encounter.error} Trying again in {wait_s:.0f} s.", file=sys.stderr)
+            time.sleep(wait_s)
+            encounter = services.scribe.process(encounter_id)
+        return encounter
 
 
 def _process(services: Services, args: argparse.Namespace, by: Viewer) -> int:
@@ -130,7 +135,13 @@ def _process(services: Services, args: argparse.Namespace, by: Viewer) -> int:
     encounter = services.scribe.submit(args.audio, args.audio.name, by=by, engine=engine, keyterms=args.keyterm,
                                        context=args.context, template=args.template)
     print(f"encounter {encounter.id}: {encounter.duration_s:.0f} s of audio", file=sys.stderr)
-    encounter = _run_to_end(services, encounter.id)
+    finished = _run_to_end(services, encounter.id)
+    if finished is None:
+        print(f"encounter {encounter.id} is being processed by a worker; `scribe show {encounter.id}` follows it",
+              file=sys.stderr)
+        print(encounter.id)
+        return 0
+    encounter = finished
     if encounter.state != EncounterState.READY:
         print(f"error: {encounter.error}", file=sys.stderr)
         print(encounter.id)
@@ -182,6 +193,9 @@ def _purge(services: Services, args: argparse.Namespace, by: Viewer) -> int:
 def _resume(services: Services, args: argparse.Namespace, by: Viewer) -> int:
     for encounter_id in services.scribe.unfinished():
         e = _run_to_end(services, encounter_id)
+        if e is None:
+            print(f"{encounter_id}: left to the worker processing it")
+            continue
         print(f"{e.id}: {e.state.value}" + (f" ({e.error})" if e.error else ""))
     return 0
 

@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from scribe_core.model import EncounterState
 from tests.conftest import TEST_KEY
 
@@ -130,3 +132,35 @@ def test_retention_from_the_command_line_deletes_a_remote_transcript_a_purge_lef
     assert fake.transcripts[job_id]["text"] == "Deleted by user."
     [tombstone] = services.store.tombstones()
     assert {r.what: r for r in tombstone.remote}["transcript"].confirmed
+
+
+def test_resume_leaves_an_encounter_a_worker_holds_to_that_worker(fake, clean_scribe_env, short_wav):
+    """On Postgres, worker processes on other machines may be working on an unfinished encounter: the
+    command line takes the same per-encounter lock and leaves a held one alone (no second upload)."""
+    url = os.environ.get("SCRIBE_DATABASE_URL")
+    if not url:
+        pytest.skip("SQLite serves one machine: there are no worker processes to defer to")
+    from .conftest import FakeClock, services_against
+
+    services = services_against(fake, clean_scribe_env, FakeClock())
+    encounter = services.scribe.submit(short_wav, "visit.wav")  # submitted, not started
+    services.worker.shutdown()
+    holder = subprocess.Popen(  # a worker elsewhere, working on it
+        [sys.executable, "-c", "import sys, time\n"
+         "from scribe_core.storage.database import Database, database_url\n"
+         "db = Database(database_url(sys.argv[1], '.'))\n"
+         "with db.exclusive('encounter:' + sys.argv[2]) as held:\n"
+         "    print(held, flush=True)\n"
+         "    time.sleep(600)\n", url, encounter.id],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "True"
+        env = cli_env(fake, clean_scribe_env)
+        assert f"{encounter.id}: left to the worker processing it" in cli(env, "resume").stdout
+        assert not [r for r in fake.received if r.path == "/v2/upload"]
+        assert configured_store(clean_scribe_env).get(encounter.id).state == EncounterState.UPLOADED
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)
+    assert f"{encounter.id}: ready" in cli(cli_env(fake, clean_scribe_env), "resume").stdout
+    assert len([r for r in fake.received if r.path == "/v2/upload"]) == 1
