@@ -1,8 +1,8 @@
 """The Note page's documents panel: sign-off and amendments, after-visit summary, referral letter,
 exports (PDF, FHIR) and Send to EHR. Every action is one call into scribe_core.documents.
 
-Drafted summaries and letters live in this browser session only (st.session_state), never in
-st.cache_data (shared by every user of the server).
+The summary and letter a clinician drafts or edits are saved with the encounter (sealed, deleted by
+purge) and shown again in any later session; never in st.cache_data (shared by every user of the server).
 """
 
 from __future__ import annotations
@@ -82,23 +82,49 @@ def _sign_tab(docs: ClinicDocuments, viewer: Viewer, doc: NoteDocument) -> None:
                 st.error(str(err))
 
 
+SUMMARY_TITLE = "Your visit summary"
+
+
+def _saved_edit(docs: ClinicDocuments, viewer: Viewer, encounter_id: str, kind: str, key: str) -> None:
+    """Show the summary or letter as last saved (another session, a reload, a restart) unless this session
+    already has it open, and say when it was saved."""
+    saved = docs.edited_document(encounter_id, kind, by=viewer)
+    if saved is None:
+        return
+    if key not in st.session_state:
+        st.session_state[key] = saved.text
+        st.session_state[f"{key}_title"] = saved.title
+    st.caption(f"Saved {saved.saved_at:%d %b %Y %H:%M} UTC by {saved.saved_by}.")
+
+
+def _keep_edit(docs: ClinicDocuments, viewer: Viewer, encounter_id: str, kind: str, key: str) -> None:
+    """Save the text area's text (its on_change, and right after a draft)."""
+    docs.save_edited(encounter_id, kind, st.session_state.get(f"{key}_title", SUMMARY_TITLE),
+                     st.session_state[key], by=viewer)
+
+
 def _summary_tab(docs: ClinicDocuments, viewer: Viewer, doc: NoteDocument, text_leaves: bool) -> None:
     key = f"doc_summary_{doc.encounter_id}"
     st.caption("Plain language for the patient, written from the note: each sentence restates a note statement."
                + (" The note's statements are sent to the note-writing LLM endpoint." if text_leaves else ""))
-    if st.button("Write the after-visit summary", key="doc_summary_make", icon=":material/summarize:"):
+    if st.button("Write the after-visit summary" if key not in st.session_state else "Write it again from the note",
+                 key="doc_summary_make", icon=":material/summarize:"):
         try:
             summary = docs.summary(doc.encounter_id, by=viewer)
             if summary.sentences():
                 st.session_state[key] = summary.text()
+                st.session_state[f"{key}_title"] = SUMMARY_TITLE
+                _keep_edit(docs, viewer, doc.encounter_id, "summary", key)
             else:
                 st.warning("The note has no assessment, plan, medicines or follow-up a summary could restate yet.")
         except ScribeError as err:
             st.error(str(err))
+    _saved_edit(docs, viewer, doc.encounter_id, "summary", key)
     if key in st.session_state:
-        text = st.text_area("After-visit summary (editable)", key=key, height=320)
+        text = st.text_area("After-visit summary (editable, saved as you leave the box)", key=key, height=320,
+                            on_change=_keep_edit, args=(docs, viewer, doc.encounter_id, "summary", key))
         st.metric("Reading level (Flesch-Kincaid grade)", f"{reading_grade(text):.1f}", help="Aim for 8 or lower.")
-        st.download_button("Download summary PDF", edited_text_pdf("Your visit summary", doc, text),
+        st.download_button("Download summary PDF", edited_text_pdf(SUMMARY_TITLE, doc, text),
                            file_name=f"summary-{doc.encounter_id}.pdf", mime="application/pdf",
                            key="doc_summary_pdf", icon=":material/print:", on_click="ignore")
 
@@ -111,12 +137,15 @@ def _letter_tab(docs: ClinicDocuments, viewer: Viewer, doc: NoteDocument) -> Non
                  disabled=not specialty.strip()):
         try:
             st.session_state[key] = docs.referral(doc.encounter_id, specialty, question, by=viewer).text()
-            st.session_state[f"{key}_to"] = specialty.strip()
+            st.session_state[f"{key}_title"] = f"Referral to {specialty.strip()}"
+            _keep_edit(docs, viewer, doc.encounter_id, "letter", key)
         except (ScribeError, ValueError) as err:
             st.error(str(err))
+    _saved_edit(docs, viewer, doc.encounter_id, "letter", key)
     if key in st.session_state:
-        text = st.text_area("Referral letter (editable)", key=key, height=360)
-        title = f"Referral to {st.session_state.get(f'{key}_to', 'a specialist')}"
+        text = st.text_area("Referral letter (editable, saved as you leave the box)", key=key, height=360,
+                            on_change=_keep_edit, args=(docs, viewer, doc.encounter_id, "letter", key))
+        title = st.session_state.get(f"{key}_title", "Referral to a specialist")
         st.download_button("Download letter PDF", edited_text_pdf(title, doc, text),
                            file_name=f"referral-{doc.encounter_id}.pdf", mime="application/pdf",
                            key="doc_letter_pdf", icon=":material/print:", on_click="ignore")

@@ -5,6 +5,7 @@ builds one document (or sends one), auditing what leaves the scribe.
     .summary(id, by=…)                                       after-visit summary (LLM path when the
                                                              encounter's writer is an LLM, else offline)
     .referral(id, specialty, question, by=…)                 referral letter
+    .save_edited / .edited_document(id, kind, by=…)          the summary or letter as the clinician edited it
     .fhir_bundle(id, patient, by=…) / .note_pdf / …          exports
     .sign / .amend / .versions                               sign-off (signoff.py)
     .send_to_ehr(id, patient, client, by=…)                  SMART-authorised FHIR create; recorded
@@ -21,6 +22,7 @@ from ..model import Note
 from ..notes.base import NoteTemplate
 from ..usecases.scribe import Scribe
 from . import pdf, signoff
+from .edited import EditedDocument, EditedDocuments
 from .ehr import EhrClient, SendReceipt
 from .fhir import PatientId, document_bundle, document_reference
 from .model import DRAFT, NoteDocument, PatientSummary, ReferralLetter
@@ -37,6 +39,7 @@ class ClinicDocuments:
         self.store = scribe.store
         self.templates = TemplateLibrary(scribe.store.data_dir)
         self.versions = NoteVersions(scribe.store)
+        self.edited = EditedDocuments(scribe.store)
 
     def _template(self, name: str) -> NoteTemplate | None:
         return self.templates.all().get(name)
@@ -84,6 +87,18 @@ class ClinicDocuments:
 
     def referral(self, encounter_id: str, specialty: str, question: str = "", *, by: Viewer) -> ReferralLetter:
         return draft_referral(self.note_document(encounter_id, by=by), specialty, question)
+
+    def save_edited(self, encounter_id: str, kind: str, title: str, text: str, *, by: Viewer) -> EditedDocument:
+        """Keep the clinician's edit of the summary ("summary") or the referral letter ("letter")."""
+        self.scribe.queries.encounter(by, encounter_id)  # refuses another's or a purged one
+        saved = self.edited.save(encounter_id, kind, title, text, by=by.name)
+        self.store.audit(f"{kind}_saved", encounter_id, actor=by.name)
+        return saved
+
+    def edited_document(self, encounter_id: str, kind: str, *, by: Viewer) -> EditedDocument | None:
+        """The summary or letter as last saved for this encounter, if any."""
+        self.scribe.queries.encounter(by, encounter_id)
+        return self.edited.get(encounter_id, kind)
 
     # -- exports ---------------------------------------------------------------------------------
     def fhir_bundle(self, encounter_id: str, patient: PatientId, *, by: Viewer) -> dict[str, Any]:

@@ -36,7 +36,8 @@ class AuditAndPurge(RecordingStore):
                 deleted.append("audio")
             for table, what in ((t.transcripts, "transcript"), (t.notes, "note"),
                                 # Signed versions hold the note's text too; copies sent to an EHR are out of reach.
-                                (t.note_versions, "signed note versions")):
+                                (t.note_versions, "signed note versions"),
+                                (t.edited_documents, "edited summary and letter")):
                 if db.execute(delete(table).where(table.c.encounter_id == encounter_id)).rowcount:
                     deleted.append(what)
             db.execute(delete(t.remote_requests).where(t.remote_requests.c.encounter_id == encounter_id))

@@ -128,6 +128,19 @@ ehr_sends = Table(
     Column("sent_by", Text),
 )
 
+# The after-visit summary and referral letter as the clinician last edited them: one of each kind per
+# encounter; title and body sealed like the note. Purge deletes them.
+edited_documents = Table(
+    "edited_documents", metadata,
+    Column("encounter_id", Text, ForeignKey("encounters.id"), nullable=False),
+    Column("kind", Text, nullable=False),  # "summary" or "letter"
+    Column("title", Text, nullable=False),  # sealed
+    Column("body", Text, nullable=False),  # sealed
+    Column("saved_at", Text, nullable=False),
+    Column("saved_by", Text, nullable=False),
+    PrimaryKeyConstraint("encounter_id", "kind"),
+)
+
 # Recordings kept in the database (SCRIBE_RECORDINGS=database): the encrypted file's bytes in
 # slices, in order. Each slice holds whole encrypted chunks (crypto.CHUNK plus its tag).
 recording_chunks = Table(

@@ -107,6 +107,27 @@ def test_versions_are_encrypted_at_rest_and_purged_with_the_encounter(docs, serv
     assert rows == 0
 
 
+def test_an_edited_summary_and_letter_are_kept_sealed_for_their_clinician_and_purged(docs, services, encounter_id):
+    docs.save_edited(encounter_id, "summary", "Your visit summary", "Take amlodipine 5 mg each morning.", by=ADA)
+    docs.save_edited(encounter_id, "letter", "Referral to Cardiology", "Dear colleague, amlodipine ...", by=ADA)
+    docs.save_edited(encounter_id, "summary", "Your visit summary", "Take amlodipine 10 mg each morning.", by=ADA)
+    again = ClinicDocuments(build_services(transcribers={"offline": lambda: None}).scribe)  # type: ignore[dict-item]
+    summary = again.edited_document(encounter_id, "summary", by=ADA)
+    letter = again.edited_document(encounter_id, "letter", by=ADA)
+    assert summary is not None and summary.text == "Take amlodipine 10 mg each morning." and summary.saved_by == "ada"
+    assert letter is not None and letter.title == "Referral to Cardiology"
+    with pytest.raises(AccessDeniedError):
+        docs.edited_document(encounter_id, "summary", by=GRACE)
+    with pytest.raises(AccessDeniedError):
+        docs.save_edited(encounter_id, "summary", "Your visit summary", "Overwritten.", by=GRACE)
+    raw = sqlite3.connect(services.store.db_path).execute("SELECT title || body FROM edited_documents").fetchall()
+    assert raw and not any("amlodipine" in r[0] or "Cardiology" in r[0] for r in raw)
+    assert [e["action"] for e in services.store.audit_log()][:3] == ["summary_saved", "letter_saved", "summary_saved"]
+    tombstone = services.scribe.purge(encounter_id, by=ADA)
+    assert "edited summary and letter" in tombstone.deleted
+    assert sqlite3.connect(services.store.db_path).execute("SELECT COUNT(*) FROM edited_documents").fetchone()[0] == 0
+
+
 def test_another_clinician_cannot_sign_or_export_the_note(docs, encounter_id):
     with pytest.raises(AccessDeniedError):
         docs.sign(encounter_id, by=GRACE)

@@ -67,6 +67,22 @@ def test_the_summary_is_written_editable_graded_and_printable(app, services, rea
     assert "Download summary PDF" in labels
 
 
+def test_an_edited_summary_and_letter_are_there_in_a_later_session(app, ready_id):
+    at = app("pages/note.py", encounter=ready_id)
+    at.button(key="doc_summary_make").click().run()
+    at.text_area(key=f"doc_summary_{ready_id}").input("Rest, drink fluids, and come back in a week.").run()
+    at.text_input(key="doc_letter_specialty").input("Dermatology").run()
+    at.button(key="doc_letter_make").click().run()
+    letter = at.text_area(key=f"doc_letter_{ready_id}").value + "\nThank you for seeing her soon."
+    at.text_area(key=f"doc_letter_{ready_id}").input(letter).run()
+    assert not at.exception
+
+    later = app("pages/note.py", encounter=ready_id)  # a new browser session (a reload, another tab)
+    assert later.text_area(key=f"doc_summary_{ready_id}").value == "Rest, drink fluids, and come back in a week."
+    assert later.text_area(key=f"doc_letter_{ready_id}").value == letter
+    assert "Saved " in _text(later) and " by " in _text(later)
+
+
 def test_a_referral_letter_is_drafted_for_the_chosen_specialty(app, ready_id):
     at = app("pages/note.py", encounter=ready_id)
     at.text_input(key="doc_letter_specialty").input("Dermatology").run()
