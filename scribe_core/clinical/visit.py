@@ -2,12 +2,42 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..model import Transcript
 from .cleanup import clean, is_command
 from .section_model import SentenceContext
 from .segment import segment_many
+
+# Transcripts often drop the question mark ("okay and have you had any chest pain ."): a sentence that opens,
+# after discourse words, the way a question does is one. Wh- openings count only when addressed to the
+# listener and not the speaker announcing a plan ("what we'll do is ...", "what i'm seeing here is ...").
+_DISCOURSE = re.compile(r"^(?:(?:okay|ok|alright|all right|and|so|now|well|wow|um+|uh+|oh|great|good|right|"
+                        r"yeah|hmm+)\b[\s,.]*)+", re.IGNORECASE)
+_ASKS = re.compile(
+    r"^(?:(?:do|does|did|are|is|was|were|have|has|had|can|could|would|will|any)\s+(?:you|your|it|there|that|"
+    r"this|they|he|she|anyone|anybody|any|anything|the)\b"
+    r"|any\s+(?!time|way|how|more|longer|day|minute)\w+)", re.IGNORECASE)
+# Only short ones: "what is reassuring is that you're not having any cough ..." is the doctor's assessment.
+_ASKS_WH = re.compile(
+    r"^(?!(?:what|how|when|where|which|who|why)\s+(?:i|i'm|we|we're|we'll)\b)"
+    r"(?:what|how|when|where|which|who|why)\b(?!.*\b(?:i|we)(?:'ll| will| want| would| are going| think| "
+    r"recommend)\b).*\byou", re.IGNORECASE)
+# Short run-on turns carry their question in the middle ("pain on flexion what about extension when you
+# pick your wrist up", "turn your wrist in so do you have any pain when you do that"). Not "have you"
+# ("we have you on norvasc") and not long turns, whose statements must not be lost with the question.
+_ASKS_INSIDE = re.compile(r"\b(?:(?:do|does|did|are|can|could)\s+you|is\s+(?:it|there)|what\s+about|"
+                          r"how\s+about)\b", re.IGNORECASE)
+_SHORT_TURN_WORDS = 20
+
+
+def is_question(sentence: str) -> bool:
+    text = sentence.rstrip()
+    opening = _DISCOURSE.sub("", text)
+    short = len(text.split()) <= _SHORT_TURN_WORDS
+    return text.endswith("?") or bool(_ASKS.search(opening)) or (
+        short and bool(_ASKS_WH.search(opening) or _ASKS_INSIDE.search(text)))
 
 
 @dataclass(frozen=True)
@@ -37,10 +67,10 @@ def visit_sentences(transcript: Transcript) -> list[VisitSentence]:
         after_question = previous_question and previous_role != u.role
         for s in sents:
             cleaned = clean(s)
-            question = s.rstrip().endswith("?")
+            question = is_question(s)
             ctx = SentenceContext(text=cleaned, role=u.role, position=ui / total, is_question=question,
                                   after_question=after_question)
             out.append(VisitSentence(len(out), ui, u.id, u.role, s, cleaned, ctx, is_command(s)))
-        previous_question = bool(sents) and sents[-1].rstrip().endswith("?")
+        previous_question = bool(sents) and is_question(sents[-1])
         previous_role = u.role
     return out

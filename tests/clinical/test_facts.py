@@ -8,6 +8,7 @@ from scribe_core.clinical import extract_facts, parse_transcript_text
 from scribe_core.clinical.questions import answer_polarity, topic_of
 from scribe_core.clinical.register import FIRST_OR_SECOND_PERSON, Pronouns, third_person_verb, to_third_person
 from scribe_core.clinical.support import spoken_numbers, unsupported_claims
+from scribe_core.clinical.visit import is_question
 
 
 def _by_kind(facts, kind):
@@ -21,6 +22,26 @@ def test_a_no_to_a_question_becomes_a_negative_citing_question_and_answer():
     negatives, positives = _by_kind(facts, "negative"), _by_kind(facts, "positive")
     assert [(f.text, f.evidence) for f in negatives] == [("Denies fevers or chills.", ["U1", "U2"])]
     assert [(f.text, f.evidence) for f in positives] == [("Endorses cough.", ["U3", "U4"])]
+
+
+def test_a_question_transcribed_without_its_question_mark_is_still_a_question():
+    # ACI-Bench style: lower case, no question mark; the answer still becomes a pertinent negative, and
+    # the question itself never becomes a note statement.
+    t = parse_transcript_text("[doctor] okay and have you had any chest pain .\n[patient] no .\n"
+                              "[doctor] pain on flexion what about extension when you pick your wrist up\n"
+                              "[patient] that hurts a little .")
+    facts = extract_facts(t)
+    assert [(f.text, f.evidence) for f in _by_kind(facts, "negative")] == [("Denies chest pain.", ["U1", "U2"])]
+    assert not [f for f in facts if f.kind == "statement" and "extension" in f.text]
+    for spoken in ("any fevers or chills .", "wow okay and what have you been doing for the pain since then",
+                   "so do you have any questions for me", "is it worse at night"):
+        assert is_question(spoken), spoken
+    # Statements that open like questions: the doctor's plan, findings, an assessment in a long turn.
+    for spoken in ("what we'll do is order an x-ray of your knee .", "so what i'm seeing here is a fracture .",
+                   "any time i walk it hurts", "we have you on norvasc five milligrams a day and that is working",
+                   "what is reassuring is that you're not having any cough, you're not having any green or yellow "
+                   "sputum, so it seems that you might just be having a cold"):
+        assert not is_question(spoken), spoken
 
 
 def test_a_partial_no_to_a_list_question_denies_only_what_it_names():
