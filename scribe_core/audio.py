@@ -22,14 +22,12 @@ quote file contents or FFmpeg's own text (which can echo paths and bytes of the 
 
 from __future__ import annotations
 
-import math
 import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
+from .audio_decode import dbfs, decode_window, demuxed_end_s, reported_duration_s
 from .audio_magic import EXPORT_HINT, AudioRejected, audio_signature, check_magic
 from .errors import InvalidAudioError  # noqa: F401 (re-exported: AudioRejected subclasses it)
 
@@ -47,8 +45,6 @@ PROOF_S = 3.0  # decode at least this much (or to the end of a shorter file) to 
 HEAD_WINDOW_S = 30.0  # while nothing but silence was heard, keep decoding the start up to here
 SAMPLE_POINTS = (0.25, 0.5, 0.75, 1.0)  # then sample windows ending by these fractions of the recording ...
 SAMPLE_WINDOW_S = 3.0  # ... this long each
-MAX_PACKETS = 50_000  # per decode window, whatever the packets claim to hold
-MAX_DECODE_ERRORS = 50  # damaged packets tolerated while at least some frames decode
 PROBE_SIZE = 5_000_000  # bytes FFmpeg may read to identify streams
 ANALYZE_DURATION_US = 10_000_000
 MAGIC_READ = 4096
@@ -112,7 +108,7 @@ def validate(
         ) from exc
 
 
-# -- magic bytes ------------------------------------------------------------------------------------------------
+# -- the recording itself (FFmpeg through PyAV, bounded) ------------------------------------------------
 
 def _inspect(
     path: Path, max_duration_s: float, min_duration_s: float, silence_dbfs: float | None,
@@ -155,11 +151,11 @@ def _inspect(
         channels = int(getattr(getattr(ctx, "layout", None), "nb_channels", 0) or getattr(ctx, "channels", 0) or 0)
         if sample_rate <= 0 or ctx.name is None:
             raise AudioRejected("corrupt", f"The audio track is damaged (no sample rate or codec). {EXPORT_HINT}")
-        reported = _reported_duration_s(container, stream)
+        reported = reported_duration_s(container, stream)
         container_name = (container.format.name or "").split(",")[0]
 
         # 1. Decode the start: proves the audio decodes, and measures short files exactly.
-        head = _decode_window(container, stream, PROOF_S, HEAD_WINDOW_S, silence_dbfs, deadline)
+        head = decode_window(container, stream, PROOF_S, HEAD_WINDOW_S, silence_dbfs, deadline)
         if head.frames == 0:
             raise AudioRejected(
                 "corrupt",
@@ -174,7 +170,7 @@ def _inspect(
                     f"{_human_duration(reported)} it should hold could be decoded. {EXPORT_HINT}",
                 )
         else:
-            duration_s = reported if reported is not None else _demuxed_end_s(container, stream, max_duration_s,
+            duration_s = reported if reported is not None else demuxed_end_s(container, stream, max_duration_s,
                                                                              deadline)
             duration_s = max(duration_s, head.decoded_s)
             if reported is None and duration_s > max_duration_s:  # the packet scan stopped at the limit
@@ -198,18 +194,18 @@ def _inspect(
 
         # 2. Silent so far: sample stretches across the rest before calling it silent.
         peak = head.peak
-        if silence_dbfs is not None and _dbfs(peak) < silence_dbfs and not head.reached_end:
+        if silence_dbfs is not None and dbfs(peak) < silence_dbfs and not head.reached_end:
             for fraction in SAMPLE_POINTS:
                 start = max(0.0, min(fraction * duration_s, duration_s - SAMPLE_WINDOW_S))
                 if start <= head.decoded_s or time.monotonic() > deadline:
                     continue
-                window = _decode_window(container, stream, SAMPLE_WINDOW_S, SAMPLE_WINDOW_S, silence_dbfs,
+                window = decode_window(container, stream, SAMPLE_WINDOW_S, SAMPLE_WINDOW_S, silence_dbfs,
                                         deadline, seek_s=start)
                 peak = max(peak, window.peak)
-                if _dbfs(peak) >= silence_dbfs:
+                if dbfs(peak) >= silence_dbfs:
                     break
-        if silence_dbfs is not None and _dbfs(peak) < silence_dbfs:
-            level = "no sound at all" if peak == 0 else f"peak level {_dbfs(peak):.0f} dBFS"
+        if silence_dbfs is not None and dbfs(peak) < silence_dbfs:
+            level = "no sound at all" if peak == 0 else f"peak level {dbfs(peak):.0f} dBFS"
             raise AudioRejected(
                 "silent",
                 f"The recording is silent ({level}): check that the microphone is connected, unmuted and "
@@ -218,118 +214,11 @@ def _inspect(
     return AudioInfo(
         duration_s=round(float(duration_s), 3), codec=ctx.name or "unknown", sample_rate=sample_rate,
         channels=channels, container=container_name,
-        peak_dbfs=round(_dbfs(peak), 1) if peak > 0 else None,
+        peak_dbfs=round(dbfs(peak), 1) if peak > 0 else None,
     )
 
 
-@dataclass
-class _Window:
-    frames: int = 0
-    peak: float = 0.0  # linear, full scale = 1.0
-    decoded_s: float = 0.0  # seconds of audio decoded
-    reached_end: bool = False  # decoded from the start to the end of the stream
-
-
-def _decode_window(
-    container, stream, proof_s: float, max_s: float, silence_dbfs: float | None, deadline: float,  # type: ignore[no-untyped-def]
-    *, seek_s: float | None = None,
-) -> _Window:
-    """Decode from the start (or `seek_s`) until `proof_s` decoded with signal heard, or `max_s`, or the end."""
-    result = _Window()
-    threshold = 0.0 if silence_dbfs is None else 10 ** (silence_dbfs / 20)
-    errors = 0
-    if seek_s is not None:
-        try:
-            container.seek(int(seek_s / stream.time_base), stream=stream, backward=True, any_frame=False)
-        except Exception:
-            return result  # no seeking in this file: judge by the start alone
-    demuxer = container.demux(stream)
-    for _ in range(MAX_PACKETS):
-        if time.monotonic() > deadline:
-            break
-        try:
-            packet = next(demuxer)
-        except StopIteration:
-            result.reached_end = seek_s is None
-            break
-        except Exception:  # a demuxing error mid-file: stop, what decoded so far still counts
-            break
-        try:
-            frames = packet.decode()  # the final (empty) packet flushes the decoder
-        except Exception:
-            errors += 1
-            if errors > MAX_DECODE_ERRORS:
-                break
-            continue
-        for frame in frames:
-            n = int(frame.samples or 0)
-            rate = int(frame.sample_rate or stream.codec_context.sample_rate or 0)
-            if n <= 0 or rate <= 0:
-                continue
-            result.frames += 1
-            result.decoded_s += n / rate
-            result.peak = max(result.peak, _frame_peak(frame))
-        if result.decoded_s >= max_s or (result.decoded_s >= proof_s and result.peak >= threshold):
-            break
-    return result
-
-
-def _frame_peak(frame) -> float:  # type: ignore[no-untyped-def]
-    """The frame's peak after removing its DC offset, as a fraction of full scale (0..1)."""
-    try:
-        data = frame.to_ndarray()
-    except Exception:
-        return 0.0
-    if data.size == 0:
-        return 0.0
-    with np.errstate(all="ignore"):  # damaged float frames can hold NaN, inf or 1e308
-        if data.dtype.kind == "f":
-            samples = np.clip(np.nan_to_num(data.astype(np.float64), nan=0.0, posinf=1.0, neginf=-1.0), -1.0, 1.0)
-        elif data.dtype.kind == "u":
-            half = float(1 << (8 * data.dtype.itemsize - 1))
-            samples = (data.astype(np.float64) - half) / half
-        else:
-            samples = data.astype(np.float64) / float(1 << (8 * data.dtype.itemsize - 1))
-        samples = samples - samples.mean(axis=-1, keepdims=True)
-        peak = float(np.abs(samples).max())
-    return min(1.0, peak) if math.isfinite(peak) else 0.0
-
-
-def _reported_duration_s(container, stream) -> float | None:  # type: ignore[no-untyped-def]
-    """The duration the headers claim, if it is a sane number."""
-    candidates = []
-    try:
-        if stream.duration is not None and stream.time_base is not None:
-            candidates.append(float(stream.duration * stream.time_base))
-    except Exception:
-        pass
-    if container.duration is not None:
-        candidates.append(container.duration / 1_000_000)  # av.time_base is microseconds
-    for value in candidates:
-        if math.isfinite(value) and value > 0:
-            return value
-    return None
-
-
-def _demuxed_end_s(container, stream, max_duration_s: float, deadline: float) -> float:  # type: ignore[no-untyped-def]
-    """No duration in the headers (e.g. WebM from browsers): read packet times to the end, without decoding."""
-    end = 0.0
-    try:
-        for packet in container.demux(stream):
-            if packet.pts is not None and packet.time_base is not None:
-                end = max(end, float((packet.pts + (packet.duration or 0)) * packet.time_base))
-            if end > max_duration_s or time.monotonic() > deadline:
-                break
-    except Exception:
-        pass
-    return end if math.isfinite(end) else 0.0
-
-
 # -- wording --------------------------------------------------------------------------------------------------
-
-
-def _dbfs(peak: float) -> float:
-    return 20 * math.log10(peak) if peak > 0 else -math.inf
 
 
 def _human_bytes(n: float) -> str:
