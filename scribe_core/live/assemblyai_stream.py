@@ -16,7 +16,6 @@ while the recording, which LiveSession writes separately, carries on.
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -28,7 +27,8 @@ from websockets.sync.client import ClientConnection, connect
 from ..config import Secret
 from .errors import LiveStreamError, StreamConnectionLostError, error_for_close
 from .pcm import SAMPLE_RATE, bytes_to_ms, ms_to_bytes
-from .transcript import LiveTranscript, LiveTurn, LiveWord
+from .stream_thread import StreamThread
+from .transcript import LiveTurn, LiveWord
 
 MAX_KEYTERMS = 100
 MAX_KEYTERM_CHARS = 50
@@ -56,13 +56,16 @@ def streaming_query(*, speech_model: str, medical_mode: bool, keyterms: Sequence
     return query, dropped
 
 
-class AssemblyAIStreamer:
+class AssemblyAIStreamer(StreamThread):
     engine = "assemblyai"
+    thread_name = "assemblyai-stream"
+    stop_timeout_s = 10.0  # send what is left, Terminate, wait for Termination
 
     def __init__(self, *, url: str, api_key: Secret, speech_model: str = "u3-rt-pro", medical_mode: bool = True,
                  keyterms: Sequence[str] = (), speaker_labels: bool = True,
                  retry_delays_s: Sequence[float] = (0.5, 1.0, 2.0, 4.0, 8.0), open_timeout_s: float = 5.0,
                  terminate_timeout_s: float = 5.0, sleep: Callable[[float], None] = time.sleep) -> None:
+        super().__init__()
         self.query, self.dropped_keyterms = streaming_query(
             speech_model=speech_model, medical_mode=medical_mode, keyterms=keyterms, speaker_labels=speaker_labels)
         self.model = speech_model
@@ -71,23 +74,13 @@ class AssemblyAIStreamer:
         self._retry_delays_s = tuple(retry_delays_s)
         self._open_timeout_s, self._terminate_timeout_s = open_timeout_s, terminate_timeout_s
         self._sleep = sleep
-        self.transcript = LiveTranscript()
-        self.error: LiveStreamError | None = None  # the last failure (retried or not), for the page
-        self.stopped_streaming = False  # True once a failure ended the live transcript for good
         self.session_starts: list[tuple[str, int]] = []  # (session id, byte offset where it began)
-        self._lock = threading.Condition()
         self._buffer = bytearray()  # audio from byte `_base` on: everything not yet covered by a final turn
         self._base = 0
         self._total = 0
         self._ack = 0  # bytes covered by final turns
-        self._stopping = False
-        self._thread: threading.Thread | None = None
 
     # -- the caller's side ------------------------------------------------------------------------
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="assemblyai-stream", daemon=True)
-        self._thread.start()
-
     def feed(self, pcm: bytes) -> None:
         with self._lock:
             if self.stopped_streaming:
@@ -95,15 +88,6 @@ class AssemblyAIStreamer:
             self._buffer += pcm
             self._total += len(pcm)
             self._lock.notify_all()
-
-    def stop(self, timeout_s: float = 10.0) -> LiveTranscript:
-        """Send what is left, Terminate, wait for Termination (bounded)."""
-        with self._lock:
-            self._stopping = True
-            self._lock.notify_all()
-        if self._thread is not None:
-            self._thread.join(timeout_s)
-        return self.transcript
 
     @property
     def acknowledged_bytes(self) -> int:

@@ -57,10 +57,21 @@ def test_offline_streaming_on_a_real_consultation_agrees_with_the_batch_decode(c
     streamer = OfflineStreamer(model_loader=lambda: model)
     streamer.start()
     shown: list[list[str]] = []
-    # Fed at 0.7x real time: this checks what the agreement policy commits, not whether a loaded CI machine
-    # keeps up (benchmarks/live.py measures that); at full speed on a busy machine it commits first guesses.
-    stream(streamer.feed, pcm.tobytes(), speed=0.7, on_frame=lambda n: n % 32000 == 0 and shown.append(
-        [w.text for w in streamer.transcript.words()]))
+    chunk = 2 * streamer._min_chunk  # bytes in the streamer's decode step (1 s)
+
+    def paced(fed: int) -> None:
+        # This checks what the agreement policy commits, not whether a loaded machine keeps up with real
+        # time (benchmarks/live.py measures that): each step waits for the decode before it, as on a
+        # machine that keeps up. Behind real time, the 4 s settle commits words the decodes never agreed on.
+        if fed % chunk == 0:
+            deadline = time.monotonic() + 30
+            while len(streamer.decode_seconds) + streamer.skipped_quiet < fed // chunk - 1:
+                assert time.monotonic() < deadline, "the streamer stopped decoding"
+                time.sleep(0.01)
+        if fed % 32000 == 0:
+            shown.append([w.text for w in streamer.transcript.words()])
+
+    stream(streamer.feed, pcm.tobytes(), speed=0.7, on_frame=paced)
     began = time.monotonic()
     transcript = streamer.stop()
     assert time.monotonic() - began < 30
