@@ -27,13 +27,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.previous_extractive import PreviousExtractiveWriter  # noqa: E402
-from scribe_core.clinical.facts import extract_facts  # noqa: E402
-from scribe_core.clinical.omission import MIN_SALIENCE as OMISSION_SALIENCE  # noqa: E402
-from scribe_core.clinical.omission import key_terms, possibly_missing  # noqa: E402
+from scribe_core.clinical.facts import Fact, extract_facts  # noqa: E402
+from scribe_core.clinical.omission import MAX_THRESHOLD, covered, key_terms, possibly_missing  # noqa: E402
 from scribe_core.clinical.register import FIRST_OR_SECOND_PERSON  # noqa: E402
 from scribe_core.clinical.support import spoken_numbers  # noqa: E402
 from scribe_core.clinical.transcript_import import parse_transcript_text  # noqa: E402
-from scribe_core.model import DOCTOR, Note, Transcript  # noqa: E402
+from scribe_core.model import DOCTOR, Note, Section, Statement, Transcript  # noqa: E402
 from scribe_core.notes.extractive import ExtractiveNoteWriter  # noqa: E402
 from scribe_core.notes.templates import ACI, SOAP  # noqa: E402
 
@@ -93,36 +92,52 @@ def statement_figures(notes: list[tuple[Note, Transcript]]) -> dict[str, float]:
             "words": statistics.mean(len(note_text(n).split()) for n, _ in notes)}
 
 
-def omission_figures(notes: list[tuple[Note, Transcript]], references: list[str],
-                     min_salience: float = OMISSION_SALIENCE) -> dict[str, float]:
-    """Recall: delete one statement carrying a clinical key term (finding, drug, number, exam or result
-    word) from a complete offline note; is a fact citing its utterances flagged? Flags: how many facts the
-    check lists for the complete offline note (0 by construction: its statements are the facts) and, the
-    real false-alarm test, for the clinicians' reference note (each sentence a statement)."""
-    from scribe_core.model import Section, Statement
+def _without(note: Note, si: int, k: int) -> Note:
+    return Note(template=note.template, writer=note.writer, sections=[
+        Section(s.key, s.title, [st for j, st in enumerate(s.statements) if not (i == si and j == k)])
+        for i, s in enumerate(note.sections)])
 
-    hits = trials = 0
+
+def omission_figures(notes: list[tuple[Note, Transcript]], references: list[str],
+                     min_salience: float | None = None) -> dict[str, float]:
+    """Delete one statement carrying a clinical key term (finding, drug, number, exam or result word) from
+    a complete note; is a fact citing its utterances flagged (offline note), or any new fact (clinician's
+    note, which cites nothing)? Deletions from the offline note: every such statement, and those whose
+    content the clinician's reference note also states (the facts a clinician wrote down). From the
+    clinician's note: every such sentence, and those that state a fact the check extracted (any salience).
+    Flags: how many facts the check lists for the complete offline note (0 by construction: its statements
+    are the facts) and, the real false-alarm test, for the clinician's complete note (each sentence a
+    statement)."""
+    hits = trials = gold_hits = gold_trials = ref_hits = ref_trials = said_hits = said_trials = 0
     own_flags, ref_flags = [], []
     for (note, t), ref in zip(notes, references, strict=True):
         facts = extract_facts(t)
-        base = possibly_missing(t, note, facts, min_salience)
-        own_flags.append(len(base))
-        base_keys = {m.text for m in base}
-        for si, sec in enumerate(note.sections):
-            for k in range(len(sec.statements)):
-                deleted = sec.statements[k]
-                if not key_terms(deleted.text):
-                    continue
-                reduced = Note(template=note.template, writer=note.writer, sections=[
-                    Section(s.key, s.title, [st for j, st in enumerate(s.statements) if not (i == si and j == k)])
-                    for i, s in enumerate(note.sections)])
-                new = [m for m in possibly_missing(t, reduced, facts, min_salience) if m.text not in base_keys]
-                trials += 1
-                hits += any(set(m.evidence) & set(deleted.evidence) for m in new)
         ref_note = Note(template="reference", sections=[Section("all", "All", [
             Statement(text=s, added_by_clinician=True) for s in re.split(r"(?<=[.!?])\s+|\n+", ref) if s.strip()])])
-        ref_flags.append(len(possibly_missing(t, ref_note, facts, min_salience)))
+        base = {m.text for m in possibly_missing(t, note, facts, min_salience)}
+        own_flags.append(len(base))
+        for si, sec in enumerate(note.sections):
+            for k, deleted in enumerate(sec.statements):
+                if not key_terms(deleted.text):
+                    continue
+                new = [m for m in possibly_missing(t, _without(note, si, k), facts, min_salience) if m.text not in base]
+                hit = any(set(m.evidence) & set(deleted.evidence) for m in new)
+                hits, trials = hits + hit, trials + 1
+                if covered(Fact("statement", sec.key, deleted.text, list(deleted.evidence), 0), ref_note):
+                    gold_hits, gold_trials = gold_hits + hit, gold_trials + 1
+        ref_base = {m.text for m in possibly_missing(t, ref_note, facts, min_salience)}
+        ref_flags.append(len(ref_base))
+        for k, deleted in enumerate(ref_note.sections[0].statements):
+            if key_terms(deleted.text):
+                new = [m for m in possibly_missing(t, _without(ref_note, 0, k), facts, min_salience)
+                       if m.text not in ref_base]
+                ref_hits, ref_trials = ref_hits + bool(new), ref_trials + 1
+                if any(covered(f, Note(template="one", sections=[Section("all", "All", [deleted])])) for f in facts):
+                    said_hits, said_trials = said_hits + bool(new), said_trials + 1
     return {"recall_pct": 100 * hits / max(1, trials), "trials": trials,
+            "gold_recall_pct": 100 * gold_hits / max(1, gold_trials), "gold_trials": gold_trials,
+            "reference_recall_pct": 100 * ref_hits / max(1, ref_trials), "reference_trials": ref_trials,
+            "said_recall_pct": 100 * said_hits / max(1, said_trials), "said_trials": said_trials,
             "flags_own": statistics.mean(own_flags), "flags_reference": statistics.mean(ref_flags)}
 
 
@@ -187,12 +202,17 @@ def main() -> int:
               f"citing evidence {f['cited_pct']:5.1f} %  numbers absent from dialogue {f['absent_numbers']}  "
               f"mean words {f['words']:.0f}")
     if not args.no_omission:
-        for salience in (OMISSION_SALIENCE, 0.2):
+        for salience, chosen in ((None, "the check's setting: the note's own level of detail"),
+                                 (MAX_THRESHOLD, "fixed, the previous setting"), (0.2, "every fact the writer uses")):
             o = omission_figures(list(zip(offline, transcripts, strict=True)), refs, salience)
-            chosen = "the check's setting" if salience == OMISSION_SALIENCE else "every fact the writer uses"
-            print(f"omission check, salience >= {salience} ({chosen}): recall of deleted key-term statements "
-                  f"{o['recall_pct']:.1f} % ({o['trials']} deletions); flags per complete offline note "
-                  f"{o['flags_own']:.2f}; per clinician reference note {o['flags_reference']:.2f}")
+            print(f"omission check, salience {'>= ' + str(salience) if salience else 'from the note'} ({chosen}):\n"
+                  f"  deleted from the offline note, flagged: {o['recall_pct']:.1f} % of {o['trials']} key-term "
+                  f"statements; {o['gold_recall_pct']:.1f} % of the {o['gold_trials']} that the clinician's note "
+                  f"also states\n"
+                  f"  deleted from the clinician's note, flagged: {o['reference_recall_pct']:.1f} % of "
+                  f"{o['reference_trials']} key-term sentences; {o['said_recall_pct']:.1f} % of the "
+                  f"{o['said_trials']} that state a fact the check extracted\n"
+                  f"  flags per complete note: offline {o['flags_own']:.2f}, clinician's {o['flags_reference']:.2f}")
     warm, cold, words = timing(rows)
     print(f"drafting a {words}-word visit (about 30 minutes of talk): {warm:.2f} s in a warm process, "
           f"{cold:.2f} s in a fresh one (imports and model load included); {os.cpu_count()} CPU(s) visible")

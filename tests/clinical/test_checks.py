@@ -96,3 +96,48 @@ def test_a_statement_citing_the_same_utterance_does_not_cover_a_different_findin
     assert any("U2" in st.evidence for st in reduced.statements())
     # (every fact the writer uses: salience 0.2, so the short visit's sentences count)
     assert [m.text for m in possibly_missing(t, reduced, min_salience=0.2)] == [bloated[0].text]
+
+
+def test_a_statement_with_another_drug_number_or_answer_does_not_cover_the_fact():
+    from scribe_core.clinical import parse_transcript_text
+
+    t = parse_transcript_text(
+        "Doctor: Let's look at your labs. Your total cholesterol was 222, which is quite high.\n"
+        "Patient: Oh no.\n"
+        "Doctor: Any fever or chills?\n"
+        "Patient: No fever. I do get chills at night though.\n"
+        "Doctor: Any chest pain?\n"
+        "Patient: No.\n"
+        "Doctor: I will refill your lisinopril 20 milligrams once a day. I will also start meloxicam 15 milligrams "
+        "once a day for the knee.\n")
+
+    def written(*texts: str) -> set[str]:
+        note = Note(template="soap", writer="clinician", sections=[
+            Section("all", "All", [Statement(x, added_by_clinician=True) for x in texts])])
+        return {m.text for m in possibly_missing(t, note, min_salience=0.2)}
+
+    wrong = written("Total cholesterol was quite high.", "Denies fever but reports chest pain.",
+                    "Will refill meloxicam 15 mg once daily.",
+                    "Will also start meloxicam 15 mg once daily for the knee.")
+    # Each shares most of its words with the fact, but not the value, the answer or the drug.
+    assert {"The patient's total cholesterol was 222, which is quite high.", "Denies chest pain.",
+            "Will refill the patient's lisinopril 20 mg once daily."} <= wrong
+    right = written("Total cholesterol 222, high.", "Denies fever and chest pain; gets chills at night.",
+                    "Refill lisinopril 20 mg once daily.", "Start meloxicam 15 mg once daily for the knee.")
+    assert not right & {"The patient's total cholesterol was 222, which is quite high.", "Denies chest pain.",
+                        "Will refill the patient's lisinopril 20 mg once daily."}
+
+
+def test_the_check_flags_from_the_note_s_own_level_of_detail(sample):
+    """A draft that keeps nearly every fact is told of a minor one deleted from it; a terse note is told of
+    what the model is sure belongs in a note and of every answered question, not of every detail."""
+    fracture = "The patient had an arm fracture when the patient was younger, but that's it."
+    note = ExtractiveNoteWriter().draft(sample, SOAP).note
+    detailed = _without(note, "arm fracture")
+    assert [m.text for m in possibly_missing(sample, detailed)] == [fracture]
+    assert possibly_missing(sample, detailed, min_salience=0.75) == []  # what a fixed threshold would miss
+    terse = Note(template="soap", writer="clinician", sections=[
+        Section("subjective", "Subjective", [Statement("Runny nose.", added_by_clinician=True)])])
+    told = [m.text for m in possibly_missing(sample, terse)]
+    assert "It started getting stuffy about 2 weeks ago." in told and "Denies fevers or chills." in told
+    assert fracture not in told
