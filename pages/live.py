@@ -20,8 +20,9 @@ from scribe_core.notes.templates import TEMPLATES
 from ui import actions
 from ui.access import current_viewer
 from ui.engine import engine_info, usable_engines
-from ui.labels import engine_name
+from ui.labels import engine_name, when
 from ui.live_visits import get_live_visits
+from ui.local_time import viewer_zone
 from ui.services import get_services
 from ui.state import select
 
@@ -85,7 +86,7 @@ for visit in visits.interrupted(by=viewer):
     if visit.id == st.session_state.get(VISIT_KEY):
         continue
     with st.container(border=True):
-        st.markdown(f"**Interrupted live visit** started {visit.started:%d %b %Y %H:%M} UTC, "
+        st.markdown(f"**Interrupted live visit** started {when(visit.started, viewer_zone())}, "
                     f"about {visit.recorded_s / 60:.1f} min recorded.")
         finish_col, discard_col = st.columns(2)
         if finish_col.button("Finish: transcribe and draft the note", key=f"live_finish_{visit.id}",

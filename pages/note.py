@@ -15,6 +15,7 @@ from ui import actions
 from ui.access import current_viewer
 from ui.components import empty_state, flash, md_escape, redraft_with_feedback, show_flash, wait_for
 from ui.labels import consent_line, writer_badge
+from ui.local_time import viewer_zone
 from ui.note_documents import documents_panel, note_is_signed
 from ui.services import get_services
 from ui.state import pick_encounter
@@ -28,7 +29,7 @@ encounter = pick_encounter(queries, viewer, key="note_pick")
 if encounter is None:
     empty_state("No encounters yet, so there is no note to show.")
     st.stop()
-if consent := consent_line(encounter):
+if consent := consent_line(encounter, viewer_zone()):
     st.caption(consent)
 
 note = queries.note(viewer, encounter.id)

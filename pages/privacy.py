@@ -12,6 +12,7 @@ from ui.access import current_viewer
 from ui.components import flash, show_flash
 from ui.engine import engine_info
 from ui.labels import engine_name, when
+from ui.local_time import viewer_zone
 from ui.services import get_services
 from ui.state import pick_encounter, select, selected_id
 
@@ -121,7 +122,8 @@ if not viewer.is_admin:
 if tombstones:
     st.dataframe(
         pd.DataFrame([{
-            "encounter": t.encounter_id, "created": when(t.created), "purged": when(t.purged), "reason": t.reason,
+            "encounter": t.encounter_id, "created": when(t.created, viewer_zone()),
+            "purged": when(t.purged, viewer_zone()), "reason": t.reason,
             "deleted here": ", ".join(t.deleted) or "-",
             "deleted remotely": "; ".join(f"{REMOTE_WHAT.get(r.what, r.what)} {r.remote_id}: "
                                           + ("confirmed" if r.confirmed else "NOT confirmed") for r in t.remote) or "-",
@@ -139,7 +141,7 @@ st.caption("Actions, ids and remote results only; never patient text.")
 log = queries.audit_log(viewer)
 if log:
     frame = pd.DataFrame(log)[["at", "action", "encounter_id", "actor", "remote_result"]]
-    frame["at"] = pd.to_datetime(frame["at"]).dt.tz_convert(None).dt.strftime("%Y-%m-%d %H:%M:%S")
+    frame["at"] = [when(at.to_pydatetime(), viewer_zone(), seconds=True) for at in pd.to_datetime(frame["at"])]
     st.dataframe(frame, hide_index=True, key="privacy_audit", height=360)
 else:
     st.caption("The audit log is empty.")

@@ -15,6 +15,7 @@ from ui.access import current_viewer, idle_expired
 from ui.components import empty_state, step_badge
 from ui.labels import consent_line, duration, engine_name, time_left, when
 from ui.live_visits import get_live_visits
+from ui.local_time import viewer_zone
 from ui.services import get_services
 from ui.state import select, selected_id
 
@@ -23,6 +24,7 @@ S = EncounterState
 services = get_services()
 viewer = current_viewer()
 queries = services.scribe.queries
+zone = viewer_zone()
 
 st.title("Encounters")
 st.caption("Processing runs in the background: you can leave this page, open another tab or reload.")
@@ -39,8 +41,8 @@ def card(e: Encounter, highlighted: bool) -> None:
         with info:
             name = f"**{e.source_name or '(purged)'}**"
             st.markdown(f":primary[{name}] :primary-badge[selected]" if highlighted else name)
-            st.caption(f"{when(e.created)} · {duration(e.duration_s)} · {engine_name(e.engine)} · `{e.id}`")
-            consent = consent_line(e)
+            st.caption(f"{when(e.created, zone)} · {duration(e.duration_s)} · {engine_name(e.engine)} · `{e.id}`")
+            consent = consent_line(e, zone)
             if consent:
                 st.caption(f":material/verified_user: {consent}")
         with state:
@@ -84,7 +86,7 @@ def interrupted_visits() -> None:
     for visit in visits.interrupted(by=viewer):
         with st.container(border=True, key=f"interrupted_{visit.id}"):
             info, buttons = st.columns([7, 5], vertical_alignment="center")
-            info.markdown(f"**Interrupted live visit** started {when(visit.started)}, "
+            info.markdown(f"**Interrupted live visit** started {when(visit.started, zone)}, "
                           f"about {duration(visit.recorded_s)} recorded · `{visit.id}`")
             with buttons, st.container(horizontal=True, horizontal_alignment="right"):
                 if st.button("Finish", key=f"visit_finish_{visit.id}", icon=":material/task_alt:", type="primary",

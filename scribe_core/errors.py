@@ -25,7 +25,7 @@ patient text or secrets: messages name ids, settings and status codes only.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 
 
 class ScribeError(Exception):
@@ -95,6 +95,14 @@ class EncounterPurgedError(EncounterNotFoundError):
         super().__init__(message)
         self.encounter_id = encounter_id
         self.purged_at = purged_at
+
+    @staticmethod
+    def gone(purged_at: datetime | None, zone: tzinfo | None = UTC) -> str:
+        """What a page or the command line says in place of a purged encounter, the time in `zone`
+        (named, so it is never read in the wrong one)."""
+        local = purged_at.astimezone(zone) if purged_at else None
+        on = f" on {local:%d %b %Y at %H:%M} {local.tzname()}" if local else ""
+        return f"This encounter was purged{on}: its recording, transcript and note no longer exist."
 
 
 class AccessDeniedError(EncounterUnavailableError):

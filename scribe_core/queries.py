@@ -61,10 +61,8 @@ class EncounterQueries:
         if encounter.state == EncounterState.PURGED:
             tombstone = next((t for t in self._store.tombstones() if t.encounter_id == encounter_id), None)
             purged_at = tombstone.purged if tombstone else encounter.updated
-            on = f" on {purged_at:%d %b %Y at %H:%M} UTC" if purged_at else ""
-            raise EncounterPurgedError(
-                f"This encounter was purged{on}: its recording, transcript and note no longer exist.",
-                encounter_id=encounter_id, purged_at=purged_at)
+            raise EncounterPurgedError(EncounterPurgedError.gone(purged_at), encounter_id=encounter_id,
+                                       purged_at=purged_at)
         return encounter
 
     def transcript(self, viewer: Viewer, encounter_id: str) -> Transcript | None:

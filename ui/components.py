@@ -15,6 +15,7 @@ from scribe_core.model import DOCTOR, PATIENT, Encounter, Transcript, Utterance
 
 from .access import idle_expired
 from .labels import StepLabel, clock, step_label
+from .local_time import viewer_zone
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|$~<>:])")
 
@@ -59,7 +60,7 @@ def transcript_row_height(texts: list[str]) -> int | None:
 
 
 def step_badge(e: Encounter) -> StepLabel:
-    label = step_label(e)
+    label = step_label(e, viewer_zone())
     st.badge(label.text, icon=label.icon, color=label.color)
     return label
 
@@ -138,7 +139,7 @@ def wait_for(services: Services, viewer: Viewer, encounter_id: str, what: str, r
     queries = services.scribe.queries
     encounter = queries.encounter(viewer, encounter_id)
     if not encounter.state.in_flight:
-        label = step_label(encounter)
+        label = step_label(encounter, viewer_zone())
         st.warning(f"There is no {what} for this encounter. {label.text}: {label.detail}".strip(),
                    icon=":material/info:")
         return
@@ -155,7 +156,7 @@ def wait_for(services: Services, viewer: Viewer, encounter_id: str, what: str, r
             st.rerun()
         with st.container(border=True):
             step_badge(current)
-            label = step_label(current)
+            label = step_label(current, viewer_zone())
             if label.progress is not None:
                 st.progress(label.progress)
             st.caption(f"The {what} appears here by itself as soon as it is ready.")

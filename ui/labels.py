@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Literal
 
 from scribe_core import providers
@@ -36,7 +36,7 @@ class StepLabel:
     detail: str = ""  # the failure reason, in the core's own words
 
 
-def step_label(e: Encounter) -> StepLabel:
+def step_label(e: Encounter, zone: tzinfo | None = None) -> StepLabel:
     if e.state == S.READY:
         return StepLabel("Ready", "green", ":material/check_circle:")
     if e.state == S.FAILED:
@@ -46,7 +46,7 @@ def step_label(e: Encounter) -> StepLabel:
     if e.state == S.PURGED:
         return StepLabel("Purged", "gray", ":material/delete:")
     if e.retry_at is not None:
-        at = e.retry_at.astimezone().strftime("%H:%M:%S")
+        at = e.retry_at.astimezone(zone).strftime("%H:%M:%S")
         return StepLabel(f"Waiting to retry (try {e.attempts + 1} at {at})", "orange", ":material/replay:",
                          detail=e.error or "")
     if e.state == S.DRAFTING:
@@ -76,22 +76,26 @@ def duration(seconds: float | None) -> str:
     return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
 
 
-def when(t: datetime | None) -> str:
+def when(t: datetime | None, zone: tzinfo | None = None, *, seconds: bool = False) -> str:
+    """'30 Nov 2026, 17:05 CET': in the viewer's zone (the server's when None), the zone named, so that a
+    signing or purge time is never read in the wrong one."""
     if t is None:
         return ""
-    return t.astimezone().strftime("%d %b %Y, %H:%M")
+    local = t.astimezone(zone)
+    shown = local.strftime("%d %b %Y, %H:%M:%S" if seconds else "%d %b %Y, %H:%M")
+    return f"{shown} {local.tzname()}" if local.tzname() else shown
 
 
-def consent_line(e: Encounter) -> str | None:
+def consent_line(e: Encounter, zone: tzinfo | None = None) -> str | None:
     """For a live visit whose patient agreed to be recorded: who recorded that agreement, and when."""
     if e.consent is None:
         return None
-    return f"Patient consent to recording: given by {e.consent.by} at {when(e.consent.at)}"
+    return f"Patient consent to recording: given by {e.consent.by} at {when(e.consent.at, zone)}"
 
 
-def encounter_title(e: Encounter) -> str:
+def encounter_title(e: Encounter, zone: tzinfo | None = None) -> str:
     name = e.source_name or "(purged)"
-    return f"{name} · {when(e.created)} · {e.id}"
+    return f"{name} · {when(e.created, zone)} · {e.id}"
 
 
 def engine_name(engine: str) -> str:

@@ -24,6 +24,8 @@ from scribe_core.documents.summary import reading_grade
 from scribe_core.errors import ScribeError
 from scribe_core.model import Encounter, Note
 from ui import actions
+from ui.labels import when
+from ui.local_time import viewer_zone
 
 
 def note_is_signed(services: Services, viewer: Viewer, encounter_id: str) -> bool:
@@ -39,7 +41,7 @@ def status_badge(doc: NoteDocument) -> None:
         st.badge("Draft: not signed", icon=":material/edit_note:", color="orange")
     else:
         st.badge(f"{doc.status_label}: version {doc.version}, signed by {doc.signed_by} "
-                 f"on {doc.signed_at:%Y-%m-%d %H:%M} UTC", icon=":material/verified:", color="green")
+                 f"on {when(doc.signed_at, viewer_zone())}", icon=":material/verified:", color="green")
 
 
 def _sign_tab(docs: ClinicDocuments, viewer: Viewer, doc: NoteDocument) -> None:
@@ -59,7 +61,7 @@ def _sign_tab(docs: ClinicDocuments, viewer: Viewer, doc: NoteDocument) -> None:
         return
     versions = docs.versions_of(doc.encounter_id, by=viewer)
     for v in versions:
-        st.markdown(f"**Version {v.version}** · {v.status} · {v.signed_by} · {v.signed_at:%Y-%m-%d %H:%M} UTC"
+        st.markdown(f"**Version {v.version}** · {v.status} · {v.signed_by} · {when(v.signed_at, viewer_zone())}"
                     + (f" · _{v.reason}_" if v.reason else ""))
     if len(versions) > 1:
         with st.expander("What each amendment changed", icon=":material/difference:"):
@@ -94,7 +96,7 @@ def _saved_edit(docs: ClinicDocuments, viewer: Viewer, encounter_id: str, kind: 
     if key not in st.session_state:
         st.session_state[key] = saved.text
         st.session_state[f"{key}_title"] = saved.title
-    st.caption(f"Saved {saved.saved_at:%d %b %Y %H:%M} UTC by {saved.saved_by}.")
+    st.caption(f"Saved {when(saved.saved_at, viewer_zone())} by {saved.saved_by}.")
 
 
 def _keep_edit(docs: ClinicDocuments, viewer: Viewer, encounter_id: str, kind: str, key: str) -> None:
@@ -173,7 +175,7 @@ def _export_tab(docs: ClinicDocuments, viewer: Viewer, doc: NoteDocument, settin
 
 def _send_tab(docs: ClinicDocuments, viewer: Viewer, doc: NoteDocument, settings: EhrSettings) -> None:
     for copy in docs.ehr_copies(doc.encounter_id, by=viewer):
-        st.success(f"Version {copy.version} sent by {copy.sent_by} on {copy.sent_at:%Y-%m-%d %H:%M} UTC: "
+        st.success(f"Version {copy.version} sent by {copy.sent_by} on {when(copy.sent_at, viewer_zone())}: "
                    f"DocumentReference/{copy.server_id}. Purging here does not delete the EHR's copy.",
                    icon=":material/cloud_done:")
     if not settings.configured:

@@ -17,6 +17,7 @@ from scribe_core.model import Encounter
 from scribe_core.queries import EncounterQueries
 
 from .labels import encounter_title
+from .local_time import viewer_zone
 
 SELECTED_KEY = "encounter_id"
 QUERY_PARAM = "encounter"
@@ -42,7 +43,9 @@ def show_unavailable(err: EncounterUnavailableError, *, key: str) -> None:
     """The core's reason in place of the encounter, and a way to choose another one deliberately."""
     icon = (":material/delete:" if isinstance(err, EncounterPurgedError)
             else ":material/lock:" if isinstance(err, AccessDeniedError) else ":material/search_off:")
-    st.error(str(err), icon=icon)
+    told = EncounterPurgedError.gone(err.purged_at, viewer_zone()) if isinstance(err, EncounterPurgedError) and \
+        err.purged_at else str(err)
+    st.error(told, icon=icon)
     st.button("Choose another encounter", key=f"{key}_choose_another", icon=":material/list:",
               on_click=select, args=(None,))
 
@@ -80,8 +83,9 @@ def pick_encounter(queries: EncounterQueries, viewer: Viewer, *, key: str, label
     def changed() -> None:
         select(st.session_state[key])
 
+    zone = viewer_zone()
     chosen = st.selectbox(
-        label, list(by_id), key=key, on_change=changed, format_func=lambda i: encounter_title(by_id[i])
+        label, list(by_id), key=key, on_change=changed, format_func=lambda i: encounter_title(by_id[i], zone)
     )
     select(chosen)
     return by_id[chosen]

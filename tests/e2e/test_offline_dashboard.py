@@ -30,7 +30,8 @@ def test_an_offline_encounter_runs_from_upload_to_an_extractive_note(offline_app
     clip = cut_clip(SOURCE_AUDIO, tmp_path / "offline-visit.wav", seconds=45)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        # The clinic's browser is in New York, the server in UTC: times show in the clinic's zone, named.
+        page = browser.new_page(viewport={"width": 1440, "height": 1000}, timezone_id="America/New_York")
         requested: list[str] = []
         page.context.on("request", lambda request: requested.append(request.url))
         page.goto(offline_app.url)
@@ -46,6 +47,7 @@ def test_an_offline_encounter_runs_from_upload_to_an_extractive_note(offline_app
         # An offline job says how long it still needs, from this machine's measured speed.
         expect(page.get_by_text(re.compile(r"(About \d+ min left|Under a minute left|Almost done)"))).to_be_visible(
             timeout=30_000)
+        expect(page.get_by_text(re.compile(r"\d\d \w{3} \d{4}, \d\d:\d\d E[SD]T · ")).first).to_be_visible()
         # Model loading (first use in this server) plus ~45 s of audio on 2 cores.
         expect(page.get_by_role("button", name=re.compile("Open note"))).to_be_visible(timeout=240_000)
         page.get_by_role("button", name=re.compile("Open note")).click()

@@ -113,3 +113,20 @@ def test_engine_names_are_the_labels_the_providers_declare(monkeypatch):
                         providers.Provider("labelled", "tests.ui.test_helpers:LabelledEngine", lambda _s: None))
     assert engine_name("labelled") == "Labelled engine (test)"  # a new engine needs no second list
     assert engine_name("unregistered") == "unregistered"
+
+
+def test_times_show_in_the_viewers_zone_and_name_it():
+    from zoneinfo import ZoneInfo
+
+    from ui.labels import when
+
+    t = datetime(2026, 11, 30, 22, 5, 7, tzinfo=UTC)
+    assert when(t, ZoneInfo("America/New_York")) == "30 Nov 2026, 17:05 EST"
+    assert when(t, ZoneInfo("Europe/Berlin"), seconds=True) == "30 Nov 2026, 23:05:07 CET"
+    assert when(t, UTC) == "30 Nov 2026, 22:05 UTC"
+    assert when(None) == ""
+    from scribe_core.errors import EncounterPurgedError
+
+    assert EncounterPurgedError.gone(t, ZoneInfo("America/Chicago")).startswith(
+        "This encounter was purged on 30 Nov 2026 at 16:05 CST:")
+    assert "22:05 UTC" in EncounterPurgedError.gone(t)  # the command line and logs: UTC, named
