@@ -54,10 +54,11 @@ def test_offline_streaming_on_a_real_consultation_agrees_with_the_batch_decode(c
     model_dir = models.whisper_model_dir(tmp_path / "data")
     model = asr.load_model(model_dir)
     pcm = consultation_pcm[: 60 * 16000]
-    streamer = OfflineStreamer(model_loader=lambda: model)
+    step_s = 1.0  # the streamer's default decode step, pinned here so the pacing below matches it
+    streamer = OfflineStreamer(model_loader=lambda: model, min_chunk_s=step_s)
     streamer.start()
     shown: list[list[str]] = []
-    chunk = 2 * streamer._min_chunk  # bytes in the streamer's decode step (1 s)
+    chunk = 2 * int(step_s * 16000)  # bytes of 16-bit, 16 kHz audio in one decode step
 
     def paced(fed: int) -> None:
         # This checks what the agreement policy commits, not whether a loaded machine keeps up with real
