@@ -1,8 +1,10 @@
-"""Command line for setting the scribe up: the encryption key, local accounts, the access check.
+"""Command line for setting the scribe up: the encryption key, local accounts, the access check, and
+moving the store to a new database.
 
     python -m scribe_core keygen [--write-env .env]
     python -m scribe_core user add|remove|passwd|list [NAME] [--role clinician|admin]
     python -m scribe_core check-access --address ADDRESS
+    python -m scribe_core copy-store --to DATABASE_URL [--recordings database|directory] [--recordings-dir DIR]
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 from .bootstrap import build_services
 from .errors import ScribeError
 
-_HANDLED = ("keygen", "user", "check-access")
+_HANDLED = ("keygen", "user", "check-access", "copy-store")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,6 +32,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     user.add_argument("username", nargs="?")
     user.add_argument("--role", choices=("clinician", "admin"), default="clinician")
     user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    copy = sub.add_parser("copy-store", help="copy everything into a new, empty database (SQLite to Postgres)")
+    copy.add_argument("--to", required=True, metavar="DATABASE_URL", help="postgresql://user@host/name, new and empty")
+    copy.add_argument("--recordings", choices=("database", "directory"), default="database",
+                      help="where the new installation keeps recordings (SCRIBE_RECORDINGS); default: database")
+    copy.add_argument("--recordings-dir", type=Path, metavar="DIR",
+                      help="with --recordings directory: the directory every machine mounts (SCRIBE_RECORDINGS_DIR)")
 
 
 def run(args: argparse.Namespace) -> int | None:
@@ -38,6 +46,8 @@ def run(args: argparse.Namespace) -> int | None:
     if args.command == "keygen":
         return _keygen(args)  # needs no key, so it runs before the services are built
     try:
+        if args.command == "copy-store":
+            return _copy_store(args)
         return _user(args) if args.command == "user" else _check_access(args)
     except ScribeError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -104,4 +114,36 @@ def _check_access(args: argparse.Namespace) -> int:
     accounts = build_services().scribe.accounts
     mode = decide_access(args.address, oidc_configured="auth" in secrets, local_accounts=accounts.exist())
     print(f"access: {mode.value}", file=sys.stderr)
+    return 0
+
+
+def _copy_store(args: argparse.Namespace) -> int:
+    """The store this installation uses (its settings), copied into the database `--to` names."""
+    from dataclasses import replace
+
+    from sqlalchemy.exc import OperationalError
+
+    from .config import Secret, Settings
+    from .jobs.wiring import open_store
+    from .storage.copying import copy_store
+
+    settings = Settings.from_env()
+    source = open_store(settings)
+    try:
+        target = open_store(replace(settings, database_url=Secret(args.to), recordings=args.recordings,
+                                    recordings_dir=str(args.recordings_dir or "")), source.vault)
+    except OperationalError as exc:  # the driver's reason names the host and user, never the password
+        print(f"error: could not open the target database: {exc.orig}", file=sys.stderr)
+        return 2
+    try:
+        report = copy_store(source, target)
+    finally:
+        source.close()
+        target.close()
+    print("\n".join(report.lines()))
+    place = "SCRIBE_RECORDINGS=database" if args.recordings == "database" else \
+        f"SCRIBE_RECORDINGS=directory, SCRIBE_RECORDINGS_DIR={target.recordings_dir}"
+    print(f"Copied. Give the app servers and workers SCRIBE_DATABASE_URL (the URL given to --to), {place} and "
+          "the same SCRIBE_ENCRYPTION_KEY. The old store is unchanged; purge it once the new one is in use.",
+          file=sys.stderr)
     return 0
