@@ -107,15 +107,20 @@ def omission_figures(notes: list[tuple[Note, Transcript]], references: list[str]
     clinician's note: every such sentence, and those that state a fact the check extracted (any salience).
     Flags: how many facts the check lists for the complete offline note (0 by construction: its statements
     are the facts) and, the real false-alarm test, for the clinician's complete note (each sentence a
-    statement)."""
+    statement). At the shipped setting also: of the deletions that leave some fact of the conversation
+    uncovered (judged by the check's own coverage rules, every salience), how many are flagged; the rest
+    removed a sentence whose facts another sentence of the note still states."""
     hits = trials = gold_hits = gold_trials = ref_hits = ref_trials = said_hits = said_trials = 0
+    lost_hits, lost_trials, ref_lost_hits, ref_lost_trials = 0, 0, 0, 0
     own_flags, ref_flags = [], []
+    with_lost = min_salience is None
     for (note, t), ref in zip(notes, references, strict=True):
         facts = extract_facts(t)
         ref_note = Note(template="reference", sections=[Section("all", "All", [
             Statement(text=s, added_by_clinician=True) for s in re.split(r"(?<=[.!?])\s+|\n+", ref) if s.strip()])])
         base = {m.text for m in possibly_missing(t, note, facts, min_salience)}
         own_flags.append(len(base))
+        uncovered = {m.text for m in possibly_missing(t, note, facts, 0.0)} if with_lost else set()
         for si, sec in enumerate(note.sections):
             for k, deleted in enumerate(sec.statements):
                 if not key_terms(deleted.text):
@@ -125,8 +130,12 @@ def omission_figures(notes: list[tuple[Note, Transcript]], references: list[str]
                 hits, trials = hits + hit, trials + 1
                 if covered(Fact("statement", sec.key, deleted.text, list(deleted.evidence), 0), ref_note):
                     gold_hits, gold_trials = gold_hits + hit, gold_trials + 1
+                if with_lost and any(set(m.evidence) & set(deleted.evidence) for m in possibly_missing(
+                        t, _without(note, si, k), facts, 0.0) if m.text not in uncovered):
+                    lost_hits, lost_trials = lost_hits + hit, lost_trials + 1
         ref_base = {m.text for m in possibly_missing(t, ref_note, facts, min_salience)}
         ref_flags.append(len(ref_base))
+        ref_uncovered = {m.text for m in possibly_missing(t, ref_note, facts, 0.0)} if with_lost else set()
         for k, deleted in enumerate(ref_note.sections[0].statements):
             if key_terms(deleted.text):
                 new = [m for m in possibly_missing(t, _without(ref_note, 0, k), facts, min_salience)
@@ -134,10 +143,15 @@ def omission_figures(notes: list[tuple[Note, Transcript]], references: list[str]
                 ref_hits, ref_trials = ref_hits + bool(new), ref_trials + 1
                 if any(covered(f, Note(template="one", sections=[Section("all", "All", [deleted])])) for f in facts):
                     said_hits, said_trials = said_hits + bool(new), said_trials + 1
+                if with_lost and any(m.text not in ref_uncovered
+                                     for m in possibly_missing(t, _without(ref_note, 0, k), facts, 0.0)):
+                    ref_lost_hits, ref_lost_trials = ref_lost_hits + bool(new), ref_lost_trials + 1
     return {"recall_pct": 100 * hits / max(1, trials), "trials": trials,
             "gold_recall_pct": 100 * gold_hits / max(1, gold_trials), "gold_trials": gold_trials,
             "reference_recall_pct": 100 * ref_hits / max(1, ref_trials), "reference_trials": ref_trials,
             "said_recall_pct": 100 * said_hits / max(1, said_trials), "said_trials": said_trials,
+            "lost_recall_pct": 100 * lost_hits / max(1, lost_trials), "lost_trials": lost_trials,
+            "ref_lost_recall_pct": 100 * ref_lost_hits / max(1, ref_lost_trials), "ref_lost_trials": ref_lost_trials,
             "flags_own": statistics.mean(own_flags), "flags_reference": statistics.mean(ref_flags)}
 
 
@@ -213,6 +227,10 @@ def main() -> int:
                   f"{o['reference_trials']} key-term sentences; {o['said_recall_pct']:.1f} % of the "
                   f"{o['said_trials']} that state a fact the check extracted\n"
                   f"  flags per complete note: offline {o['flags_own']:.2f}, clinician's {o['flags_reference']:.2f}")
+            if salience is None:
+                print(f"  deletions that leave a fact uncovered (by the check's own rules), flagged: offline note "
+                      f"{o['lost_recall_pct']:.1f} % of {o['lost_trials']}; clinician's note "
+                      f"{o['ref_lost_recall_pct']:.1f} % of {o['ref_lost_trials']}")
     warm, cold, words = timing(rows)
     print(f"drafting a {words}-word visit (about 30 minutes of talk): {warm:.2f} s in a warm process, "
           f"{cold:.2f} s in a fresh one (imports and model load included); {os.cpu_count()} CPU(s) visible")
