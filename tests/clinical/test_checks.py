@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scribe_core.clinical import check_consistency, facts_to_statement, possibly_missing
+from scribe_core.clinical import add_missing, check_consistency, facts_to_statement, possibly_missing
 from scribe_core.model import Note, Section, Statement
 from scribe_core.notes.extractive import ExtractiveNoteWriter
 from scribe_core.notes.templates import SOAP
@@ -138,6 +138,35 @@ def test_the_check_flags_from_the_note_s_own_level_of_detail(sample):
     assert possibly_missing(sample, detailed, min_salience=0.75) == []  # what a fixed threshold would miss
     terse = Note(template="soap", writer="clinician", sections=[
         Section("subjective", "Subjective", [Statement("Runny nose.", added_by_clinician=True)])])
-    told = [m.text for m in possibly_missing(sample, terse)]
+    missing = possibly_missing(sample, terse)
+    told = [m.text for m in missing]
     assert "It started getting stuffy about 2 weeks ago." in told and "Denies fevers or chills." in told
     assert fracture not in told
+    # Adding everything it lists does not make it list more: the bar does not move as the note grows.
+    for fact in missing:
+        terse = add_missing(terse, fact)
+    assert possibly_missing(sample, terse) == []
+
+
+def test_a_clinician_who_adds_every_listed_fact_is_not_told_of_more():
+    """On clinicians' own notes (ACI-Bench valid), adding each listed fact, as the Note page's button
+    does, ends the list: a bar that moved down as the note grew listed 9 to 13 facts on these, in rounds."""
+    import csv
+    import re
+
+    from scribe_core.clinical import parse_transcript_text
+
+    from .conftest import ACI_DIR
+
+    with open(ACI_DIR / "challenge_data" / "valid.csv", newline="") as f:
+        rows = {r["encounter_id"]: r for r in csv.DictReader(f)}
+    for encounter in ("D2N069", "D2N071", "D2N076"):
+        t = parse_transcript_text(rows[encounter]["dialogue"])
+        note = Note(template="reference", sections=[Section("all", "All", [
+            Statement(s, added_by_clinician=True)
+            for s in re.split(r"(?<=[.!?])\s+|\n+", rows[encounter]["note"]) if s.strip()])])
+        listed = possibly_missing(t, note)
+        assert 0 < len(listed) <= 3, encounter
+        for fact in listed:
+            note = add_missing(note, fact)
+        assert possibly_missing(t, note) == [], encounter
