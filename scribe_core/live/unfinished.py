@@ -1,18 +1,25 @@
 """The files of a live visit not yet finished, and retention for the ones never finished.
 
-A running visit lives under `<data_dir>/live/`: `<id>.journal` (the encrypted audio, recording.py) and
-`<id>.visit` (its plan, sealed: owner, key terms, context, template, engine, consent). Both go when the
-visit becomes an encounter or is discarded. This module needs only the store, so the scribe's retention
+A running visit lives under `live/` in the data dir, or in the shared recordings directory when there is
+one (several app servers): `<id>.journal` (the encrypted audio, recording.py) and `<id>.visit` (its plan,
+sealed: owner, key terms, context, template, engine, consent, and the host and process recording it).
+Both go when the visit becomes an encounter or is discarded. This module needs only the store, so the scribe's retention
 sweep (usecases/purging.py) discards expired visits without building the live engines.
 
 Visits running in this process are registered here (not per LiveVisits object), so no sweep or page
-in the same process takes a running visit for an interrupted one.
+in the same process takes a running visit for an interrupted one. A visit another process records is
+running while its journal grows (the recorder appends every 200 ms) and, on this host, its process lives;
+on another host a journal silent for HEARTBEAT_S means that server went down.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import socket
 import threading
+import time
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -20,6 +27,7 @@ from pathlib import Path
 from ..access import SYSTEM, Viewer
 from ..errors import AccessDeniedError, EncounterNotFoundError
 from ..model import RecordingConsent, utc_now
+from ..storage.recordings import process_alive
 from ..store import EncounterStore
 
 
@@ -36,6 +44,9 @@ class VisitPlan:
     # Who ticked "The patient agreed to be recorded", and when (absent in plans written before).
     consent_by: str | None = None
     consent_at: str | None = None
+    # Who records it (absent in plans written before): tells another app server whether it still runs.
+    host: str | None = None
+    pid: int | None = None
 
     @property
     def recording_consent(self) -> RecordingConsent | None:
@@ -55,13 +66,23 @@ class InterruptedVisit:
 
 _running: set[Path] = set()  # journals of visits recording in this process
 _running_lock = threading.Lock()
+HEARTBEAT_S = 60.0  # a journal silent this long belongs to a recorder that is gone
+
+
+def recorder() -> tuple[str, int]:
+    """This host and process, as a plan records who is recording its visit."""
+    return socket.gethostname(), os.getpid()
 
 
 class VisitFiles:
     def __init__(self, store: EncounterStore) -> None:
         self.store = store
-        self.dir = store.data_dir / "live"
+        self.dir = store.live_dir
         self.dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        local = store.data_dir / "live"
+        if local != self.dir and local.is_dir():  # written before the recordings directory was shared
+            for path in local.iterdir():
+                shutil.move(path, self.dir / path.name)
 
     def save_plan(self, plan: VisitPlan) -> None:
         self.plan_path(plan.id).write_text(self.store.vault.seal(json.dumps(asdict(plan)),
@@ -91,18 +112,31 @@ class VisitFiles:
         with _running_lock:
             (_running.add if running else _running.discard)(self.journal_path(visit_id).resolve())
 
-    def is_running(self, visit_id: str) -> bool:
+    def is_running(self, visit_id: str, plan: VisitPlan | None = None) -> bool:
         with _running_lock:
-            return self.journal_path(visit_id).resolve() in _running
+            if self.journal_path(visit_id).resolve() in _running:
+                return True
+        plan = plan or self.plan(visit_id)
+        if plan.host is None or (plan.host, plan.pid) == recorder():
+            return False  # recorded here (or by a release that did not say): not running in this process
+        if plan.host == socket.gethostname() and not (plan.pid and process_alive(plan.pid)):
+            return False  # this machine's other app process is gone: no need to wait for the heartbeat
+        try:
+            return time.time() - self.journal_path(visit_id).stat().st_mtime < HEARTBEAT_S
+        except FileNotFoundError:
+            return time.time() - self.plan_path(visit_id).stat().st_mtime < HEARTBEAT_S  # no audio yet
 
     def interrupted(self, *, by: Viewer) -> list[InterruptedVisit]:
         """Visits whose audio is on disk but that are not running here and were never finished."""
         visits = []
         for plan_path in sorted(self.dir.glob("*.visit")):
             visit_id = plan_path.stem
-            if self.is_running(visit_id):
-                continue
-            plan = self.plan(visit_id)
+            try:
+                plan = self.plan(visit_id)
+                if self.is_running(visit_id, plan):
+                    continue
+            except (EncounterNotFoundError, FileNotFoundError):
+                continue  # finished or discarded by another server a moment ago
             if not (by.is_admin or plan.owner == by.name):
                 continue
             journal = self.journal_path(visit_id)
@@ -131,5 +165,9 @@ def discard_expired_visits(store: EncounterStore, retention_hours: float, *,
     cutoff = (now or utc_now()) - timedelta(hours=retention_hours)
     expired = [v.id for v in files.interrupted(by=SYSTEM) if v.started < cutoff]
     for visit_id in expired:
-        files.discard(visit_id, by=SYSTEM, reason="retention")
+        try:
+            files.discard(visit_id, by=SYSTEM, reason="retention")
+        except EncounterNotFoundError:
+            continue  # another server's sweep took it first
     return expired
+

@@ -26,7 +26,7 @@ from .. import audio as audio_probe
 from ..access import Viewer
 from ..audio_magic import AudioRejected
 from ..config import Settings
-from ..errors import EncounterNotFoundError, ScribeError
+from ..errors import EncounterNotFoundError, InvalidStateError, ScribeError
 from ..model import Encounter, EncounterState, utc_now
 from ..notes.templates import get_template
 from ..usecases.intake import AudioSource, rejection_message
@@ -34,7 +34,7 @@ from ..usecases.scribe import Scribe
 from .recording import LiveRecordingWriter, journal_to_wav
 from .session import LiveOutcome, LiveSession, LiveStreamer
 from .settings import final_transcript, live_whisper_model_dir, streaming_url
-from .unfinished import InterruptedVisit, VisitFiles, VisitPlan, discard_expired_visits
+from .unfinished import InterruptedVisit, VisitFiles, VisitPlan, discard_expired_visits, recorder
 
 __all__ = ["ConsentRequiredError", "InterruptedVisit", "LiveVisits", "VisitPlan"]
 
@@ -70,10 +70,11 @@ class LiveVisits:
             raise ScribeError(f"Unknown engine {engine!r}; choose one of: {', '.join(self.scribe.transcribers)}")
         get_template(template)
         now = utc_now().isoformat()
+        host, pid = recorder()
         plan = VisitPlan(id=uuid.uuid4().hex[:12], owner=by.name, started=now, engine=engine,
                          keyterms=[k.strip() for k in keyterms if k.strip()], context=context.strip(),
                          template=template, consent=consent, consent_by=by.name if consent else None,
-                         consent_at=now if consent else None)
+                         consent_at=now if consent else None, host=host, pid=pid)
         self.files.save_plan(plan)
         self.store.audit("live_visit_started", plan.id, actor=by.name, remote_result=f"engine={engine}")
         if consent:
@@ -115,7 +116,22 @@ class LiveVisits:
 
     # -- finish, interrupted, discard -----------------------------------------------------------------
     def finish(self, visit_id: str, *, by: Viewer, outcome: LiveOutcome | None = None) -> Encounter:
-        """The recorded audio becomes an ordinary encounter (same id). Safe to call again after a crash."""
+        """The recorded audio becomes an ordinary encounter (same id). Safe to call again after a crash.
+        One app server at a time: two clinicians pressing Finish on two servers make one encounter."""
+        with self.store.db.exclusive(f"live-visit:{visit_id}") as held:
+            if not held:
+                raise InvalidStateError("This live visit is being finished on another app server right now.")
+            if outcome is None and self._plan_or_none(visit_id) is not None and self.files.is_running(visit_id):
+                raise InvalidStateError("This live visit is still recording on another app server.")
+            return self._finish(visit_id, by=by, outcome=outcome)
+
+    def _plan_or_none(self, visit_id: str) -> VisitPlan | None:
+        try:
+            return self.files.plan(visit_id)
+        except EncounterNotFoundError:
+            return None
+
+    def _finish(self, visit_id: str, *, by: Viewer, outcome: LiveOutcome | None) -> Encounter:
         try:
             existing = self.store.get(visit_id)
         except EncounterNotFoundError:

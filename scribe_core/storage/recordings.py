@@ -174,11 +174,12 @@ class RecordingStore(StoreBase):
         """
         for leftover in self.tmp_dir.iterdir():
             owner = leftover.name.split("-", 1)[0]
-            if not (owner.isdigit() and _process_alive(int(owner))):
+            if not (owner.isdigit() and process_alive(int(owner))):
                 leftover.unlink(missing_ok=True)
 
 
-def _process_alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether a process of this machine is still there (this one always is)."""
     if pid == os.getpid():
         return True
     try:

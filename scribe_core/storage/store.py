@@ -45,6 +45,9 @@ class EncounterStore(EncounterRows, AuditAndPurge, RemoteRequests):
         self.recordings_dir = Path(recordings_dir) if recordings_dir else self.data_dir / "audio"
         self.audio_dir = self.recordings_dir
         self.tmp_dir = self.data_dir / "tmp"
+        # Unfinished live visits sit beside the recordings when those are shared between machines, so that
+        # any app server can list and finish a visit another one was recording when it went down.
+        self.live_dir = (self.recordings_dir if recordings_dir else self.data_dir) / "live"
         self.recordings_in_database = recordings_in_database
         self.jobs = jobs
         for d in (self.data_dir, self.recordings_dir, self.tmp_dir):

@@ -74,6 +74,14 @@ def stream(target: Callable[[bytes], None], pcm: bytes, *, speed: float = 1.0, f
 
 def process_died(visits: LiveVisits, session: LiveSession) -> None:
     """What a crash or a closed app leaves: the engine gone, the visit no longer running in any process
-    (a restarted process starts with no running visits), its journal and plan on disk."""
+    (a restarted process starts with no running visits), its journal and plan on disk, and the process
+    the plan names as recording it gone (here: one that has already exited, as the crashed one would)."""
+    import dataclasses
+    import subprocess
+
     session.streamer.stop()
     visits.files.mark_running(session.encounter_id, False)
+    exited = subprocess.Popen(["true"])
+    exited.wait()
+    plan = visits.files.plan(session.encounter_id)
+    visits.files.save_plan(dataclasses.replace(plan, pid=exited.pid))
