@@ -3,8 +3,8 @@
 A running visit lives under `live/` in the data dir, or in the shared recordings directory when there is
 one (several app servers): `<id>.journal` (the encrypted audio, recording.py) and `<id>.visit` (its plan,
 sealed: owner, key terms, context, template, engine, consent, and the host and process recording it).
-Both go when the visit becomes an encounter or is discarded. This module needs only the store, so the scribe's retention
-sweep (usecases/purging.py) discards expired visits without building the live engines.
+Both go when the visit becomes an encounter or is discarded. This module needs only the store, so the
+scribe's retention sweep (usecases/purging.py) discards expired visits without building the live engines.
 
 Visits running in this process are registered here (not per LiveVisits object), so no sweep or page
 in the same process takes a running visit for an interrupted one. A visit another process records is
@@ -170,4 +170,3 @@ def discard_expired_visits(store: EncounterStore, retention_hours: float, *,
         except EncounterNotFoundError:
             continue  # another server's sweep took it first
     return expired
-

@@ -84,7 +84,7 @@ def _refuse_work_in_progress(source: EncounterStore) -> None:
         raise InvalidStateError(
             f"{len(busy)} encounter(s) are still being processed ({', '.join(busy[:5])}). Let them finish in the "
             "app, or run `python -m scribe_core resume`, then copy with the app and workers stopped.")
-    live = sorted((source.data_dir / "live").glob("*.journal"))
+    live = sorted({*source.live_dir.glob("*.journal"), *(source.data_dir / "live").glob("*.journal")})
     if live:
         raise InvalidStateError(
             f"{len(live)} live visit(s) are unfinished. Finish or discard them on the Live visit or Encounters "
