@@ -19,6 +19,8 @@ from ui.state import pick_encounter, select, selected_id
 services = get_services()
 viewer = current_viewer()
 queries = services.scribe.queries
+zone = viewer_zone()  # times in the browser's time zone, named
+
 LAST_PURGE_KEY = "privacy_last_purge"
 REMOTE_WHAT = {"transcript": "Remote transcript", "upload": "Uploaded audio", "llm_request": "LLM Gateway request",
                "ehr_document": "Copy sent to the EHR", "streaming session": "AssemblyAI streaming session"}
@@ -122,8 +124,8 @@ if not viewer.is_admin:
 if tombstones:
     st.dataframe(
         pd.DataFrame([{
-            "encounter": t.encounter_id, "created": when(t.created, viewer_zone()),
-            "purged": when(t.purged, viewer_zone()), "reason": t.reason,
+            "encounter": t.encounter_id, "created": when(t.created, zone), "purged": when(t.purged, zone),
+            "reason": t.reason,
             "deleted here": ", ".join(t.deleted) or "-",
             "deleted remotely": "; ".join(f"{REMOTE_WHAT.get(r.what, r.what)} {r.remote_id}: "
                                           + ("confirmed" if r.confirmed else "NOT confirmed") for r in t.remote) or "-",
@@ -141,7 +143,7 @@ st.caption("Actions, ids and remote results only; never patient text.")
 log = queries.audit_log(viewer)
 if log:
     frame = pd.DataFrame(log)[["at", "action", "encounter_id", "actor", "remote_result"]]
-    frame["at"] = [when(at.to_pydatetime(), viewer_zone(), seconds=True) for at in pd.to_datetime(frame["at"])]
+    frame["at"] = [when(at.to_pydatetime(), zone, seconds=True) for at in pd.to_datetime(frame["at"])]
     st.dataframe(frame, hide_index=True, key="privacy_audit", height=360)
 else:
     st.caption("The audit log is empty.")
