@@ -99,7 +99,7 @@ def _denies(text: str, keys: set[str]) -> bool | None:
         for m in re.finditer(r"[a-z]+", low):
             if m.group(0)[:5] in keys:
                 before = low[:m.start()]
-                return bool(NEGATION.search(before)) or bool(re.search(r"\bno\b|\bnor\b", before))
+                return bool(NEGATION.search(before))
     return None
 
 

@@ -121,7 +121,8 @@ class LiveVisits:
         with self.store.db.exclusive(f"live-visit:{visit_id}") as held:
             if not held:
                 raise InvalidStateError("This live visit is being finished on another app server right now.")
-            if outcome is None and self._plan_or_none(visit_id) is not None and self.files.is_running(visit_id):
+            plan = self._plan_or_none(visit_id)
+            if outcome is None and plan is not None and self.files.is_running(visit_id, plan):
                 raise InvalidStateError("This live visit is still recording on another app server.")
             return self._finish(visit_id, by=by, outcome=outcome)
 

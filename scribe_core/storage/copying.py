@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Table, func, select, text, update
 
 from ..errors import ConfigurationError, InvalidStateError
 from . import schema as t
-from .recordings import _SLICE, IN_DATABASE, _ChunkWriter
+from .recordings import IN_DATABASE, rows_from_encrypted
 from .store import EncounterStore
 
 # Parents before the rows that refer to them. `meta` stays behind: the target has its own key check.
@@ -107,11 +107,8 @@ def _copy_recording_file(path: Path, encounter_id: str, name: str, dst: Connecti
         raise ConfigurationError(f"The recording of encounter {encounter_id} is missing from {path.parent}; "
                                  "nothing was copied.")
     if target.recordings_in_database:
-        writer = _ChunkWriter(dst, encounter_id)
         with open(path, "rb") as f:
-            while data := f.read(_SLICE):
-                writer.write(data)
-        writer.finish()
+            rows_from_encrypted(dst, encounter_id, f)
         dst.execute(update(t.encounters).where(t.encounters.c.id == encounter_id)
                     .values(audio_file=IN_DATABASE + name))
         report.recordings_into_database += 1
