@@ -11,7 +11,7 @@ from sqlalchemy import delete, select, update
 
 from ..model import RemoteDeletion, Tombstone, utc_now
 from . import schema as t
-from .base import upsert
+from .base import insert_audit, upsert
 from .recordings import RecordingStore
 
 
@@ -19,8 +19,7 @@ class AuditAndPurge(RecordingStore):
     def audit(self, action: str, encounter_id: str | None = None, *, actor: str | None = None,
               remote_result: str | None = None) -> None:
         with self.db.transaction() as db:
-            db.execute(t.audit.insert().values(at=utc_now().isoformat(), action=action, encounter_id=encounter_id,
-                                               actor=actor, remote_result=remote_result))
+            insert_audit(db, action, encounter_id, actor, remote_result)
 
     def audit_log(self, limit: int = 500) -> builtins.list[dict[str, Any]]:
         with self.db.transaction() as db:

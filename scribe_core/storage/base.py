@@ -12,6 +12,8 @@ from sqlalchemy import Connection, Table
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..crypto import Vault
+from ..model import utc_now
+from . import schema as t
 from .database import Database
 
 
@@ -27,6 +29,13 @@ class StoreBase:
     vault: Vault
     db: Database
     jobs: JobQueue | None
+
+
+def insert_audit(connection: Connection, action: str, encounter_id: str | None, actor: str | None,
+                 remote_result: str | None) -> None:
+    """One audit row, in the caller's transaction (so it commits, or not, with what it records)."""
+    connection.execute(t.audit.insert().values(at=utc_now().isoformat(), action=action, encounter_id=encounter_id,
+                                               actor=actor, remote_result=remote_result))
 
 
 def upsert(connection: Connection, table: Table, values: dict[str, Any], keys: Sequence[str]) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, func, select, update
 from ..errors import EncounterNotFoundError
 from ..model import Encounter, EncounterState, Note, RecordingConsent, Transcript, utc_now
 from . import schema as t
-from .base import StoreBase, upsert
+from .base import StoreBase, insert_audit, upsert
 
 SEALED_COLUMNS = ("source_name", "context", "keyterms")
 ENCOUNTER_COLUMNS = (
@@ -70,6 +70,14 @@ class EncounterRows(StoreBase):
             return [r[0] for r in db.execute(select(c.id).where(c.state.in_(_IN_FLIGHT)).order_by(c.created))]
 
     def update(self, encounter_id: str, **changes: object) -> Encounter:
+        return self._update(encounter_id, changes, None)
+
+    def update_audited(self, encounter_id: str, audit: tuple[str, str, str], **changes: object) -> Encounter:
+        """Change the encounter's fields and record `audit` (action, actor, remote result) in the same
+        transaction, so a crash cannot keep the change and lose its audit entry."""
+        return self._update(encounter_id, changes, audit)
+
+    def _update(self, encounter_id: str, changes: dict[str, object], audit: tuple[str, str, str] | None) -> Encounter:
         allowed = {f.name for f in fields(Encounter)} - {"id", "created"}
         unknown = set(changes) - allowed
         if unknown:
@@ -84,6 +92,8 @@ class EncounterRows(StoreBase):
             if before is None or done.rowcount == 0:
                 raise _gone(encounter_id)
             self._enqueue_if_needed(db, encounter_id, before, changes)
+            if audit is not None:
+                insert_audit(db, audit[0], encounter_id, audit[1], audit[2])
         return self.get(encounter_id)
 
     def _enqueue_if_needed(self, db: Connection, encounter_id: str, before: str, changes: dict[str, object]) -> None:

@@ -154,11 +154,11 @@ def _transcribe(ports: Ports, encounter: Encounter) -> Encounter:
         if job_id is None:
             encounter = store.update(encounter.id, state=S.TRANSCRIBING, step="starting", progress=None, error=None)
             job_id = engine.submit(audio, request, progress)
-            try:
-                encounter = store.update(encounter.id, remote_transcript_id=job_id)
+            try:  # the checkpoint and its audit entry together: a worker killed between them lost the entry
+                started = ("transcription_started", ACTOR, f"{engine.name}:{job_id}")
+                encounter = store.update_audited(encounter.id, started, remote_transcript_id=job_id)
             except EncounterNotFoundError as exc:
                 raise _PurgedAfterSubmit(job_id) from exc
-            store.audit("transcription_started", encounter.id, actor=ACTOR, remote_result=f"{engine.name}:{job_id}")
         else:
             store.audit("transcription_resumed", encounter.id, actor=ACTOR, remote_result=f"{engine.name}:{job_id}")
         transcript = engine.wait(job_id, audio, request, progress)
