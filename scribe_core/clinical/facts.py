@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 
 from ..model import DOCTOR, PATIENT, Transcript
 from .cleanup import command_order, sentence_case
+from .numbers import normalise_numbers
 from .problems import chief_complaint, opening_complaint, problem_headers
 from .questions import FINDING_WORD, answered_questions, statement_for
-from .register import Pronouns, clinical_units, to_third_person
+from .register import Pronouns, clinical_units
 from .section_model import SectionModel, default_model
 from .support import unsupported_claims
 from .visit import VisitSentence, visit_sentences
+from .wording import note_sentences
 
 
 def _words(text: str) -> list[str]:
@@ -129,10 +131,13 @@ def extract_facts(transcript: Transcript, model: SectionModel | None = None,
         # model learned that; a note keeps measured vital signs with the examination.
         if s.role == DOCTOR and label == "subjective" and _MEASURED_VITAL.search(s.cleaned):
             label = "exam"
+        section = _MODEL_TO_SECTION[label]
+        if s.heading and s.role == DOCTOR:  # the clinician dictated the section: structure, not a guess
+            section, salience = s.heading, max(salience, min_salience)
         if salience < min_salience:
             continue
-        text = sentence_case(clinical_units(to_third_person(s.cleaned, s.role, pronouns)))
-        facts.append(Fact("statement", _MODEL_TO_SECTION[label], text, [s.utterance_id], s.index, salience))
+        for text in note_sentences(s.cleaned, s.role, pronouns):
+            facts.append(Fact("statement", section, text, [s.utterance_id], s.index, salience))
     reason = chief_complaint(sentences)
     complaint, opening = opening_complaint(sentences)
     if reason:
@@ -143,13 +148,13 @@ def extract_facts(transcript: Transcript, model: SectionModel | None = None,
     already = {f.order for f in facts if f.kind == "statement"}
     for s in opening:
         if s.index not in already and not s.is_question and FINDING_WORD.search(s.cleaned):
-            text = sentence_case(clinical_units(to_third_person(s.cleaned, s.role, pronouns)))
-            facts.append(Fact("statement", "hpi", text, [s.utterance_id], s.index))
+            for text in note_sentences(s.cleaned, s.role, pronouns):
+                facts.append(Fact("statement", "hpi", text, [s.utterance_id], s.index))
     for name, s in problem_headers(sentences):
         facts.append(Fact("problem", "assessment_plan", name, [s.utterance_id], s.index - 0.5))
     order_of = {s.utterance_id: s.index for s in reversed(sentences)}
     for a in answered_questions(_qa_pairs(sentences, transcript)):
         kind = "medication" if a.medication else "positive" if a.present else "negative"
-        facts.append(Fact(kind, "hpi" if a.medication else "ros", clinical_units(statement_for(a)),
+        facts.append(Fact(kind, "hpi" if a.medication else "ros", clinical_units(normalise_numbers(statement_for(a))),
                           [a.question_id, a.answer_id], order_of.get(a.answer_id, 0)))
     return [f for f in facts if not unsupported_claims(f.text, [texts[e] for e in f.evidence if e in texts])]

@@ -54,7 +54,7 @@ def weak_labels(dialogue: str, divisions: dict[str, str]) -> list[tuple[Sentence
     note_sentences = [(label, content_words(s)) for label, text in divisions.items()
                       for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
     out = []
-    for vs in visit_sentences(parse_transcript_text(dialogue)):
+    for vs in visit_sentences(parse_transcript_text(dialogue), split_long=False):
         words = content_words(vs.cleaned)
         label = "none"
         if len(words) >= 2 and not vs.command:

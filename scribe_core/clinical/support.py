@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..engines.offline.clinical_terms import DRUGS
 from .certainty import dropped_hedge
+from .numbers import normalise_numbers
 
 _UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
           "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
@@ -34,7 +35,14 @@ NEGATION = re.compile(r"\b(no|not|never|none|nothing|denies|denied|deny|negative
 
 
 def spoken_numbers(text: str) -> set[str]:
-    """Every number in the text, digits and words, as canonical digit strings."""
+    """Every number in the text, digits and words, as canonical digit strings; also as a clinician writes
+    them ("one twenty seven over sixty" holds 127 and 60, numbers.py), so a note's "127/60" is found in
+    what was said by every check that reads numbers."""
+    normalised = normalise_numbers(text)
+    return _numbers(text) | (_numbers(normalised) if normalised != text else set())
+
+
+def _numbers(text: str) -> set[str]:
     out = {_canon(n) for n in _DIGITS.findall(text)}
     for m in _NUMBER_WORD.finditer(text):
         tens, unit, small = m.group(1), m.group(2), m.group(3)
