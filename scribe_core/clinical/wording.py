@@ -23,10 +23,9 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
-_FUNCTION = set(_words("""a an the and or but of to in on at for with from by is are was were be been has have had
-it its this that these those she he they her his him their patient patient's clinician will would can could should
-any some also there just very about as so if then than do does did not going get got okay yeah alright well
-really right now"""))
+_FUNCTION = set(_words("""a an the and or but of to in on at for with from by is are was were be been it its this
+that these those she he they her his him their clinician will would can could should any some also there just very
+about as so if then than okay yeah alright well really right now"""))
 _CUT = re.compile(r"\s*;\s*|,?\s+(?=(?:and|but)\s+(?:the patient|she|he|will|there|it|her|his|the)\b)", re.IGNORECASE)
 # The clinician's remarks about themself, consent and device talk, and chit-chat that no note records.
 _NOISE = re.compile(
@@ -39,7 +38,34 @@ def content_words(text: str) -> list[str]:
     return [w for w in re.findall(r"[a-z0-9/.'%-]+", text.lower()) if w not in _FUNCTION and w.strip(".")]
 
 
+# Acknowledgements and tags said between clauses ("... in about 6 months okay", "sorry yeah"), not the
+# patient's "doing okay" or "feels alright" (the word before decides).
+_TAG = re.compile(r"\s*,?\b(okay|ok|alright|all right|yeah|yep|sure|sorry|no problem|great|awesome|perfect|"
+                  r"y-you know|you know)\b,?", re.IGNORECASE)
+_TAG_KEPT_AFTER = set(_words("""is am are was were be been doing feel feels felt look looks looked seem seems seemed
+went going gone sleep sleeping sounds sound not pretty"""))
+# A new "the patient ..." sentence run on without its full stop; not after a word that subordinates it.
+_NEW_SUBJECT = re.compile(
+    r"\s+(?=the patient\s+(?:\w+ly\s+)?(?:has|is|was|does|did|had|can|will|would|should|gets|got|takes|took|"
+    r"feels|felt|reports|denies|started|went|says|said|tried|tries|wants|needs|may|might|could|also|just|still|"
+    r"never|doesn't|didn't|hasn't|isn't|wasn't|can't)\b)", re.IGNORECASE)
+_SUBORDINATING = set(_words("""that when if because and but or as since while where which who so until after before
+whether than tell told ask asked see saw let make help give gave get got have has had advised started put keep want
+for with to on of in at by about from like once what how did does do can is was are"""))
+
+
+def _previous_word(text: str, at: int) -> str:
+    m = re.search(r"([A-Za-z'-]+)\W*$", text[:at])
+    return m.group(1).lower() if m else ""
+
+
+def _untagged(text: str) -> str:
+    out = _TAG.sub(lambda m: m.group(0) if _previous_word(text, m.start()) in _TAG_KEPT_AFTER else " ", text)
+    return re.sub(r"\s{2,}", " ", out).strip(" ,")
+
+
 def _tidy(text: str) -> str:
+    text = _untagged(text)
     first = text.lower().find("the patient's")
     if first >= 0:
         head, tail = text[:first + 13], text[first + 13:]
@@ -55,11 +81,26 @@ def _acceptable(text: str) -> bool:
             and "?" not in text and not _NOISE.search(text))
 
 
+def _at_new_subjects(text: str) -> list[str]:
+    """A run-on with "the patient" three times cut where a new "the patient ..." sentence begins; a piece
+    too short to stand stays with the one before it, so nothing is lost."""
+    cuts = [0] + [m.start() for m in _NEW_SUBJECT.finditer(text)
+                  if _previous_word(text, m.start()) not in _SUBORDINATING] + [len(text)]
+    out: list[str] = []
+    for piece in (text[a:b] for a, b in zip(cuts, cuts[1:], strict=False)):
+        piece = piece.strip(" ,")
+        if out and (len(content_words(piece)) < MIN_CONTENT_WORDS or len(content_words(out[-1])) < MIN_CONTENT_WORDS):
+            out[-1] = f"{out[-1]} {piece}"
+        elif piece:
+            out.append(piece)
+    return out
+
+
 def note_sentences(cleaned: str, role: str, pronouns: Pronouns) -> list[str]:
     """The clause in clinical register, as note sentences that each pass the noise rules."""
     text = _tidy(clinical_units(normalise_numbers(to_third_person(cleaned, role, pronouns))))
-    parts = [text]
-    if len(text.split()) > RUN_ON_WORDS:
+    parts = _at_new_subjects(text) if text.lower().count("the patient") >= 3 else [text]
+    if len(text.split()) > RUN_ON_WORDS and len(parts) == 1:
         parts = [p for p in _CUT.split(text) if p and p.strip()]
         parts = [re.sub(r"^(?:and|but)\s+", "", p.strip(), flags=re.IGNORECASE) for p in parts]
     return [sentence_case(p) for p in parts if _acceptable(p)]
