@@ -18,6 +18,7 @@ from .problems import chief_complaint, opening_complaint, problem_headers
 from .questions import FINDING_WORD, answered_questions, statement_for
 from .register import Pronouns, clinical_units
 from .section_model import SectionModel, default_model
+from .slots import VisitSlots, slots_of
 from .support import unsupported_claims
 from .visit import VisitSentence, visit_sentences
 from .wording import note_sentences
@@ -157,4 +158,26 @@ def extract_facts(transcript: Transcript, model: SectionModel | None = None,
         kind = "medication" if a.medication else "positive" if a.present else "negative"
         facts.append(Fact(kind, "hpi" if a.medication else "ros", clinical_units(normalise_numbers(statement_for(a))),
                           [a.question_id, a.answer_id], order_of.get(a.answer_id, 0)))
+    facts += slot_facts(slots_of(sentences), facts)
     return [f for f in facts if not unsupported_claims(f.text, [texts[e] for e in f.evidence if e in texts])]
+
+
+def slot_facts(slots: VisitSlots, facts: list[Fact]) -> list[Fact]:
+    """Vital signs, medications and follow-up (slots.py) that no statement of their section states yet:
+    what a long spoken turn buried is still written as a clinician writes it."""
+    from .support import drug_names, spoken_numbers
+
+    def stated(section: str, text: str) -> bool:
+        specific = spoken_numbers(text) | drug_names(text)
+        return any(f.section == section and specific <= spoken_numbers(f.text) | drug_names(f.text) for f in facts)
+
+    out = [Fact("vital", "exam", v.text, list(v.evidence), -1 + v.order / 10_000) for v in slots.vitals]
+    for m in slots.medications:
+        section = "hpi" if m.status in ("taking", "not taking") else "assessment_plan"
+        out.append(Fact("medication", section, m.text, list(m.evidence), m.order))
+    out += [Fact("follow_up", "assessment_plan", f.text, list(f.evidence), 10_000 + f.order) for f in slots.follow_up]
+    kept: list[Fact] = []
+    for f in out:
+        if not stated(f.section, f.text) and all(k.text != f.text for k in kept):
+            kept.append(f)
+    return kept

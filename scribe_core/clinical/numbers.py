@@ -23,14 +23,15 @@ _TEEN = "|".join(_TEENS)
 # Below one hundred: "seven", "fifteen", "twenty", "twenty seven", "twenty-seven", or digits.
 _TWO = rf"(?:(?:{_T})(?:[- ](?:{_U}))?|{_TEEN}|{_U}|\d{{1,3}})"
 # A reading up to 299: "one twenty seven", "one hundred (and) twenty seven", "ninety", "127".
-_READING = (rf"(?:(?:one|two)\s+hundred(?:\s+and)?(?:\s+{_TWO})?"
+READING = (rf"(?:(?:one|two)\s+hundred(?:\s+and)?(?:\s+{_TWO})?"
             rf"|(?:one|two)\s+(?:(?:{_T})(?:[- ](?:{_U}))?|{_TEEN}|oh\s+(?:{_U}))|{_TWO})")
-_OVER = re.compile(rf"\b({_READING})\s+over\s+({_READING})\b", re.IGNORECASE)
+_OVER = re.compile(rf"\b({READING})\s+over\s+({READING})\b", re.IGNORECASE)
 _OUT_OF = re.compile(rf"\b({_TWO})\s+out\s+of\s+({_TWO})\b", re.IGNORECASE)
 _POINT = re.compile(rf"(?<![\w.])(?:({_TWO})\s+)?point\s+((?:{_U}|\d)(?:\s+(?:{_U}|\d))?)\b", re.IGNORECASE)
 _A1C = re.compile(r"\b(?:hemoglobin\s+)?a\s*(?:one|1)\s*-?\s*c\b", re.IGNORECASE)
 # A compound number before a unit or measurement word ("twenty five milligrams", "eighty two percent").
-_BEFORE_UNIT = re.compile(rf"\b((?:{_T})[- ](?:{_U})|(?:{_T})|{_TEEN})\s+(?=(?:milligrams?|mg|micrograms?|mcg|units?|"
+_BEFORE_UNIT = re.compile(rf"\b((?:{_U}|a)\s+(?:hundred|thousand)(?:\s+and)?(?:\s+{_TWO})?"
+                          rf"|(?:{_T})[- ](?:{_U})|(?:{_T})|{_TEEN})\s+(?=(?:milligrams?|mg|micrograms?|mcg|units?|"
                           r"percent|pounds?|kilograms?|beats|breaths|degrees|milliliters?|weeks?|days?|months?|years?|"
                           r"hours?|minutes?|times)\b)", re.IGNORECASE)
 
@@ -42,6 +43,11 @@ def value(words: str) -> int | None:
         return None
     if len(w) == 1 and w[0].isdigit():
         return int(w[0])
+    if w[0] == "a":
+        w = ["one", *w[1:]]
+    if "thousand" in w and len(w) == 2:
+        head = _small(w[:1])
+        return None if head is None else head * 1000
     if "hundred" in w:
         i = w.index("hundred")
         head = _small(w[:i])

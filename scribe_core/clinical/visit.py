@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..model import Transcript
 from .clauses import Clause, clauses
-from .cleanup import clean, is_command
+from .cleanup import clean, command_order, is_command
 from .section_model import SentenceContext
 from .segment import segment_many
 
@@ -41,6 +41,19 @@ def is_question(sentence: str) -> bool:
         short and bool(_ASKS_WH.search(opening) or _ASKS_INSIDE.search(text)))
 
 
+_WAKE = re.compile(r"^.{0,40}?\b(?:hey|hi|okay|ok)\s*,?\s*(?:dragon|dax)\b[\s,.]*", re.IGNORECASE)
+
+
+def _without_wake_word(sentence: str) -> str:
+    """ "hey dragon, ms. thompson is a 43 year old female here for right knee pain" is dictation of the note:
+    the wake words go, the dictated text stays; a command to the system ("hey dragon, show me the labs",
+    "hey dragon, order an echo") is kept whole for cleanup.py to recognise."""
+    rest = _WAKE.sub("", sentence, count=1)
+    if rest == sentence or len(rest.split()) < 3 or command_order(sentence) or is_command(rest):
+        return sentence
+    return rest
+
+
 @dataclass(frozen=True)
 class VisitSentence:
     index: int  # order in the visit
@@ -59,9 +72,10 @@ class VisitSentence:
 
 
 def visit_sentences(transcript: Transcript, *, split_long: bool = True) -> list[VisitSentence]:
-    """Every sentence of the visit; with `split_long`, long ones cut into clauses (clauses.py). The section
-    model was trained on sentences as the transcripts punctuate them (`split_long=False`) and scores clauses
-    well: measured on ACI-Bench valid, retraining it on clauses gave no better notes."""
+    """Every sentence of the visit; with `split_long`, long ones cut into clauses (clauses.py) and dictation
+    freed of its wake words. The section model was trained on sentences as the transcripts punctuate them
+    (`split_long=False`) and scores clauses well: measured on ACI-Bench valid, retraining it on clauses gave
+    no better notes."""
     utterances = transcript.utterances
     per_utterance = segment_many([u.text for u in utterances])
     total = max(1, len(utterances) - 1)
@@ -78,7 +92,7 @@ def visit_sentences(transcript: Transcript, *, split_long: bool = True) -> list[
                 pieces.append(c)
                 heading = c.heading
         for c in pieces:
-            s = c.text
+            s = _without_wake_word(c.text) if split_long else c.text
             cleaned = clean(s)
             question = is_question(s)
             ctx = SentenceContext(text=cleaned, role=u.role, position=ui / total, is_question=question,

@@ -1,0 +1,144 @@
+"""A visit's clinical slots: vital signs, medications with dose and status, follow-up, each citing its
+utterance. Read from the visit's clauses (visit.py) after number normalisation, so "blood pressure is one
+twenty eight over seventy two" and a 400-word unpunctuated turn give the same slots as a dictated note.
+
+The slots carry what a note must never lose (BP 128/72, "Continue lisinopril 40 mg once daily.", "Follow
+up in 3 months."); the writer adds each as a statement unless another statement already states its
+numbers and drug (facts.py), and the after-visit summary or a referral letter can be built from them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import DOCTOR, Transcript
+from .numbers import READING, normalise_numbers, value
+from .register import clinical_units
+from .support import drug_names
+from .visit import VisitSentence, visit_sentences
+
+
+@dataclass(frozen=True)
+class SlotItem:
+    text: str  # as the note writes it
+    evidence: tuple[str, ...]  # utterance ids
+    order: float  # place in the visit
+
+
+@dataclass(frozen=True)
+class Medication:
+    name: str
+    dose: str  # "40 mg", or "" when none was said
+    frequency: str  # "once daily", or ""
+    status: str  # "new", "changed", "continued", "stopped", "not taking", "taking"
+    evidence: tuple[str, ...]
+    order: float
+
+    @property
+    def text(self) -> str:
+        what = " ".join(x for x in (self.name, self.dose, self.frequency) if x)
+        return {"new": f"Start {what}.", "changed": f"Change {what}.", "continued": f"Continue {what}.",
+                "stopped": f"Stop {what}.", "not taking": f"Not taking {what}.",
+                "taking": f"Takes {what}."}[self.status]
+
+
+@dataclass
+class VisitSlots:
+    vitals: list[SlotItem] = field(default_factory=list)
+    medications: list[Medication] = field(default_factory=list)
+    follow_up: list[SlotItem] = field(default_factory=list)
+
+
+_GAP = r"(?:[a-z',]+\s+){0,6}?"
+_VITALS = (
+    ("BP", re.compile(r"\bblood pressure\b\s+" + _GAP + r"(\d{2,3}/\d{2,3})\b", re.IGNORECASE)),
+    ("HR", re.compile(rf"\b(?:heart rate|pulse)\b\s+{_GAP}({READING})\b(?!\s*(?:/|over|percent|%))", re.IGNORECASE)),
+    ("Temperature", re.compile(r"\btemperature\b\s+" + _GAP + r"(\d{2,3}(?:\.\d)?)\b", re.IGNORECASE)),
+    ("Respiratory rate", re.compile(rf"\brespiratory rate\b\s+{_GAP}({READING})\b", re.IGNORECASE)),
+    ("SpO2", re.compile(rf"\b(?:oxygen|o2|pulse ox|saturation)\w*\b\s+{_GAP}({READING})\s*(?:%|percent)",
+                        re.IGNORECASE)),
+    ("Weight", re.compile(rf"\bweigh(?:t|s|ing)?\b\s+{_GAP}({READING})\s*(pounds|lbs|kilograms|kg)\b",
+                          re.IGNORECASE)),
+)
+_PLAUSIBLE = {"HR": (30, 220), "Respiratory rate": (6, 60), "SpO2": (50, 100), "Weight": (2, 700),
+              "Temperature": (34, 108)}
+_DOSE = re.compile(r"^\s*(?:[a-z]+\s+){0,3}?(?:to\s+|at\s+)?(\d+(?:\.\d+)?\s*(?:mg|mcg|units?|mL|grams?|g)\b)"
+                   r"(?:\s+(?:tablets?\s+)?(once daily|twice daily|three times daily|daily|nightly|at night|"
+                   r"at bedtime|every \d+ hours|as needed|a day|weekly|in the morning|b\.i\.d\.|t\.i\.d\.))?",
+                   re.IGNORECASE)
+_STATUS = (("not taking", re.compile(r"\b(?:not taking|haven't (?:been )?tak|hasn't (?:been )?tak|ran out|"
+                                     r"stopped taking|not been taking|isn't taking)", re.IGNORECASE)),
+           ("stopped", re.compile(r"\b(?:stop|discontinue|hold|come off|get (?:you|her|him) off)\b", re.IGNORECASE)),
+           ("changed", re.compile(r"\b(?:increase|decrease|raise|lower|bump|double|cut back|change|switch|up)"
+                                  r"\w*\b", re.IGNORECASE)),
+           ("new", re.compile(r"\b(?:start|restart|resume|add|begin|prescrib|put (?:you|her|him) on|try)\w*\b", re.IGNORECASE)),
+           ("continued", re.compile(r"\b(?:continue|keep|stay on|remain on|refill)\w*\b", re.IGNORECASE)))
+_FOLLOW_UP = re.compile(r"\b(?:see (?:you|her|him) (?:back )?|follow[- ]?up|come back|return|check back|"
+                        r"recheck)\w*\b\s+(?:[a-z]+\s+){0,5}?(?:in|after)\s+(?:about\s+)?"
+                        r"(\d+|a|one|two|three|four|five|six|eight|twelve)\s+(days?|weeks?|months?|years?)\b",
+                        re.IGNORECASE)
+
+
+def _vitals(s: VisitSentence, text: str) -> list[SlotItem]:
+    out = []
+    for name, pattern in _VITALS:
+        m = pattern.search(text)
+        if not m:
+            continue
+        reading = m.group(1)
+        number = value(reading) if not re.fullmatch(r"[\d./]+", reading) else None
+        shown = str(number) if number is not None else reading
+        low, high = _PLAUSIBLE.get(name, (0, 10_000))
+        if "/" not in shown and not low <= float(shown) <= high:
+            continue
+        unit = {"SpO2": "%", "Weight": " " + m.group(2) if name == "Weight" and m.lastindex == 2 else ""}.get(name, "")
+        out.append(SlotItem(f"{name} {shown}{unit}.", (s.utterance_id,), s.index))
+    return out
+
+
+def _medications(s: VisitSentence, text: str) -> list[Medication]:
+    out = []
+    for name in sorted(drug_names(text), key=lambda d: text.lower().find(d)):
+        at = text.lower().find(name)
+        if at < 0:
+            continue
+        dose = _DOSE.match(text[at + len(name):])
+        window = text[max(0, at - 80):at]
+        # The status verb nearest before the drug ("start x and continue lisinopril": continued).
+        found = [(m.end(), key) for key, pattern in _STATUS for m in pattern.finditer(window)]
+        status = max(found)[1] if found else "taking"
+        if any(key == "not taking" for _, key in found):
+            status = "not taking"
+        if status == "taking" and s.role == DOCTOR and not dose:
+            continue  # a drug the doctor only names is not yet a medication fact
+        out.append(Medication(name, dose.group(1) if dose else "", (dose.group(2) or "") if dose else "", status,
+                              (s.utterance_id,), s.index))
+    return out
+
+
+def slots_of(sentences: list[VisitSentence]) -> VisitSlots:
+    slots = VisitSlots()
+    seen_vitals: set[str] = set()
+    for s in sentences:
+        if s.is_question or s.command:
+            continue
+        text = clinical_units(normalise_numbers(s.cleaned))
+        if s.role == DOCTOR:
+            for item in _vitals(s, text):
+                if item.text.split()[0] not in seen_vitals:
+                    seen_vitals.add(item.text.split()[0])
+                    slots.vitals.append(item)
+            m = _FOLLOW_UP.search(text)
+            if m:
+                count = m.group(1).lower()
+                count = "1" if count in ("a", "one") else str(value(count) or count)
+                slots.follow_up.append(SlotItem(f"Follow up in {count} {m.group(2).lower()}.", (s.utterance_id,),
+                                                s.index))
+        slots.medications += [m for m in _medications(s, text) if m.dose or m.status != "taking"]
+    return slots
+
+
+def visit_slots(transcript: Transcript) -> VisitSlots:
+    """The visit's vital signs, medications and follow-up, each citing its utterance."""
+    return slots_of(visit_sentences(transcript))

@@ -1,0 +1,70 @@
+"""Clinical slots (vital signs, medications with dose and status, follow-up) from a made-up visit, each
+citing its utterance; clauses rewritten without noise; dictation freed of its wake words."""
+
+from __future__ import annotations
+
+from scribe_core.clinical.facts import extract_facts
+from scribe_core.clinical.register import Pronouns
+from scribe_core.clinical.slots import visit_slots
+from scribe_core.clinical.support import unsupported_claims
+from scribe_core.clinical.transcript_import import parse_transcript_text
+from scribe_core.clinical.wording import note_sentences
+from scribe_core.notes.extractive import ExtractiveNoteWriter
+from scribe_core.notes.templates import ACI
+
+VISIT = parse_transcript_text("""[doctor] hey dragon ms. lee is a 64 year old female here for follow up of her \
+blood pressure
+[doctor] are you taking your medicines
+[patient] i haven't taken my amlodipine five milligrams for a while i ran out
+[patient] but i take the metformin five hundred milligrams twice a day
+[doctor] okay so let me take a look your blood pressure is one fifty two over ninety four and your heart rate is \
+eighty eight and your oxygen is ninety eight percent your weight today is one hundred and eighty pounds on your heart \
+exam i hear a two out of six murmur so for your blood pressure i want to increase the lisinopril to forty milligrams \
+once a day and restart the amlodipine five milligrams daily we'll stop the ibuprofen and i'll see you back in six weeks
+[patient] okay thank you
+""")
+
+
+def test_slots_hold_vitals_medications_with_dose_and_status_and_the_follow_up():
+    slots = visit_slots(VISIT)
+    assert [v.text for v in slots.vitals] == ["BP 152/94.", "HR 88.", "SpO2 98%.", "Weight 180 pounds."]
+    meds = {(m.name, m.dose, m.status) for m in slots.medications}
+    assert ("amlodipine", "5 mg", "not taking") in meds
+    assert ("metformin", "500 mg", "taking") in meds
+    assert ("lisinopril", "40 mg", "changed") in meds
+    assert ("amlodipine", "5 mg", "new") in meds  # restarted in the plan
+    assert ("ibuprofen", "", "stopped") in meds
+    assert [f.text for f in slots.follow_up] == ["Follow up in 6 weeks."]
+    ids = {u.id for u in VISIT.utterances}
+    assert all(set(x.evidence) <= ids for x in [*slots.vitals, *slots.medications, *slots.follow_up])
+
+
+def test_the_note_states_what_the_long_turn_said_each_line_backed_by_what_it_cites():
+    note = ExtractiveNoteWriter().draft(VISIT, ACI).note
+    by_key = {s.key: [st.text for st in s.statements] for s in note.sections}
+    assert "BP 152/94." in by_key["exam"] or any("152/94" in t for t in by_key["exam"])
+    plan = " ".join(by_key["assessment_plan"])
+    assert "lisinopril" in plan and "40 mg" in plan and "6 weeks" in plan and "ibuprofen" in plan.lower()
+    assert any("not taking amlodipine" in t.lower() or "amlodipine" in t and "n't" in t for t in by_key["hpi"])
+    texts = {u.id: u.text for u in VISIT.utterances}
+    for f in extract_facts(VISIT):
+        assert not unsupported_claims(f.text, [texts[e] for e in f.evidence]), f.text
+
+
+def test_dictated_introduction_is_kept_without_its_wake_words():
+    text = " ".join(st.text for st in ExtractiveNoteWriter().draft(VISIT, ACI).note.statements())
+    assert "64 year old female" in text and "dragon" not in text.lower()
+
+
+def test_clause_wording_drops_tags_and_fragments_and_cuts_pronoun_soup():
+    p = Pronouns.for_sex(None)
+    assert note_sentences("i will repeat a hemoglobin a1c in about six months okay", "Doctor", p) == [
+        "Will repeat a hemoglobin A1c in about 6 months."]
+    assert note_sentences("she is doing okay except for her knee", "Doctor", p) == [
+        "She is doing okay except for her knee."]
+    assert note_sentences("i'll take a look", "Doctor", p) == []
+    assert note_sentences("you do have pain you were positive for pain when you pronate that forearm", "Doctor",
+                          p) == ["The patient does have pain.",
+                                 "The patient was positive for pain when the patient pronates that forearm."]
+    assert note_sentences("your heart on your heart exam sounds regular", "Doctor", p) == [
+        "The patient's heart on the heart exam sounds regular."]
