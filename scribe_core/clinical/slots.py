@@ -72,7 +72,8 @@ _STATUS = (("not taking", re.compile(r"\b(?:not taking|haven't (?:been )?tak|has
            ("stopped", re.compile(r"\b(?:stop|discontinue|hold|come off|get (?:you|her|him) off)\b", re.IGNORECASE)),
            ("changed", re.compile(r"\b(?:increase|decrease|raise|lower|bump|double|cut back|change|switch|up)"
                                   r"\w*\b", re.IGNORECASE)),
-           ("new", re.compile(r"\b(?:start|restart|resume|add|begin|prescrib|put (?:you|her|him) on|try)\w*\b", re.IGNORECASE)),
+           ("new", re.compile(r"\b(?:start|restart|resume|add|begin|prescrib|put (?:you|her|him) on|try)\w*\b",
+                              re.IGNORECASE)),
            ("continued", re.compile(r"\b(?:continue|keep|stay on|remain on|refill)\w*\b", re.IGNORECASE)))
 _FOLLOW_UP = re.compile(r"\b(?:see (?:you|her|him) (?:back )?|follow[- ]?up|come back|return|check back|"
                         r"recheck)\w*\b\s+(?:[a-z]+\s+){0,5}?(?:in|after)\s+(?:about\s+)?"
