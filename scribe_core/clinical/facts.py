@@ -16,7 +16,7 @@ from .cleanup import command_order, sentence_case
 from .numbers import normalise_numbers
 from .problems import chief_complaint, opening_complaint, problem_headers
 from .questions import FINDING_WORD, answered_questions, statement_for
-from .register import Pronouns, clinical_units
+from .register import FIRST_OR_SECOND_PERSON, Pronouns, clinical_units
 from .section_model import SectionModel, default_model
 from .slots import VisitSlots, slots_of
 from .support import unsupported_claims
@@ -114,7 +114,8 @@ def extract_facts(transcript: Transcript, model: SectionModel | None = None,
     for s in sentences:
         if s.command:
             order = command_order(s.cleaned)
-            if order:
+            # "order the medications and procedures we discussed" names nothing a note can state.
+            if order and not re.search(r"\bdiscussed\b", order) and not FIRST_OR_SECOND_PERSON.search(order):
                 facts.append(Fact("order", "assessment_plan", sentence_case(order), [s.utterance_id], s.index))
             continue
         if s.is_question or len(s.cleaned.split()) < 4 or _PLEASANTRY.search(s.cleaned):

@@ -64,12 +64,50 @@ def _untagged(text: str) -> str:
     return re.sub(r"\s{2,}", " ", out).strip(" ,")
 
 
+_THEY_VERB = {"is": "are", "was": "were", "has": "have", "does": "do", "doesn't": "don't", "hasn't": "haven't",
+              "isn't": "aren't", "wasn't": "weren't"}
+_NOT_VERB_S = set(_words("always sometimes perhaps besides thus nevertheless this its his hers yes"))
+
+
+def _plural_verb(word: str) -> str:
+    low = word.lower()
+    if low in _THEY_VERB:
+        return _THEY_VERB[low]
+    if low in _NOT_VERB_S or not low.endswith("s") or low.endswith(("ss", "us", "is")):
+        return word
+    if low.endswith("ies"):
+        return word[:-3] + "y"
+    if low.endswith(("ches", "shes", "sses", "xes", "zes", "oes")):
+        return word[:-2]
+    return word[:-1]
+
+
+_OBJECT_BEFORE = set(_words("""to for with at on from by about of into than like told tell give gave ask asked
+advised see saw seen let help call put keep start started continue get got send refer examine examined bring make
+made take took want need evaluate check"""))
+
+
+def _they(m: re.Match[str]) -> str:
+    """A repeated "the patient" as they/them/their; the verb after a subject is made to agree below."""
+    if m.group(1):  # possessive
+        return "their"
+    return "them" if _previous_word(m.string, m.start()) in _OBJECT_BEFORE else "they"
+
+
+def _without_repeats_of_the_patient(text: str) -> str:
+    """After the first "the patient", the patient is they (them, their): "The patient did have the patient's
+    appendix taken out when the patient was 18" -> "... their appendix taken out when they were 18"."""
+    first = re.search(r"\bthe patient\b(?:'s)?", text, re.IGNORECASE)
+    if not first:
+        return text
+    tail = re.sub(r"\bthe patient\b('s)?", _they, text[first.end():], flags=re.IGNORECASE)
+    tail = re.sub(r"\bthey\s+((?:\w+ly\s+)?)([A-Za-z']+)",
+                  lambda m: f"they {m.group(1)}{_plural_verb(m.group(2))}", tail)
+    return text[:first.end()] + tail
+
+
 def _tidy(text: str) -> str:
-    text = _untagged(text)
-    first = text.lower().find("the patient's")
-    if first >= 0:
-        head, tail = text[:first + 13], text[first + 13:]
-        text = head + re.sub(r"\bthe patient's\b", "the", tail, flags=re.IGNORECASE)
+    text = _without_repeats_of_the_patient(_untagged(text))
     # A clause cut before "now" or "so" may end on its conjunction ("..., but").
     text = re.sub(r"(?:[\s,]+(?:but|and|or|so|because|which|that|then|well))+\s*[.,]?\s*$", "", text,
                   flags=re.IGNORECASE)
@@ -98,9 +136,10 @@ def _at_new_subjects(text: str) -> list[str]:
 
 def note_sentences(cleaned: str, role: str, pronouns: Pronouns) -> list[str]:
     """The clause in clinical register, as note sentences that each pass the noise rules."""
-    text = _tidy(clinical_units(normalise_numbers(to_third_person(cleaned, role, pronouns))))
+    text = _untagged(clinical_units(normalise_numbers(to_third_person(cleaned, role, pronouns))))
     parts = _at_new_subjects(text) if text.lower().count("the patient") >= 3 else [text]
     if len(text.split()) > RUN_ON_WORDS and len(parts) == 1:
         parts = [p for p in _CUT.split(text) if p and p.strip()]
         parts = [re.sub(r"^(?:and|but)\s+", "", p.strip(), flags=re.IGNORECASE) for p in parts]
+    parts = [_tidy(p) for p in parts]
     return [sentence_case(p) for p in parts if _acceptable(p)]

@@ -131,7 +131,7 @@ def test_a_statement_with_another_drug_number_or_answer_does_not_cover_the_fact(
 def test_the_check_flags_from_the_note_s_own_level_of_detail(sample):
     """A draft that keeps nearly every fact is told of a minor one deleted from it; a terse note is told of
     what the model is sure belongs in a note and of every answered question, not of every detail."""
-    fracture = "The patient had an arm fracture when the patient was younger, but that's it."
+    fracture = "The patient had an arm fracture when they were younger, but that's it."
     note = ExtractiveNoteWriter().draft(sample, SOAP).note
     detailed = _without(note, "arm fracture")
     assert [m.text for m in possibly_missing(sample, detailed)] == [fracture]

@@ -65,6 +65,8 @@ def test_clause_wording_drops_tags_and_fragments_and_cuts_pronoun_soup():
     assert note_sentences("i'll take a look", "Doctor", p) == []
     assert note_sentences("you do have pain you were positive for pain when you pronate that forearm", "Doctor",
                           p) == ["The patient does have pain.",
-                                 "The patient was positive for pain when the patient pronates that forearm."]
+                                 "The patient was positive for pain when they pronate that forearm."]
     assert note_sentences("your heart on your heart exam sounds regular", "Doctor", p) == [
-        "The patient's heart on the heart exam sounds regular."]
+        "The patient's heart on their heart exam sounds regular."]
+    assert note_sentences("you did have your appendix taken out when you were 18", "Doctor", p) == [
+        "The patient did have their appendix taken out when they were 18."]
