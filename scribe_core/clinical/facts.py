@@ -159,6 +159,7 @@ def extract_facts(transcript: Transcript, model: SectionModel | None = None,
         kind = "medication" if a.medication else "positive" if a.present else "negative"
         facts.append(Fact(kind, "hpi" if a.medication else "ros", clinical_units(normalise_numbers(statement_for(a))),
                           [a.question_id, a.answer_id], order_of.get(a.answer_id, 0)))
+    facts = [f for f in facts if not unsupported_claims(f.text, [texts[e] for e in f.evidence if e in texts])]
     facts += slot_facts(slots_of(sentences), facts)
     return [f for f in facts if not unsupported_claims(f.text, [texts[e] for e in f.evidence if e in texts])]
 
@@ -173,6 +174,7 @@ def slot_facts(slots: VisitSlots, facts: list[Fact]) -> list[Fact]:
         return any(f.section == section and specific <= spoken_numbers(f.text) | drug_names(f.text) for f in facts)
 
     out = [Fact("vital", "exam", v.text, list(v.evidence), -1 + v.order / 10_000) for v in slots.vitals]
+    out += [Fact("result", "results", r.text, list(r.evidence), r.order) for r in slots.results]
     for m in slots.medications:
         section = "hpi" if m.status in ("taking", "not taking") else "assessment_plan"
         out.append(Fact("medication", section, m.text, list(m.evidence), m.order))

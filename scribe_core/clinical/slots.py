@@ -48,6 +48,7 @@ class VisitSlots:
     vitals: list[SlotItem] = field(default_factory=list)
     medications: list[Medication] = field(default_factory=list)
     follow_up: list[SlotItem] = field(default_factory=list)
+    results: list[SlotItem] = field(default_factory=list)
 
 
 _GAP = r"(?:[a-z',]+\s+){0,6}?"
@@ -61,6 +62,18 @@ _VITALS = (
     ("Weight", re.compile(rf"\bweigh(?:t|s|ing)?\b\s+{_GAP}({READING})\s*(pounds|lbs|kilograms|kg)\b",
                           re.IGNORECASE)),
 )
+_LABS = {"a1c": "A1c", "hemoglobin a1c": "Hemoglobin A1c", "ejection fraction": "Ejection fraction",
+         "creatinine": "Creatinine", "potassium": "Potassium", "sodium": "Sodium", "glucose": "Glucose",
+         "ldl": "LDL", "hdl": "HDL", "cholesterol": "Cholesterol", "triglycerides": "Triglycerides", "tsh": "TSH",
+         "hemoglobin": "Hemoglobin", "white count": "White count", "platelets": "Platelets", "psa": "PSA",
+         "vitamin d": "Vitamin D", "gfr": "GFR", "ferritin": "Ferritin", "inr": "INR", "bnp": "BNP"}
+_LAB = re.compile(r"\b(hemoglobin a1c|a1c|ejection fraction|creatinine|potassium|sodium|glucose|ldl|hdl|cholesterol|"
+                  r"triglycerides|tsh|hemoglobin(?! a1c)|white count|platelets|psa|vitamin d|gfr|ferritin|inr|bnp)\b"
+                  rf"\s+(?:[a-z',]+\s+){{0,5}}?(?:is|was|of|at|came back|came back at|measured)\s+"
+                  rf"(?:about\s+|around\s+)?"
+                  rf"(\d+(?:\.\d+)?|{READING})(\s*(?:%|percent))?(?![\d/])", re.IGNORECASE)
+_PAST = re.compile(r"\b(?:was|were|had been|used to|last (?:time|visit|week|month)|at home|emergency|er|hospital)\b",
+                   re.IGNORECASE)
 _PLAUSIBLE = {"HR": (30, 220), "Respiratory rate": (6, 60), "SpO2": (50, 100), "Weight": (2, 700),
               "Temperature": (34, 108)}
 _DOSE = re.compile(r"^\s*(?:[a-z]+\s+){0,3}?(?:to\s+|at\s+)?(\d+(?:\.\d+)?\s*(?:mg|mcg|units?|mL|grams?|g)\b)"
@@ -87,6 +100,8 @@ def _vitals(s: VisitSentence, text: str) -> list[SlotItem]:
         m = pattern.search(text)
         if not m:
             continue
+        if _PAST.search(m.group(0)):
+            continue  # "your blood pressure was 200/90 (in the emergency room)" is history, not today's sign
         reading = m.group(1)
         number = value(reading) if not re.fullmatch(r"[\d./]+", reading) else None
         shown = str(number) if number is not None else reading
@@ -118,6 +133,18 @@ def _medications(s: VisitSentence, text: str) -> list[Medication]:
     return out
 
 
+def _results(s: VisitSentence, text: str) -> list[SlotItem]:
+    out = []
+    for m in _LAB.finditer(text):
+        reading = m.group(2)
+        number = reading if re.fullmatch(r"[\d.]+", reading) else value(reading)
+        if number is None:
+            continue
+        unit = "%" if m.group(3) else ""
+        out.append(SlotItem(f"{_LABS[m.group(1).lower()]} {number}{unit}.", (s.utterance_id,), s.index))
+    return out
+
+
 def slots_of(sentences: list[VisitSentence]) -> VisitSlots:
     slots = VisitSlots()
     seen_vitals: set[str] = set()
@@ -130,6 +157,7 @@ def slots_of(sentences: list[VisitSentence]) -> VisitSlots:
                 if item.text.split()[0] not in seen_vitals:
                     seen_vitals.add(item.text.split()[0])
                     slots.vitals.append(item)
+            slots.results += _results(s, text)
             m = _FOLLOW_UP.search(text)
             if m:
                 count = m.group(1).lower()
@@ -141,5 +169,5 @@ def slots_of(sentences: list[VisitSentence]) -> VisitSlots:
 
 
 def visit_slots(transcript: Transcript) -> VisitSlots:
-    """The visit's vital signs, medications and follow-up, each citing its utterance."""
+    """The visit's vital signs, results, medications and follow-up, each citing its utterance."""
     return slots_of(visit_sentences(transcript))

@@ -19,7 +19,8 @@ blood pressure
 [patient] but i take the metformin five hundred milligrams twice a day
 [doctor] okay so let me take a look your blood pressure is one fifty two over ninety four and your heart rate is \
 eighty eight and your oxygen is ninety eight percent your weight today is one hundred and eighty pounds on your heart \
-exam i hear a two out of six murmur so for your blood pressure i want to increase the lisinopril to forty milligrams \
+exam i hear a two out of six murmur your a one c was seven point two and your creatinine was point nine \
+so for your blood pressure i want to increase the lisinopril to forty milligrams \
 once a day and restart the amlodipine five milligrams daily we'll stop the ibuprofen and i'll see you back in six weeks
 [patient] okay thank you
 """)
@@ -35,6 +36,7 @@ def test_slots_hold_vitals_medications_with_dose_and_status_and_the_follow_up():
     assert ("amlodipine", "5 mg", "new") in meds  # restarted in the plan
     assert ("ibuprofen", "", "stopped") in meds
     assert [f.text for f in slots.follow_up] == ["Follow up in 6 weeks."]
+    assert [r.text for r in slots.results] == ["A1c 7.2.", "Creatinine 0.9."]
     ids = {u.id for u in VISIT.utterances}
     assert all(set(x.evidence) <= ids for x in [*slots.vitals, *slots.medications, *slots.follow_up])
 
