@@ -155,13 +155,36 @@ def extract_facts(transcript: Transcript, model: SectionModel | None = None,
     for name, s in problem_headers(sentences):
         facts.append(Fact("problem", "assessment_plan", name, [s.utterance_id], s.index - 0.5))
     order_of = {s.utterance_id: s.index for s in reversed(sentences)}
-    for a in answered_questions(_qa_pairs(sentences, transcript)):
+    pairs = _qa_pairs(sentences, transcript)
+    # A pain score is asked however long the turn ("... how bad is that pain on a scale from zero to ten").
+    turns = transcript.utterances
+    facts += [Fact("statement", "hpi", text, [q.id, a.id], order_of.get(a.id, 0))
+              for q, a in zip(turns, turns[1:], strict=False) if q.role == DOCTOR and a.role == PATIENT
+              for text in [pain_score(q.text, a.text)] if text]
+    for a in answered_questions(pairs):
         kind = "medication" if a.medication else "positive" if a.present else "negative"
         facts.append(Fact(kind, "hpi" if a.medication else "ros", clinical_units(normalise_numbers(statement_for(a))),
                           [a.question_id, a.answer_id], order_of.get(a.answer_id, 0)))
     facts = [f for f in facts if not unsupported_claims(f.text, [texts[e] for e in f.evidence if e in texts])]
     facts += slot_facts(slots_of(sentences), facts)
     return [f for f in facts if not unsupported_claims(f.text, [texts[e] for e in f.evidence if e in texts])]
+
+
+_SCALE = re.compile(r"\bscale\b.*\b(?:ten|10)\b|\bout of (?:ten|10)\b", re.IGNORECASE)
+
+
+def pain_score(question: str, answer: str) -> str | None:
+    """ "how bad is the pain on a scale from zero to ten?" / "about a six" -> "Rates the pain 6/10." """
+    if not _SCALE.search(question) or not re.search(r"\bpain|hurt", question, re.IGNORECASE):
+        return None
+    said = normalise_numbers(answer)
+    m = re.search(r"\b(\d{1,2}|zero|one|two|three|four|five|six|seven|eight|nine|ten)\b", said, re.IGNORECASE)
+    if not m or len(re.findall(r"\b(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\b", said)) > 2:
+        return None  # "a six, sometimes a nine" is for the clinician to read, not one score
+    words = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+             "nine": 9, "ten": 10}
+    score = int(m.group(1)) if m.group(1).isdigit() else words[m.group(1).lower()]
+    return f"Rates the pain {score}/10." if score <= 10 else None
 
 
 def slot_facts(slots: VisitSlots, facts: list[Fact]) -> list[Fact]:

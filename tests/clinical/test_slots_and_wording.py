@@ -72,3 +72,16 @@ def test_clause_wording_drops_tags_and_fragments_and_cuts_pronoun_soup():
         "The patient's heart on their heart exam sounds regular."]
     assert note_sentences("you did have your appendix taken out when you were 18", "Doctor", p) == [
         "The patient did have their appendix taken out when they were 18."]
+
+
+def test_a_pain_score_asked_inside_a_long_turn_is_stated_with_both_utterances_cited():
+    from scribe_core.clinical.facts import pain_score
+
+    asked = ("alright so now let's talk a little bit about your pain and how bad is that pain on a scale from zero "
+             "to ten ten being the worst pain you've ever felt")
+    assert pain_score(asked, "i would say probably a six") == "Rates the pain 6/10."
+    assert pain_score(asked, "a six, sometimes a nine, at night a ten") is None  # not one score
+    assert pain_score("how many days a week do you run", "about six") is None
+    visit = parse_transcript_text(f"[doctor] {asked}\n[patient] i would say probably a six\n")
+    facts = [f for f in extract_facts(visit) if f.text == "Rates the pain 6/10."]
+    assert facts and facts[0].evidence == [u.id for u in visit.utterances]
