@@ -84,7 +84,10 @@ def _plural_verb(word: str) -> str:
 
 _OBJECT_BEFORE = set(_words("""to for with at on from by about of into than like told tell give gave ask asked
 advised see saw seen let help call put keep start started continue get got send refer examine examined bring make
-made take took want need evaluate check"""))
+made take took want need evaluate check write wrote give schedule offer remind"""))
+# A dictated run-on still over RUN_ON_WORDS is cut before a new sentence's usual opening.
+_OPENING = re.compile(r"\s(?=(?:will|the clinician|there is|there are|this is|she|he|her|his|the patient|"
+                      r"no|cranial|speech|affect|labs?|the labs)\s)", re.IGNORECASE)
 
 
 def _they(m: re.Match[str]) -> str:
@@ -134,12 +137,39 @@ def _at_new_subjects(text: str) -> list[str]:
     return out
 
 
+def _joined_short(pieces: list[str]) -> list[str]:
+    """A piece too short to stand ("and her speech is fluent") stays with the one before it: never lost."""
+    out: list[str] = []
+    for piece in pieces:
+        if out and (len(content_words(piece)) < MIN_CONTENT_WORDS or len(content_words(out[-1])) < MIN_CONTENT_WORDS):
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
+    return out
+
+
+def _chunks(text: str) -> list[str]:
+    """A piece over RUN_ON_WORDS cut before sentence openings into pieces of at least 8 words."""
+    if len(text.split()) <= RUN_ON_WORDS:
+        return [text]
+    out: list[str] = []
+    last = 0
+    for m in _OPENING.finditer(text):
+        if (len(text[last:m.start()].split()) >= 8 and len(text[m.start():].split()) >= 8
+                and _previous_word(text, m.start()) not in _SUBORDINATING):
+            out.append(text[last:m.start()].strip())
+            last = m.start()
+    out.append(text[last:].strip())
+    return out
+
+
 def note_sentences(cleaned: str, role: str, pronouns: Pronouns) -> list[str]:
     """The clause in clinical register, as note sentences that each pass the noise rules."""
     text = _untagged(clinical_units(normalise_numbers(to_third_person(cleaned, role, pronouns))))
     parts = _at_new_subjects(text) if text.lower().count("the patient") >= 3 else [text]
     if len(text.split()) > RUN_ON_WORDS and len(parts) == 1:
-        parts = [p for p in _CUT.split(text) if p and p.strip()]
-        parts = [re.sub(r"^(?:and|but)\s+", "", p.strip(), flags=re.IGNORECASE) for p in parts]
+        parts = _joined_short([p.strip() for p in _CUT.split(text) if p and p.strip()])
+        parts = [re.sub(r"^(?:and|but)\s+", "", p, flags=re.IGNORECASE) for p in parts]
+    parts = [piece for p in parts for piece in _chunks(p)]
     parts = [_tidy(p) for p in parts]
     return [sentence_case(p) for p in parts if _acceptable(p)]

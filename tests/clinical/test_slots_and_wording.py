@@ -85,3 +85,16 @@ def test_a_pain_score_asked_inside_a_long_turn_is_stated_with_both_utterances_ci
     visit = parse_transcript_text(f"[doctor] {asked}\n[patient] i would say probably a six\n")
     facts = [f for f in extract_facts(visit) if f.text == "Rates the pain 6/10."]
     assert facts and facts[0].evidence == [u.id for u in visit.utterances]
+
+
+def test_a_dictated_run_on_is_cut_before_sentence_openings_and_keeps_every_negation():
+    p = Pronouns.for_sex("female")
+    dictated = ("she is alert and oriented to time place and person and her speech is fluent and her affect is "
+                "appropriate cranial nerve examination is grossly intact no focal motor or sensory deficit in the "
+                "upper or lower extremities her gait is normal and steady without any assistive device today")
+    out = note_sentences(dictated, "Doctor", p)
+    assert len(out) >= 2 and all(len(s.split()) <= 40 for s in out)
+    assert "speech is fluent" in " ".join(out)  # a short piece stays with its neighbour, never dropped
+    said = set(dictated.split()) - {"she", "and"}
+    assert said <= set(" ".join(out).lower().replace(".", "").split())
+    assert " ".join(out).lower().count("no ") == dictated.lower().count("no ")
