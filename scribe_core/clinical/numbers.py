@@ -99,10 +99,23 @@ def _before_unit(m: re.Match[str]) -> str:
     return m.group(0) if v is None else f"{v} "
 
 
+# A reading said after a vital sign ("heart rate is eighty eight", "respiratory rate of sixteen").
+_AFTER_VITAL = re.compile(rf"\b((?:heart rate|pulse|respiratory rate|temperature|oxygen(?: saturation)?|sats?)\s+"
+                          rf"(?:[a-z]+\s+){{0,3}}?(?:is|of|was|at)\s+)({READING})\b(?!\s+(?:over|point|out of))",
+                          re.IGNORECASE)
+
+
+def _after_vital(m: re.Match[str]) -> str:
+    v = value(m.group(2))
+    # A lone "one" or "two" after a vital sign is a word ("pulse is one of ..."), not a reading.
+    return m.group(0) if v is None or v < 10 or m.group(2).isdigit() else f"{m.group(1)}{v}"
+
+
 def normalise_numbers(text: str) -> str:
     """The text with unambiguous spoken numbers in a clinician's digits; everything else as said."""
     text = _A1C.sub(lambda m: ("hemoglobin " if m.group(0).lower().startswith("hemo") else "") + "A1c", text)
     text = _OVER.sub(_over, text)
     text = _OUT_OF.sub(_out_of, text)
     text = _POINT.sub(_point, text)
+    text = _AFTER_VITAL.sub(_after_vital, text)
     return _BEFORE_UNIT.sub(_before_unit, text)

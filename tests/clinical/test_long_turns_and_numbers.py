@@ -115,3 +115,9 @@ def test_every_statement_of_the_long_turn_cites_it_and_passes_the_support_check(
     texts = {u.id: u.text for u in t.utterances}
     for f in extract_facts(t):
         assert f.evidence and not unsupported_claims(f.text, [texts[e] for e in f.evidence])
+
+
+def test_a_reading_after_a_vital_sign_is_written_in_digits_but_not_a_lone_one():
+    assert normalise_numbers("her heart rate is eighty eight") == "her heart rate is 88"
+    assert normalise_numbers("respiratory rate of sixteen") == "respiratory rate of 16"
+    assert normalise_numbers("the pulse is one of the things we check") == "the pulse is one of the things we check"
