@@ -84,7 +84,7 @@ def answered_questions(transcript: Transcript) -> list[ContentUnit]:
         polarity = _answer(a.text)
         if polarity is None:
             continue
-        topic = " ".join(asked)
+        topic = " ".join("the" if w == "your" else w for w in asked)  # "pain in your foot" -> "in the foot"
         keys = frozenset(stem(w) for w in asked if w not in _NOT_TOPIC and len(w) > 2)
         if not keys:
             continue

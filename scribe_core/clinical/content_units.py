@@ -109,7 +109,11 @@ def stem(word: str) -> str:
 
 
 def number_key(phrase: str) -> set[str]:
-    return {f"#{n}" for n in spoken_numbers(phrase)}
+    """The values a statement must repeat: both of "150/90", the whole of "five hundred" (not its "five")."""
+    values = spoken_numbers(phrase)
+    if " " in phrase and values:
+        values = {max(values, key=float)}
+    return {f"#{n}" for n in values}
 
 
 def _is_number(tok: str) -> bool:

@@ -141,3 +141,25 @@ def test_flags_on_clinicians_complete_notes_stay_few():
             note = add_missing(note, fact)
         assert possibly_missing(t, note) == [], row["encounter_id"]
     assert sum(counts) / len(counts) <= 4, counts
+
+
+def test_open_items_before_signing_gathers_omissions_unbacked_statements_and_an_empty_plan(visit):
+    from scribe_core.clinical.open_items import open_items_before_signing
+
+    full = ExtractiveNoteWriter().draft(visit, SOAP).note
+    assert open_items_before_signing(visit, full).clear
+    note = _without(full, "chest pain")
+    note.sections[0].statements.append(Statement("Takes lisinopril 10 mg daily.", ["U9", "U10"]))
+    for sec in note.sections:
+        if sec.key == "plan":
+            sec.statements = []
+    items = open_items_before_signing(visit, note)
+    assert not items.clear
+    assert "Denies chest pain." in [m.text for m in items.missing]
+    assert [f.statement for f in items.unbacked] == ["Takes lisinopril 10 mg daily."]
+    assert items.empty_plan == ["Plan"] and {"U13", "U14"} <= set(items.plan_evidence)
+    # A visit with no plan talk does not ask for one.
+    chat = parse_transcript_text("Doctor: Any cough?\nPatient: No.\n")
+    said = Statement("Denies cough.", ["U1", "U2"])
+    empty = Note(template="soap", sections=[Section("subjective", "Subjective", [said]), Section("plan", "Plan", [])])
+    assert open_items_before_signing(chat, empty).clear
