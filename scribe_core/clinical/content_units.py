@@ -34,7 +34,7 @@ _NUMBER_WORDS = _words("zero one two three four five six seven eight nine ten el
                        "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
                        "hundred half")
 _TOKEN = re.compile(r"[a-z0-9]+(?:[./'][a-z0-9]+)*%?")
-_DIGIT = re.compile(r"^\d+(?:\.\d+)?%?$|^\d+/\d+$")
+_DIGIT = re.compile(r"^\d+(?:\.\d+)?(?:%|'?s|st|nd|rd|th)?$|^\d+/\d+$")  # "7.2", "300's", "10th", "150/90"
 # What follows a measured number: doses, durations, frequencies, vital-sign and scale units.
 _UNIT = re.compile(r"^(mg|milligrams?|mcg|micrograms?|grams?|g|units?|ml|milliliters?|cc|liters?|weeks?|days?|months?|"
                    r"years?|year-old|hours?|minutes?|times?|percent|%|pounds?|lbs?|kilos?|kilograms?|kg|degrees?|over|"
@@ -46,8 +46,9 @@ _MEASURE = MEASURES | set(_words("""
 pressure rate level levels fraction score count sugar sugars weight weigh weighs temperature oxygen a1c bmi pulse
 scale ten stage grade size ejection saturation vitamin d dose dosage respirations respiration respiratory sats
 satting sat alt ast pain rated labs lab came numbers number reading readings running gained lost hemoglobin
-platelets white cholesterol glucose creatinine"""))
+platelets white cholesterol glucose creatinine type age aged turned turns"""))
 # A second number of a reading ("one sixty nine over seventy four", "eighty or ninety", "six out of ten").
+_HALF = re.compile(r"\ban? (?:day|week|month|year|hour) and a half\b")
 _JOINS = {"over", "to", "or", "out", "and"}
 # Digits are what speech recognition writes for a measured value; set on train + valid (omission_tuning.py).
 ALL_DIGITS = True
@@ -77,7 +78,7 @@ SPECIALTY = re.compile(r"\b(\w+ologists?|\w+ology|\w+iatrist|physical therapy|oc
                        r"counsel\w*|chiropract\w*|optometrist|audiolog\w*|physiotherap\w*|rehab\w*)\b")
 _REFER = re.compile(r"\b(refer\w*|consult\w*|see (?:a|an|the|our|my)|send you to|set you up with)\b")
 _FOLLOW = re.compile(r"\b(follow[- ]?up|follow you|come back|see you|return|check back|recheck|back in|touch base)\b")
-_NOT_DRUGS = {"cholesterol"}  # ends like a drug (-terol) but is an analyte
+NOT_DRUGS = frozenset({"cholesterol"})  # ends like a drug (-terol) but is an analyte
 _ASKING = re.compile(r"\b(any|do you|are you|have you|did you|how about|what about)\b")
 _TIME_UNIT = re.compile(r"^(days?|weeks?|months?|years?|hours?)$")
 _ENUMERATION = re.compile(r"\b(?:number|problem|issue|item)\s+\S+|\bone of\b|\bone (?:more|other|thing|question|"
@@ -142,6 +143,7 @@ def _numbers(u: Utterance, words: list[str], section: str) -> list[ContentUnit]:
                                                                    and _is_number(words[j + 2]))):
             j += 1
         phrase = " ".join(words[i:j + 1])
+        phrase = re.sub(r"(\d)(?:'?s|st|nd|rd|th)\b", r"\1", "one " + phrase if words[i] == "hundred" else phrase)
         after = words[j + 1:j + 3]
         before = words[max(0, i - 6):i]
         bare_one = phrase in ("one", "a half", "half")
@@ -150,15 +152,17 @@ def _numbers(u: Utterance, words: list[str], section: str) -> list[ContentUnit]:
         joined_reading = ((bool(before) and before[-1] in _JOINS and i >= 2 and _is_number(words[i - 2]))
                           or (len(after) > 1 and after[0] in _JOINS and _is_number(after[1]))
                           or before[-2:] == ["out", "of"])
-        rating = before[-1:] == ["a"] and phrase in _NUMBER_WORDS[2:11]  # "it's like a six"
+        rating = before[-1:] == ["a"] and words[i] in _NUMBER_WORDS[1:11]  # "it's like a six", "like a one"
         digits = ALL_DIGITS and bool(_DIGIT.match(words[i]))
-        if offsets[i] not in skip and not (bare_one and not unit) and (
+        if offsets[i] not in skip and not (bare_one and not (unit or joined_reading or rating)) and (
                 unit or measured or joined_reading or rating or digits
                 or "/" in phrase):
             keys = number_key(phrase)
             if keys:
                 out.append(ContentUnit("number", frozenset(keys), _snippet(words, i - 5, j + 5), (u.id,), section))
         i = j + 1
+    for m in _HALF.finditer(joined):
+        out.append(ContentUnit("number", frozenset(number_key(m.group(0))), m.group(0), (u.id,), section))
     return out
 
 
@@ -202,7 +206,7 @@ def _window(low: str, m: re.Match[str], width: int = 8) -> str:
 
 def _drugs(u: Utterance, low: str) -> list[ContentUnit]:
     out = []
-    for d in sorted(drug_names(low) - _NOT_DRUGS):
+    for d in sorted(drug_names(low) - NOT_DRUGS):
         m = re.search(rf"\b{re.escape(d)}\b", low)
         assert m is not None
         changed = _CHANGE.search(low[max(0, m.start() - 60):m.end() + 40])

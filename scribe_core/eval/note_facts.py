@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..clinical.content_units import NOT_DRUGS
 from ..clinical.support import drug_names, spoken_numbers
 
 FILLER = re.compile(r"\b(um+|uh+|uhm+|erm?|hmm+|mhm|you know|i mean|kind of like|sort of like)\b", re.IGNORECASE)
@@ -26,7 +27,7 @@ _PLAN_HEADING = re.compile(r"^\s*(assessment and plan|assessment|plan|impression
 
 def key_facts(reference: str, dialogue: str) -> set[str]:
     """Numbers ("#40") and drug names ("metformin") the reference note records and the dialogue said."""
-    said_numbers, said_drugs = spoken_numbers(dialogue.lower()), drug_names(dialogue)
+    said_numbers, said_drugs = spoken_numbers(dialogue.lower()), drug_names(dialogue) - NOT_DRUGS
     recorded = _LIST_MARKER.sub(" ", reference.lower())
     return ({f"#{n}" for n in spoken_numbers(recorded) & said_numbers}
             | (drug_names(reference) & said_drugs))
