@@ -34,6 +34,10 @@ _TRAILING = {"at", "all", "or", "anything", "like", "that", "lately", "recently"
 _NOT_TOPIC = _LEADING | _TRAILING | {"sorry", "way", "anyone", "someone", "thing", "things", "something", "once",
                                      "twice", "day", "daily", "milligrams", "mg", "times", "week", "still"}
 _VERBS = {"smoke": "smoking", "drink": "drinking", "use": "using", "vape": "vaping", "exercise": "exercising"}
+# A topic holding these is another question or an examination step ("did you buy the cuff like i asked",
+# "tenderness where i'm pressing"), not a finding the patient has or denies.
+_NESTED = {"i", "i'm", "me", "my", "you", "you're", "did", "does", "do", "here", "where", "what", "how", "when",
+           "why", "we"}
 # Where a yes or no answer stops ("No fever. I do get chills": the no is about the fever).
 _ANSWER_END = re.compile(r"[.!?;]|\b(?:but|though|although|except|i do|i have|i get|yes|yeah|sometimes)\b")
 # Questions about the conversation, not the patient ("any questions", "does that sound good").
@@ -56,7 +60,7 @@ def _question(words: list[str]) -> list[str] | None:
             asked = asked[:-1]
         if asked and asked[0] in _VERBS:
             asked = [_VERBS[asked[0]], *asked[1:]]
-        if 0 < len(asked) <= 12:
+        if 0 < len(asked) <= 12 and not _NESTED.intersection(asked):
             return asked
     return None
 

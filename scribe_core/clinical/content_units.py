@@ -79,7 +79,9 @@ SPECIALTY = re.compile(r"\b(\w+ologists?|\w+ology|\w+iatrist|physical therapy|oc
 _REFER = re.compile(r"\b(refer\w*|consult\w*|see (?:a|an|the|our|my)|send you to|set you up with)\b")
 _FOLLOW = re.compile(r"\b(follow[- ]?up|follow you|come back|see you|return|check back|recheck|back in|touch base)\b")
 NOT_DRUGS = frozenset({"cholesterol"})  # ends like a drug (-terol) but is an analyte
-_ASKING = re.compile(r"\b(any|do you|are you|have you|did you|how about|what about)\b")
+_ASKING = re.compile(r"\b(any|do you|are you|have you|did you|how about|what about|was it|is it|does it)\b")
+_EXAM_CONTEXT = re.compile(r"\b(exam\w*|palpat\w*|inspect\w*|auscultat\w*|there is|there's|i see|i feel|i notice|"
+                           r"i hear|noted|notice|appreciat\w*|shows?|looks?|on your|you have|you've got)\b")
 _TIME_UNIT = re.compile(r"^(days?|weeks?|months?|years?|hours?)$")
 _ENUMERATION = re.compile(r"\b(?:number|problem|issue|item)\s+\S+|\bone of\b|\bone (?:more|other|thing|question|"
                           r"second|minute|day|time)\b|\bthe other one\b|\bthis one\b|\bthat one\b")
@@ -150,8 +152,7 @@ def _numbers(u: Utterance, words: list[str], section: str) -> list[ContentUnit]:
         unit = any(_UNIT.match(w) for w in after[:1]) or (after[:1] == ["and"] and after[1:] == ["a"])
         measured = bool(set(before) & _MEASURE) or bool(drug_names(" ".join(before)))
         joined_reading = ((bool(before) and before[-1] in _JOINS and i >= 2 and _is_number(words[i - 2]))
-                          or (len(after) > 1 and after[0] in _JOINS and _is_number(after[1]))
-                          or before[-2:] == ["out", "of"])
+                          or (len(after) > 1 and after[0] in _JOINS and _is_number(after[1])))
         rating = before[-1:] == ["a"] and words[i] in _NUMBER_WORDS[1:11]  # "it's like a six", "like a one"
         digits = ALL_DIGITS and bool(_DIGIT.match(words[i]))
         if offsets[i] not in skip and not (bare_one and not (unit or joined_reading or rating)) and (
@@ -173,8 +174,8 @@ def _terms(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
 def _doctor_units(u: Utterance, low: str, words: list[str]) -> list[ContentUnit]:
     out = []
     for m in _terms(EXAM, low):
-        if _ASKING.search(low[max(0, m.start() - 40):m.start()]):
-            continue  # "are you having any discharge": a question, not a finding
+        if _ASKING.search(low[max(0, m.start() - 60):m.start()]) or not _EXAM_CONTEXT.search(low[:m.start()]):
+            continue  # "are you having any discharge" asks; "help you with that swelling" plans
         out.append(ContentUnit("exam", frozenset({stem(m.group(0))}), _window(low, m), (u.id,), "exam"))
     for m in _terms(TEST, low):
         before, after = low[max(0, m.start() - 40):m.start()], low[m.end():m.end() + 40]
