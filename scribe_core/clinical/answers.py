@@ -60,6 +60,11 @@ def _question(words: list[str]) -> list[str] | None:
             asked = asked[:-1]
         if asked and asked[0] in _VERBS:
             asked = [_VERBS[asked[0]], *asked[1:]]
+        if asked and asked[0] in asked[1:]:  # a restart: "loss of taste of, sorry, loss of sense of taste"
+            asked = asked[len(asked) - 1 - asked[::-1].index(asked[0]):]
+        alternative = [k for k, w in enumerate(asked) if w in _NESTED and k > 1 and asked[k - 1] == "or"]
+        if alternative:  # "fatigue or do you feel tired": the first wording is the topic
+            asked = asked[:alternative[0] - 1]
         if 0 < len(asked) <= 12 and not _NESTED.intersection(asked):
             return asked
     return None

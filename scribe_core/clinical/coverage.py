@@ -66,8 +66,8 @@ def covers(said: Said, unit: ContentUnit) -> bool:
             return False
         denied = _denies(said.text, unit.keys)
         return denied is None or denied != unit.polarity
-    if unit.kind == "number":
-        return bool(unit.keys & said.numbers)
+    if unit.kind == "number":  # the value, or the words it was said in ("past week and a half")
+        return bool(unit.keys & said.numbers) or unit.text.split(" ", 1)[-1] in said.text
     if not all(_holds(said, k) for k in unit.keys):
         return False
     return unit.kind != "dose" or bool(_CHANGE_WORD.search(said.text))
