@@ -112,9 +112,10 @@ def stem(word: str) -> str:
 
 
 def number_key(phrase: str) -> set[str]:
-    """The values a statement must repeat: both of "150/90", the whole of "five hundred" (not its "five")."""
+    """The values a statement must repeat: both of "150/90" and of "seven eight", the whole of "five hundred"
+    (not its "five")."""
     values = spoken_numbers(phrase)
-    if " " in phrase and values:
+    if values and re.search(r"hundred|thousand|ty\b", phrase):  # one number in several words
         values = {max(values, key=float)}
     return {f"#{n}" for n in values}
 
