@@ -1,183 +1,93 @@
-"""Omission check: clinically salient facts of the conversation that no statement of a note covers.
+"""Omission check: clinical content of the conversation that no statement of a note says.
 
-Works on any note (offline, LLM-written, edited by a clinician). A fact is a candidate when it carries a
-key term (a finding or symptom word, a drug name, a number, an examination or result word). Answered
-questions, medications, problems and orders are always worth a flag; a sentence-fact is when its
-salience (the section model's confidence that it belongs in a note) reaches the note's level of detail
-(flag_threshold): every fact for a detailed note, the ones the model is sure of for a concise one. A
-statement covers a fact when it holds most of its words, keeps its drug names and numbers, and, for an
-answered question, does not say the opposite. What is left is listed as
-"Possibly missing: denies chest pain - U31", each ready to add to a section with its evidence.
+It has its own eyes: content_units.py reads the raw transcript (numbers with units, vital signs, drug names
+and dose changes, examination findings, results, orders, referrals, follow-up intervals, answered yes/no
+questions) without the note writer's sentence splitter, section model or fact extractor, so it finds what
+the writer missed as well as what a clinician or a language model left out. coverage.py decides whether
+a statement says a unit. What no statement says is listed as "Possibly missing", one line per answered
+question ("Denies chest pain." citing the question and the answer) and one per utterance for the rest
+(the words it was said in, quoted with the speaker, citing the utterance), ready to add to a section.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Protocol
 
-from ..model import Note, Section, Statement, Transcript
+from ..model import DOCTOR, Note, Section, Statement, Transcript
 from ..notes.base import NoteTemplate
-from .facts import MIN_SALIENCE as FACT_FLOOR
-from .facts import Fact, content_terms, extract_facts
-from .questions import FINDING_WORD
-from .support import NEGATION, drug_names, negated, spoken_numbers
+from .content_units import ContentUnit, detect
+from .coverage import covered, read_note
 
-COVERED_SHARE = 0.6  # of a fact's content words found in one statement
-# Which sentence-facts are worth a flag depends on the note (answers, medications, problems and orders always
-# are). A detailed note, one that states DETAIL_SHARE of the conversation's minor sentence-facts (salience
-# below MAX_THRESHOLD: the section model's P(belongs in a note)), is told of every fact it lacks, as the
-# writer's floor (facts.MIN_SALIENCE) counts them; any other note only of those from MAX_THRESHOLD up. So a
-# draft that keeps nearly everything is told of any fact deleted from it, and a clinician's concise note is
-# not told of every detail it chose to leave out. Two levels, not a sliding one: adding what the check lists
-# never lowers the bar (a note told at the high level is told of facts at or above it, which are not minor).
-# A sliding level (the lowest salience down to which the note states 80 % of the facts) had the same
-# figures at first but listed more with every fact added: 2.80 flags per clinician's note, 6.61 after
-# adding each one listed. Chosen on ACI-Bench train + valid (benchmarks/omission_tuning.py; test never
-# looked at): share 0.5 -> 84.0 % of statements deleted from an offline note flagged, 2.82 flags on a
-# clinician's complete note, 2.82 after adding them (a fixed 0.75: 39.1 % and 2.75; a fixed 0.2: 84.0 %
-# and 9.15; share 0.6: 83.1 % and 2.79; 0.7: 80.4 % and 2.75).
-DETAIL_SHARE = 0.5
-MAX_THRESHOLD = 0.75
-_ALWAYS = ("negative", "positive", "medication", "problem", "order")
-# Concrete examination and result words (not "exam", "results", "clear": every visit says those).
-_KEY_CLINICAL = re.compile(
-    r"\b(blood pressure|heart rate|pulse|temperature|oxygen|saturation|respiratory rate|weight|bmi|murmur|"
-    r"tender\w*|edema|swelling|swollen|erythema|effusion|rash|wheez\w*|crackles|rales|bruit|reflex\w*|"
-    r"range of motion|x-?rays?|mri|ct|ultrasound|echocardiogram|echo|ekg|ecg|labs?|blood work|hemoglobin|a1c|"
-    r"creatinine|cholesterol|lipid|thyroid|panel|biopsy|culture|urinalysis|ejection fraction|fracture|"
-    r"refill|referr\w*|physical therapy|surgery|injection)\b")
-
-
-_GENERIC = {"symptom", "symptoms", "problem", "problems", "sick", "contact", "contacts", "since", "ago"}
-
-
-def key_terms(text: str) -> set[str]:
-    """Findings, drugs, numbers, examination and result words: what a covering statement must say."""
-    low = text.lower()
-    terms = {f"#{n}" for n in spoken_numbers(low)} | {d[:6] for d in drug_names(low)}
-    for pattern in (FINDING_WORD, _KEY_CLINICAL):
-        terms |= {m.group(0)[:5] for m in pattern.finditer(low) if m.group(0) not in _GENERIC}
-    return terms
-
-
-def _statement_terms(text: str) -> set[str]:
-    low = text.lower()
-    words = {w[:5] for w in re.findall(r"[a-z]+", low)} | {w[:6] for w in re.findall(r"[a-z]+", low)}
-    return words | {f"#{n}" for n in spoken_numbers(low)} | key_terms(low)
+# Units worth a flag. Chosen on ACI-Bench train + valid (benchmarks/omission_tuning.py; test never looked
+# at); see docs/omission-check.md for the figures.
+FLAGGED_KINDS = frozenset({"answer", "number", "drug", "dose", "exam", "result", "order", "referral", "follow_up"})
+CLINICAL_ANSWERS_ONLY = True  # answers to "any questions?" or "do you live alone?" are not flagged
 
 
 @dataclass(frozen=True)
 class MissingFact:
-    text: str  # the statement to add, third person ("Denies chest pain.")
+    text: str  # the line to add: "Denies chest pain." or the words it was said in, quoted
     evidence: list[str]  # utterance ids
     section: str  # the ACI section it belongs to: hpi, ros, exam, results, assessment_plan
+    kinds: tuple[str, ...] = field(default=())  # the content units it holds: answer, number, drug, ...
 
     def label(self) -> str:
         return f"{self.text.rstrip('.')} — {', '.join(self.evidence)}"
 
 
-_CLAUSE_SPLIT = re.compile(r";|\.\s|\b(?:but|though|although|however|except|yet|whereas)\b", re.IGNORECASE)
+class _Cited(Protocol):
+    text: str
+    evidence: list[str]
 
 
-# "Number two, neck pain", "one of them", "first problem": counting, not a measurement a note must keep.
-_ENUMERATION = re.compile(r"\b(?:number|problem|issue|item)\s+\w+|\bone of\b|\bone (?:more|other|thing)\b",
-                          re.IGNORECASE)
+def flagged(unit: ContentUnit, kinds: frozenset[str] = FLAGGED_KINDS) -> bool:
+    return unit.kind in kinds and (unit.kind != "answer" or unit.clinical or not CLINICAL_ANSWERS_ONLY)
 
 
-def measured_numbers(text: str) -> set[str]:
-    """The fact's numbers a covering statement must repeat ("six out of 10" is not covered by "three out of
-    10", "total cholesterol 222" not by "cholesterol was quite high"), leaving out enumerations."""
-    return {f"#{n}" for n in spoken_numbers(_ENUMERATION.sub(" ", text.lower()))}
+def uncovered_units(transcript: Transcript, note: Note, units: list[ContentUnit] | None = None,
+                    kinds: frozenset[str] = FLAGGED_KINDS) -> list[ContentUnit]:
+    """The flagged units of the visit that no statement of the note says, in the order said."""
+    units = detect(transcript) if units is None else units
+    statements = read_note(note)
+    return [u for u in units if flagged(u, kinds) and not covered(u, statements)]
 
 
-def _denies(text: str, keys: set[str]) -> bool | None:
-    """Whether the statement states the fact's finding as absent: a negation earlier in the clause that
-    names it ("denies fever, chills" -> True; "denies fever but reports chest pain" -> False for chest
-    pain). None when the statement does not name it."""
-    for clause in _CLAUSE_SPLIT.split(text):
-        low = clause.lower()
-        for m in re.finditer(r"[a-z]+", low):
-            if m.group(0)[:5] in keys:
-                before = low[:m.start()]
-                return bool(NEGATION.search(before))
-    return None
-
-
-def _covered(fact: Fact, statements: list[tuple[set[str], set[str], str]]) -> bool:
-    """Covered when one statement holds COVERED_SHARE of the fact's content words, or cites one of its
-    utterances and holds half that and all its key terms; an answered question is covered by a statement
-    naming what was asked with the same polarity ("Denies fever, chills" covers "Denies fevers or chills").
-    Never by a statement that lacks the fact's drug names or measured numbers (a refill of lisinopril is not
-    covered by an order for meloxicam once a day, "pain six out of 10" not by "three out of 10") or, for an
-    answered question, says the opposite of its answer ("denies fever but reports chest pain")."""
-    terms = set(fact.terms)
-    keys = key_terms(fact.text)
-    drugs = {d[:6] for d in drug_names(fact.text.lower())}
-    # Numbers and drug names are the specific part: a statement holding all of them, and a fair share of the
-    # fact's words, says the same thing ("initiate Lasix 20 mg daily" covers "start some lasix, 20 mg a day").
-    numbers = measured_numbers(fact.text)
-    specific = numbers | drugs
-    evidence = set(fact.evidence)
-    answer = fact.kind in ("negative", "positive")
-    findings = {k for k in keys if not k.startswith("#")}
-    for words, cited, text in statements:
-        if not specific <= words:
+def possibly_missing(transcript: Transcript, note: Note, units: list[ContentUnit] | None = None,
+                     kinds: frozenset[str] = FLAGGED_KINDS) -> list[MissingFact]:
+    """What the note may have left out, in visit order: an empty list only when every flagged content unit
+    of the transcript is covered by some statement. `units` saves detecting again (detect(transcript))."""
+    missing = uncovered_units(transcript, note, units, kinds)
+    roles = {u.id: u.role for u in transcript.utterances}
+    out: list[MissingFact] = []
+    seen: set[frozenset[str]] = set()
+    by_utterance: dict[str, list[ContentUnit]] = {}
+    for unit in missing:
+        if unit.keys in seen:  # the same drug or number said again: listed once, where first said
             continue
-        if answer and findings and _denies(text, findings) is (fact.kind == "positive"):
-            continue
-        shared = len(terms & words) / max(1, len(terms))
-        if specific and shared >= COVERED_SHARE / 2:
-            return True
-        if shared >= COVERED_SHARE:
-            return True
-        # Citing the fact's utterance lowers the bar, but the statement must still name its key terms: "feels
-        # lightheaded" citing the same answer does not cover "feels bloated", nor "pain to palpation" citing
-        # the same exam dictation "pain with flexion and extension".
-        if cited & evidence and shared >= COVERED_SHARE / 2 and keys <= words:
-            return True
-        if answer and keys and keys <= words and negated(text) == (fact.kind == "negative"):
-            return True
-    return False
+        seen.add(unit.keys)
+        if unit.kind == "answer":
+            out.append(MissingFact(unit.text, list(unit.evidence), unit.section, ("answer",)))
+        else:
+            by_utterance.setdefault(unit.evidence[0], []).append(unit)
+    for uid, units_said in by_utterance.items():
+        out.append(MissingFact(_quoted(roles.get(uid, ""), units_said), [uid], units_said[0].section,
+                               tuple(dict.fromkeys(u.kind for u in units_said))))
+    order = {u.id: i for i, u in enumerate(transcript.utterances)}
+    return sorted(out, key=lambda m: order.get(m.evidence[0], 0))
 
 
-def flag_threshold(facts: list[Fact], covered: list[bool], share: float = DETAIL_SHARE,
-                   ceiling: float = MAX_THRESHOLD) -> float:
-    """The salience from which an uncovered sentence-fact is flagged: the writer's floor for a note that
-    states `share` of the minor sentence-facts (below `ceiling`), else `ceiling`."""
-    minor = [c for f, c in zip(facts, covered, strict=True) if f.kind not in _ALWAYS and f.salience < ceiling]
-    return FACT_FLOOR if minor and sum(minor) >= share * len(minor) else ceiling
+def _quoted(role: str, units: list[ContentUnit]) -> str:
+    """The words the units were said in, joined when they overlap, quoted with the speaker."""
+    parts: list[str] = []
+    for u in units:
+        if not any(u.text in p for p in parts):
+            parts = [p for p in parts if p not in u.text] + [u.text]
+    who = "Doctor" if role == DOCTOR else role or "Speaker"
+    return f'{who}: "{" … ".join(parts)}".'
 
 
-def _comparable(note: Note) -> list[tuple[set[str], set[str], str]]:
-    return [(_statement_terms(st.text) | set(content_terms(st.text)), set(st.evidence), st.text)
-            for st in note.statements()]
-
-
-def covered(fact: Fact, note: Note) -> bool:
-    """Whether some statement of the note says the fact, by the rules of the omission check."""
-    return _covered(fact, _comparable(note))
-
-
-def possibly_missing(transcript: Transcript, note: Note, facts: list[Fact] | None = None,
-                     min_salience: float | None = None) -> list[MissingFact]:
-    """Salient facts of the transcript that the note does not cover, in visit order. The salience from
-    which a sentence-fact counts is the note's own level of detail (flag_threshold), or `min_salience`."""
-    facts = extract_facts(transcript) if facts is None else facts
-    statements = _comparable(note)
-    candidates = [f for f in facts if f.kind in _ALWAYS or key_terms(f.text)]
-    is_covered = [_covered(f, statements) for f in candidates]
-    threshold = flag_threshold(candidates, is_covered) if min_salience is None else min_salience
-    missing = [f for f, c in zip(candidates, is_covered, strict=True)
-               if not c and (f.kind in _ALWAYS or f.salience >= threshold)]
-    out, seen = [], set()
-    for f in sorted(missing, key=lambda f: f.order):
-        if f.text.lower() not in seen:
-            seen.add(f.text.lower())
-            out.append(MissingFact(f.text, list(f.evidence), f.section))
-    return out
-
-
-def facts_to_statement(fact: MissingFact | Fact) -> Statement:
+def facts_to_statement(fact: MissingFact | _Cited) -> Statement:
     """The statement a clinician adds with one click: the fact's text, citing its utterances."""
     return Statement(text=fact.text, evidence=list(fact.evidence))
 

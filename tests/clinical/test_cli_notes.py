@@ -78,7 +78,7 @@ def test_check_lists_missing_facts_and_flags_with_utterance_ids(tmp_path, capsys
     assert {f["text"]: f["reasons"] for f in data["flagged"]} == {
         "Takes lisinopril 10 mg daily.": ["the number '10' is not in the cited utterances"],
         "Reports chest pain.": ["the patient answered no about 'chest pain', but the statement does not say so"]}
-    assert {"text": "Hypertension.", "evidence": ["U13"], "section": "assessment_plan"} in data["possibly_missing"]
+    assert {"text": "Denies chest pain.", "evidence": ["U5", "U6"], "section": "ros"} in data["possibly_missing"]
     assert main(["check", str(transcript), str(note_path)]) == 1
     assert "- [subjective] Takes lisinopril 10 mg daily. [U9, U10]: the number '10'" in capsys.readouterr().out
 
