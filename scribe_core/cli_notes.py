@@ -169,8 +169,12 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _save(transcript: Transcript, source_name: str, template: str) -> str:
-    """An encounter like any other, with no recording: ready, its transcript and offline note stored encrypted."""
+    """An encounter like any other, with no recording: its transcript stored encrypted and its note drafted by a job."""
     from .bootstrap import build_services
-    from .cli_encounters import operator
+    from .cli_encounters import cli_runner, operator
 
-    return build_services().scribe.import_transcript(transcript, source_name, by=operator(), template=template).id
+    services = build_services()
+    runner = cli_runner(services)
+    encounter = services.scribe.import_transcript(transcript, source_name, by=operator(), template=template)
+    runner.enqueue(encounter.id).result()  # its note is drafted by a job: wait for it before exiting
+    return encounter.id
