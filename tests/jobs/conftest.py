@@ -25,12 +25,6 @@ def fake():
         yield server
 
 
-@pytest.fixture(params=BACKENDS)
-def database_url(request):
-    with database_url_for(request.param) as url:
-        yield url
-
-
 def settings_for(fake: FakeAssemblyAI, data_dir: Path, database_url: str = "", **env: str) -> Settings:
     values = {"ASSEMBLYAI_API_KEY": API_KEY, "ASSEMBLYAI_BASE_URL": fake.base_url,
               "LLM_GATEWAY_BASE_URL": fake.gateway_url, "SCRIBE_ENGINE": "assemblyai",
@@ -61,3 +55,9 @@ def chat_requests(fake: FakeAssemblyAI) -> int:
 
 def uploads(fake: FakeAssemblyAI) -> int:
     return fake.count("POST", "/v2/upload")
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request):
+    with database_url_for(request.param) as url:
+        yield url
