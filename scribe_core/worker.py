@@ -19,8 +19,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from .errors import EncounterNotFoundError
-from .jobs.client import encounter_lock
 from .model import Encounter, utc_now
+from .storage.jobs import encounter_lock
 from .usecases import Scribe
 
 log = logging.getLogger(__name__)

@@ -9,24 +9,14 @@ from concurrent.futures import Future
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, text
-
 from ..model import Encounter
 from ..storage.database import Database
+from ..storage.jobs import encounter_lock, has_job
+
+__all__ = ["QueueClient", "encounter_lock", "has_job"]
 
 if TYPE_CHECKING:
     from .queue import ProcrastinateQueue
-
-
-def encounter_lock(encounter_id: str) -> str:
-    return f"encounter:{encounter_id}"
-
-
-def has_job(connection: Connection, encounter_id: str) -> bool:
-    """Whether a job of this encounter waits or runs."""
-    return connection.execute(text(
-        "SELECT EXISTS (SELECT 1 FROM procrastinate_jobs WHERE lock = :lock AND status IN ('todo', 'doing'))"),
-        {"lock": encounter_lock(encounter_id)}).scalar() is True
 
 
 class QueueClient:

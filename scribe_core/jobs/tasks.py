@@ -19,19 +19,18 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from procrastinate import Blueprint, JobContext
-from sqlalchemy import text
 
-from ..model import EncounterState, utc_now
+from ..model import utc_now
 from ..storage import EncounterStore
+from ..storage.jobs import stranded
 from ..usecases import Scribe
 from .queue import ENCOUNTER_QUEUE, MAINTENANCE_QUEUE, PROCESS_TASK, ProcrastinateQueue, encounter_lock
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint()
-_IN_FLIGHT = tuple(s.value for s in EncounterState if s.in_flight)
 
 
 @dataclass
@@ -90,14 +89,10 @@ async def sweep(context: JobContext, timestamp: int) -> None:
 def enqueue_stranded(current: WorkerRuntime) -> list[str]:
     """Give a job to every encounter in flight that has none waiting or running."""
     with current.store.db.transaction() as connection:
-        rows = connection.execute(text(
-            "SELECT e.id, e.retry_at FROM encounters e WHERE e.state = ANY(:states) AND NOT EXISTS ("
-            " SELECT 1 FROM procrastinate_jobs j WHERE j.lock = 'encounter:' || e.id"
-            " AND j.status IN ('todo', 'doing'))"), {"states": list(_IN_FLIGHT)}).all()
+        rows = stranded(connection)
         for encounter_id, retry_at in rows:
-            at = datetime.fromisoformat(retry_at) if retry_at else None
-            current.queue.enqueue(connection, encounter_id, at=at)
-    return [r[0] for r in rows]
+            current.queue.enqueue(connection, encounter_id, at=retry_at)
+    return [encounter_id for encounter_id, _ in rows]
 
 
 @blueprint.periodic(cron="*/10 * * * *")
