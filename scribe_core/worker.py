@@ -19,8 +19,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from .errors import EncounterNotFoundError
+from .jobs.running import run_held
 from .model import Encounter, utc_now
-from .storage.jobs import encounter_lock
 from .usecases import Scribe
 
 log = logging.getLogger(__name__)
@@ -61,15 +61,9 @@ class Worker:
             return settled
 
     def run_now(self, encounter_id: str) -> Encounter | None:
-        """One run of the encounter's job on this thread, under its lock: None when another process holds
-        it; the encounter otherwise (still in flight with retry_at when a retry is due)."""
-        encounter = self.scribe.store.get(encounter_id)
-        if encounter.retry_at is not None and encounter.retry_at > utc_now():
-            return encounter  # a retry not yet due: its timer (or the job due at retry_at) runs it
-        with self.scribe.store.db.exclusive(encounter_lock(encounter_id)) as held:
-            if not held:
-                return None
-            return self.scribe.process(encounter_id)
+        """One run of the encounter's job on this thread (jobs.running.run_held): None when another
+        process holds it; the encounter otherwise (still in flight with retry_at when a retry is due)."""
+        return run_held(self.scribe, encounter_id)
 
     def _run(self, encounter_id: str) -> None:
         try:

@@ -27,7 +27,8 @@ from ..model import utc_now
 from ..storage import EncounterStore
 from ..storage.jobs import stranded
 from ..usecases import Scribe
-from .queue import ENCOUNTER_QUEUE, MAINTENANCE_QUEUE, PROCESS_TASK, ProcrastinateQueue, encounter_lock
+from .queue import ENCOUNTER_QUEUE, MAINTENANCE_QUEUE, PROCESS_TASK, ProcrastinateQueue
+from .running import run_held
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint()
@@ -59,19 +60,16 @@ def runtime() -> WorkerRuntime:
 @blueprint.task(name="process_encounter", queue=ENCOUNTER_QUEUE)
 def process_encounter(encounter_id: str) -> None:
     current = runtime()
-    encounter = current.store.get(encounter_id)
-    if encounter.retry_at is not None and encounter.retry_at > utc_now():
-        return  # its retry was scheduled as a job of its own, due at retry_at
-    # The job's lock keeps other jobs of this encounter waiting. This database lock also covers a worker
-    # that was handed over for silence but is still alive (frozen, cut off): it keeps its database
-    # session and this lock, so the new worker waits instead of working beside it.
-    with current.store.db.exclusive(encounter_lock(encounter_id)) as held:
-        if not held:
-            log.warning("encounter %s is still held by a silent worker; trying again later", encounter_id)
-            with current.store.db.transaction() as connection:
-                current.queue.enqueue(connection, encounter_id, at=utc_now() + timedelta(seconds=current.takeover_s))
-            return
-        encounter = current.scribe.process(encounter_id)
+    # The job's lock keeps other jobs of this encounter waiting. The encounter's database lock (run_held)
+    # also covers a worker that was handed over for silence but is still alive (frozen, cut off): it keeps
+    # its database session and that lock, so the new worker waits instead of working beside it. A retry
+    # not yet due was scheduled as a job of its own, due at retry_at.
+    encounter = run_held(current.scribe, encounter_id)
+    if encounter is None:
+        log.warning("encounter %s is still held by a silent worker; trying again later", encounter_id)
+        with current.store.db.transaction() as connection:
+            current.queue.enqueue(connection, encounter_id, at=utc_now() + timedelta(seconds=current.takeover_s))
+        return
     log.info("encounter %s: %s", encounter_id, encounter.state.value)
 
 
