@@ -117,11 +117,11 @@ def _note(args: argparse.Namespace) -> int:
     if args.redact:
         transcript = redacted(transcript)
     template = template_named(args.template)
+    if args.save:  # first: the core refuses a transcript it will not store before any work is done on it
+        print(f"saved as encounter {_save(transcript, args.transcript.name, template.name)}", file=sys.stderr)
     note = ExtractiveNoteWriter().draft(transcript, template).note
     missing = possibly_missing(transcript, note)
     summary = summarize(note, template, transcript) if args.summary else None
-    if args.save:
-        print(f"saved as encounter {_save(transcript, args.transcript.name, template.name)}", file=sys.stderr)
     if args.json:
         print(json.dumps({"utterances": [{"id": u.id, "role": u.role, "text": u.text} for u in transcript.utterances],
                           "note": note_json(note),

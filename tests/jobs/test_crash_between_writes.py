@@ -161,3 +161,20 @@ def test_a_4000_utterance_import_returns_at_once_and_is_drafted_by_a_job(tmp_pat
     finally:
         services.worker.shutdown()
         store.close()
+
+
+def test_the_command_line_refuses_a_transcript_over_the_limit_before_drafting_it(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.storage.backends import ROOT
+
+    long = tmp_path / "long.txt"
+    long.write_text("\n".join(f"{'Doctor' if n % 2 else 'Patient'}: line {n} of the visit." for n in range(20_000)))
+    done = subprocess.run([sys.executable, "-m", "scribe_core", "note", str(long), "--save"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120,
+                          env={"SCRIBE_ENCRYPTION_KEY": TEST_KEY, "SCRIBE_DATA_DIR": str(tmp_path / "d"),
+                               "PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 2
+    assert "This transcript has 20,000 utterances; the limit is 5,000 (SCRIBE_MAX_TRANSCRIPT_UTTERANCES)" in done.stderr
+    assert done.stdout == ""  # no note drafted or printed
