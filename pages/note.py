@@ -36,6 +36,8 @@ note = queries.note(viewer, encounter.id)
 if note is None:
     wait_for(services, viewer, encounter.id, "note", lambda: queries.note(viewer, encounter.id) is not None)
     st.stop()
+if encounter.state.in_flight:  # a re-draft's job is running: its progress, then the page shows the new note
+    wait_for(services, viewer, encounter.id, "new draft", lambda: False)
 
 show_flash()
 signed = note_is_signed(services, viewer, encounter.id)  # a final note is read-only: amend it below

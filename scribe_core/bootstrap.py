@@ -94,6 +94,8 @@ def build_services(
         writer_for_engine=writer_for_engine or writer_chooser(settings),
         default_engine=settings.default_engine,
         retry_delays_s=settings.job_retry_delays_s,
+        max_transcript_utterances=int(settings.max_transcript_utterances),
     )
     worker = queue_client(store) or Worker(scribe, max_parallel=max_parallel)
+    scribe.jobs = worker  # the one path work runs by: use cases enqueue here
     return Services(settings=settings, store=store, scribe=scribe, worker=worker)

@@ -17,7 +17,7 @@ import argparse
 import getpass
 import json
 import sys
-import time
+from concurrent.futures import CancelledError
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +25,8 @@ from .access import Viewer
 from .accounts import User
 from .bootstrap import Services, build_services
 from .errors import ScribeError
-from .jobs.client import encounter_lock
-from .model import Encounter, EncounterState, utc_now
+from .model import Encounter, EncounterState
+from .worker import Worker
 
 _HANDLED = ("process", "list", "show", "purge", "resume", "retention")
 
@@ -110,19 +110,22 @@ def encounter_json(services: Services, viewer: Viewer, encounter_id: str) -> dic
     return out
 
 
-def _run_to_end(services: Services, encounter_id: str) -> Encounter | None:
-    """Process, waiting out scheduled retries (the CLI has no background worker), holding the encounter's
-    cluster-wide lock as a worker process does; None, untouched, when a worker (Postgres) holds it."""
-    with services.store.db.exclusive(encounter_lock(encounter_id)) as held:
-        if not held:
-            return None
-        encounter = services.scribe.process(encounter_id)
-        while encounter.state.in_flight and encounter.retry_at is not None:
-            wait_s = max(0.0, (encounter.retry_at - utc_now()).total_seconds())
-            print(f"{encounter.error} Trying again in {wait_s:.0f} s.", file=sys.stderr)
-            time.sleep(wait_s)
-            encounter = services.scribe.process(encounter_id)
-        return encounter
+def cli_runner(services: Services) -> Worker:
+    """The CLI's own job runner, on this process's threads and on either store: it runs an encounter only
+    while holding its lock, like the app's worker and the worker processes, and leaves one another process
+    holds to that process. Use cases the CLI calls enqueue here."""
+    runner = Worker(services.scribe, recheck_held_s=None)
+    services.scribe.jobs = runner
+    return runner
+
+
+def _run_to_end(runner: Worker, encounter_id: str) -> Encounter | None:
+    """Enqueue and wait until the encounter is out of flight, its scheduled retries included; None when
+    another process (the app's worker, a worker process) holds it and so does the work."""
+    try:
+        return runner.enqueue(encounter_id).result()
+    except CancelledError:  # the runner stopped (Ctrl-C); the stored state resumes later
+        return None
 
 
 def _process(services: Services, args: argparse.Namespace, by: Viewer) -> int:
@@ -135,7 +138,7 @@ def _process(services: Services, args: argparse.Namespace, by: Viewer) -> int:
     encounter = services.scribe.submit(args.audio, args.audio.name, by=by, engine=engine, keyterms=args.keyterm,
                                        context=args.context, template=args.template)
     print(f"encounter {encounter.id}: {encounter.duration_s:.0f} s of audio", file=sys.stderr)
-    finished = _run_to_end(services, encounter.id)
+    finished = _run_to_end(cli_runner(services), encounter.id)
     if finished is None:
         print(f"encounter {encounter.id} is being processed by a worker; `scribe show {encounter.id}` follows it",
               file=sys.stderr)
@@ -191,8 +194,9 @@ def _purge(services: Services, args: argparse.Namespace, by: Viewer) -> int:
 
 
 def _resume(services: Services, args: argparse.Namespace, by: Viewer) -> int:
+    runner = cli_runner(services)
     for encounter_id in services.scribe.unfinished():
-        e = _run_to_end(services, encounter_id)
+        e = _run_to_end(runner, encounter_id)
         if e is None:
             print(f"{encounter_id}: left to the worker processing it")
             continue

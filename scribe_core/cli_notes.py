@@ -117,11 +117,11 @@ def _note(args: argparse.Namespace) -> int:
     if args.redact:
         transcript = redacted(transcript)
     template = template_named(args.template)
+    if args.save:  # first: the core refuses a transcript it will not store before any work is done on it
+        print(f"saved as encounter {_save(transcript, args.transcript.name, template.name)}", file=sys.stderr)
     note = ExtractiveNoteWriter().draft(transcript, template).note
     missing = possibly_missing(transcript, note)
     summary = summarize(note, template, transcript) if args.summary else None
-    if args.save:
-        print(f"saved as encounter {_save(transcript, args.transcript.name, template.name)}", file=sys.stderr)
     if args.json:
         print(json.dumps({"utterances": [{"id": u.id, "role": u.role, "text": u.text} for u in transcript.utterances],
                           "note": note_json(note),
@@ -169,8 +169,12 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _save(transcript: Transcript, source_name: str, template: str) -> str:
-    """An encounter like any other, with no recording: ready, its transcript and offline note stored encrypted."""
+    """An encounter like any other, with no recording: its transcript stored encrypted and its note drafted by a job."""
     from .bootstrap import build_services
-    from .cli_encounters import operator
+    from .cli_encounters import cli_runner, operator
 
-    return build_services().scribe.import_transcript(transcript, source_name, by=operator(), template=template).id
+    services = build_services()
+    runner = cli_runner(services)
+    encounter = services.scribe.import_transcript(transcript, source_name, by=operator(), template=template)
+    runner.enqueue(encounter.id).result()  # its note is drafted by a job: wait for it before exiting
+    return encounter.id

@@ -104,6 +104,9 @@ class Settings:
     job_retry_delays_s: tuple[float, ...] = setting(
         "SCRIBE_JOB_RETRY_DELAYS_S", "numbers", DEFAULT_JOB_RETRY_DELAYS_S,
         help="Waits (seconds) before each new try after a network error, 429 storm or poll deadline; then it fails")
+    max_transcript_utterances: float = setting(
+        "SCRIBE_MAX_TRANSCRIPT_UTTERANCES", "number", 5000.0,
+        help="The most utterances an imported transcript may have (a longer one is refused with this limit named)")
     whisper_model_dir: str = setting(
         "SCRIBE_WHISPER_MODEL_DIR", "text", "",
         help="Optional: a CTranslate2 Whisper model directory for the offline engine (default: bundled Whisper base)")

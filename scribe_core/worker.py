@@ -1,8 +1,14 @@
-"""Background processing: encounters run on worker threads, never inside a page's script run.
+"""The thread runner: the job port (usecases.ports.JobRunner) run on this process's threads.
 
-One Worker per process (the Streamlit app holds it in `st.cache_resource`; the CLI makes its own).
-The store is the only shared state, so two browser tabs, a reload or a restart all see the same
-encounters; on start the worker picks up whatever a crash left in flight.
+Every piece of work goes through a runner: a recording's transcription and draft, an import's draft,
+a re-draft, `scribe resume` and `scribe process`. Use cases only enqueue and return; the runner calls
+process() only while it holds the encounter's lock (Database.exclusive: a Postgres advisory lock, or an
+OS file lock beside the SQLite file), so no two processes ever work on one encounter. It also schedules
+a transient failure's retry (a timer due at retry_at), on either store.
+
+The Streamlit app holds one in `st.cache_resource` with SQLite (with Postgres it holds the Procrastinate
+adapter, jobs/client.py, and worker processes run the jobs); the CLI makes its own, which leaves an
+encounter another process holds to that process instead of checking on it again later.
 """
 
 from __future__ import annotations
@@ -10,41 +16,81 @@ from __future__ import annotations
 import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from .model import utc_now
+from .errors import EncounterNotFoundError
+from .jobs.running import run_held
+from .model import Encounter, utc_now
 from .usecases import Scribe
 
 log = logging.getLogger(__name__)
 
 
 class Worker:
-    def __init__(self, scribe: Scribe, *, max_parallel: int = 2) -> None:
+    def __init__(self, scribe: Scribe, *, max_parallel: int = 2, recheck_held_s: float | None = 30.0) -> None:
+        """`recheck_held_s`: when another process holds an encounter, look again this much later (the app:
+        a `scribe resume` that dies mid-job is not stranded); None: leave it to that process (the CLI)."""
         self.scribe = scribe
+        self.recheck_held_s = recheck_held_s
         self._pool = ThreadPoolExecutor(max_workers=max_parallel, thread_name_prefix="scribe-worker")
         self._lock = threading.Lock()
-        self._running: dict[str, Future] = {}
+        self._running: dict[str, Future[None]] = {}
+        self._again: set[str] = set()  # enqueued while running: run once more when this run ends
+        self._settled: dict[str, Future[Encounter | None]] = {}
         self._stop = threading.Event()
         self._retention: threading.Thread | None = None
 
-    def enqueue(self, encounter_id: str) -> Future:
-        """Process an encounter in the background; enqueuing one already running is a no-op."""
+    def enqueue(self, encounter_id: str, at: datetime | None = None) -> Future[Encounter | None]:
+        """Run the encounter's job now (or at `at`); a no-op while one is waiting to run. The future settles
+        with the encounter once it is out of flight (retries included), or None when another process holds
+        it and this runner leaves it to that process."""
         with self._lock:
-            future = self._running.get(encounter_id)
-            if future is not None and not future.done():
-                return future
-            future = self._pool.submit(self._run, encounter_id)
-            self._running[encounter_id] = future
-            return future
+            settled = self._settled.get(encounter_id)
+            if settled is None or settled.done():
+                settled = self._settled[encounter_id] = Future()
+            if at is not None and at > utc_now():
+                self._later(encounter_id, at)
+                return settled
+            running = self._running.get(encounter_id)
+            if running is not None and not running.done():
+                self._again.add(encounter_id)  # its run may have read the state before this change
+                return settled
+            if self._stop.is_set():
+                return settled
+            self._running[encounter_id] = self._pool.submit(self._run, encounter_id)
+            return settled
+
+    def run_now(self, encounter_id: str) -> Encounter | None:
+        """One run of the encounter's job on this thread (jobs.running.run_held): None when another
+        process holds it; the encounter otherwise (still in flight with retry_at when a retry is due)."""
+        return run_held(self.scribe, encounter_id)
 
     def _run(self, encounter_id: str) -> None:
         try:
-            encounter = self.scribe.process(encounter_id)
+            encounter = self.run_now(encounter_id)
+        except EncounterNotFoundError:
+            encounter = None
         except Exception:  # process() records failures itself; this guards the thread
             log.exception("worker: encounter %s could not be processed", encounter_id)
-            return
-        if encounter.state.in_flight and encounter.retry_at is not None:
+            encounter = None
+        with self._lock:
+            again = encounter_id in self._again
+            self._again.discard(encounter_id)
+            self._running.pop(encounter_id, None)
+        if again:
+            self.enqueue(encounter_id)
+        elif encounter is None and self.recheck_held_s is not None and not self._stop.is_set():
+            self._later(encounter_id, utc_now() + timedelta(seconds=self.recheck_held_s))
+        elif encounter is not None and encounter.state.in_flight and encounter.retry_at is not None:
             self._later(encounter_id, encounter.retry_at)
+        else:
+            self._settle(encounter_id, encounter)
+
+    def _settle(self, encounter_id: str, encounter: Encounter | None) -> None:
+        with self._lock:
+            settled = self._settled.pop(encounter_id, None)
+        if settled is not None and not settled.done():
+            settled.set_result(encounter)
 
     def _later(self, encounter_id: str, when: datetime) -> None:
         """Enqueue again at `when` (a transient failure's next try)."""
@@ -57,11 +103,7 @@ class Worker:
         self.sweep_remote_deletions()
         ids = self.scribe.unfinished()
         for encounter_id in ids:
-            retry_at = self.scribe.store.get(encounter_id).retry_at
-            if retry_at is not None and retry_at > utc_now():
-                self._later(encounter_id, retry_at)
-            else:
-                self.enqueue(encounter_id)
+            self.enqueue(encounter_id)  # a retry not yet due waits for its time (run_now)
         if ids:
             log.info("worker: resuming %d unfinished encounter(s)", len(ids))
         return ids
@@ -102,3 +144,8 @@ class Worker:
     def shutdown(self, wait: bool = True) -> None:
         self._stop.set()
         self._pool.shutdown(wait=wait, cancel_futures=True)
+        with self._lock:
+            waiting, self._settled = list(self._settled.values()), {}
+        for settled in waiting:  # nobody waits forever on work this runner will no longer do
+            if not settled.done():
+                settled.cancel()

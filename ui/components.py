@@ -121,12 +121,14 @@ def show_flash() -> None:
 
 
 def redraft_with_feedback(redraft: Callable[[], Encounter], *, working: str, done: str, failed_prefix: str) -> None:
-    """Run a synchronous re-draft behind a spinner, keep the outcome as a flash message, rerun the page."""
+    """Queue a re-draft (a job drafts it; the page never does), keep the outcome as a flash message, rerun
+    the page, which follows the job's progress (`wait_for`)."""
     try:
-        with st.spinner(working):
-            result = redraft()
+        result = redraft()
         if result.error:
             flash(f"{failed_prefix}: {result.error}", "error")
+        elif result.state.in_flight:
+            flash(f"{working} The new draft appears by itself when it is ready.")
         else:
             flash(done)
     except ScribeError as err:

@@ -6,25 +6,17 @@ Nothing here imports Procrastinate: an app server on SQLite never loads it.
 from __future__ import annotations
 
 from concurrent.futures import Future
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, text
-
+from ..model import Encounter
 from ..storage.database import Database
+from ..storage.jobs import encounter_lock, has_job
+
+__all__ = ["QueueClient", "encounter_lock", "has_job"]
 
 if TYPE_CHECKING:
     from .queue import ProcrastinateQueue
-
-
-def encounter_lock(encounter_id: str) -> str:
-    return f"encounter:{encounter_id}"
-
-
-def has_job(connection: Connection, encounter_id: str) -> bool:
-    """Whether a job of this encounter waits or runs."""
-    return connection.execute(text(
-        "SELECT EXISTS (SELECT 1 FROM procrastinate_jobs WHERE lock = :lock AND status IN ('todo', 'doing'))"),
-        {"lock": encounter_lock(encounter_id)}).scalar() is True
 
 
 class QueueClient:
@@ -35,12 +27,13 @@ class QueueClient:
     def __init__(self, queue: ProcrastinateQueue, database: Database) -> None:
         self.queue, self.database = queue, database
 
-    def enqueue(self, encounter_id: str) -> Future[None]:
-        """Make sure a job is queued or running (a no-op when the state change already queued one)."""
+    def enqueue(self, encounter_id: str, at: datetime | None = None) -> Future[Encounter | None]:
+        """Make sure a job is queued or running (a no-op when the state change already queued one); one
+        due at `at` otherwise. The future is settled at once: a worker process does the work."""
         with self.database.transaction() as connection:
-            if not has_job(connection, encounter_id):
-                self.queue.enqueue(connection, encounter_id)
-        done: Future[None] = Future()
+            if at is not None or not has_job(connection, encounter_id):
+                self.queue.enqueue(connection, encounter_id, at=at)
+        done: Future[Encounter | None] = Future()
         done.set_result(None)
         return done
 

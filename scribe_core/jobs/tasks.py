@@ -19,19 +19,19 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from procrastinate import Blueprint, JobContext
-from sqlalchemy import text
 
-from ..model import EncounterState, utc_now
+from ..model import utc_now
 from ..storage import EncounterStore
+from ..storage.jobs import stranded
 from ..usecases import Scribe
-from .queue import ENCOUNTER_QUEUE, MAINTENANCE_QUEUE, PROCESS_TASK, ProcrastinateQueue, encounter_lock
+from .queue import ENCOUNTER_QUEUE, MAINTENANCE_QUEUE, PROCESS_TASK, ProcrastinateQueue
+from .running import run_held
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint()
-_IN_FLIGHT = tuple(s.value for s in EncounterState if s.in_flight)
 
 
 @dataclass
@@ -60,19 +60,16 @@ def runtime() -> WorkerRuntime:
 @blueprint.task(name="process_encounter", queue=ENCOUNTER_QUEUE)
 def process_encounter(encounter_id: str) -> None:
     current = runtime()
-    encounter = current.store.get(encounter_id)
-    if encounter.retry_at is not None and encounter.retry_at > utc_now():
-        return  # its retry was scheduled as a job of its own, due at retry_at
-    # The job's lock keeps other jobs of this encounter waiting. This database lock also covers a worker
-    # that was handed over for silence but is still alive (frozen, cut off): it keeps its database
-    # session and this lock, so the new worker waits instead of working beside it.
-    with current.store.db.exclusive(encounter_lock(encounter_id)) as held:
-        if not held:
-            log.warning("encounter %s is still held by a silent worker; trying again later", encounter_id)
-            with current.store.db.transaction() as connection:
-                current.queue.enqueue(connection, encounter_id, at=utc_now() + timedelta(seconds=current.takeover_s))
-            return
-        encounter = current.scribe.process(encounter_id)
+    # The job's lock keeps other jobs of this encounter waiting. The encounter's database lock (run_held)
+    # also covers a worker that was handed over for silence but is still alive (frozen, cut off): it keeps
+    # its database session and that lock, so the new worker waits instead of working beside it. A retry
+    # not yet due was scheduled as a job of its own, due at retry_at.
+    encounter = run_held(current.scribe, encounter_id)
+    if encounter is None:
+        log.warning("encounter %s is still held by a silent worker; trying again later", encounter_id)
+        with current.store.db.transaction() as connection:
+            current.queue.enqueue(connection, encounter_id, at=utc_now() + timedelta(seconds=current.takeover_s))
+        return
     log.info("encounter %s: %s", encounter_id, encounter.state.value)
 
 
@@ -90,14 +87,10 @@ async def sweep(context: JobContext, timestamp: int) -> None:
 def enqueue_stranded(current: WorkerRuntime) -> list[str]:
     """Give a job to every encounter in flight that has none waiting or running."""
     with current.store.db.transaction() as connection:
-        rows = connection.execute(text(
-            "SELECT e.id, e.retry_at FROM encounters e WHERE e.state = ANY(:states) AND NOT EXISTS ("
-            " SELECT 1 FROM procrastinate_jobs j WHERE j.lock = 'encounter:' || e.id"
-            " AND j.status IN ('todo', 'doing'))"), {"states": list(_IN_FLIGHT)}).all()
+        rows = stranded(connection)
         for encounter_id, retry_at in rows:
-            at = datetime.fromisoformat(retry_at) if retry_at else None
-            current.queue.enqueue(connection, encounter_id, at=at)
-    return [r[0] for r in rows]
+            current.queue.enqueue(connection, encounter_id, at=retry_at)
+    return [encounter_id for encounter_id, _ in rows]
 
 
 @blueprint.periodic(cron="*/10 * * * *")

@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from ..errors import ConfigurationError
+from .locks import file_lock, lock_dir
 
 SQLITE_FILE = "scribe.sqlite3"
 
@@ -76,11 +77,16 @@ class Database:
 
         Postgres: a session advisory lock on a connection of its own. It is released when the block
         ends, and also when the holder's connection drops, so a killed process frees it at once. A
-        process that is frozen but alive keeps it. SQLite serves one machine, whose in-process worker
-        already runs each encounter once, so the block always runs.
+        process that is frozen but alive keeps it. SQLite: an OS file lock beside the database file
+        (storage/locks.py), so the app's worker and `scribe resume` on the same machine exclude each other.
         """
         if self.is_sqlite:
-            yield True
+            path = self.sqlite_path
+            if path is None:  # an in-memory database is one process's own
+                yield True
+                return
+            with file_lock(lock_dir(path), name) as held:
+                yield held
             return
         with self.engine.connect() as connection:
             key = {"name": name}

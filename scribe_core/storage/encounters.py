@@ -36,7 +36,7 @@ class EncounterRows(StoreBase):
     def insert_encounter(self, db: Connection, encounter: Encounter, audio_file: str | None) -> None:
         row = self._seal_row(_row_values({k: getattr(encounter, k) for k in ENCOUNTER_COLUMNS}), encounter.id)
         db.execute(t.encounters.insert().values(**row, audio_file=audio_file))
-        if self.jobs is not None and encounter.state.in_flight:  # an imported transcript arrives ready
+        if self.jobs is not None and encounter.state.in_flight:
             self.jobs.enqueue(db, encounter.id)
 
     def get(self, encounter_id: str) -> Encounter:
@@ -72,12 +72,19 @@ class EncounterRows(StoreBase):
     def update(self, encounter_id: str, **changes: object) -> Encounter:
         return self._update(encounter_id, changes, None)
 
-    def update_audited(self, encounter_id: str, audit: tuple[str, str, str], **changes: object) -> Encounter:
+    def update_audited(self, encounter_id: str, audit: tuple[str, str, str | None], **changes: object) -> Encounter:
         """Change the encounter's fields and record `audit` (action, actor, remote result) in the same
         transaction, so a crash cannot keep the change and lose its audit entry."""
         return self._update(encounter_id, changes, audit)
 
-    def _update(self, encounter_id: str, changes: dict[str, object], audit: tuple[str, str, str] | None) -> Encounter:
+    def update_with_note(self, encounter_id: str, note: Note, audit: tuple[str, str, str | None],
+                         **changes: object) -> Encounter:
+        """Store the note, record `audit` and change the encounter's fields in one transaction: a drafted
+        note and its encounter's `ready` commit together, so a crash never leaves one without the other."""
+        return self._update(encounter_id, changes, audit, note=note)
+
+    def _update(self, encounter_id: str, changes: dict[str, object], audit: tuple[str, str, str | None] | None,
+                *, note: Note | None = None) -> Encounter:
         allowed = {f.name for f in fields(Encounter)} - {"id", "created"}
         unknown = set(changes) - allowed
         if unknown:
@@ -92,9 +99,21 @@ class EncounterRows(StoreBase):
             if before is None or done.rowcount == 0:
                 raise _gone(encounter_id)
             self._enqueue_if_needed(db, encounter_id, before, changes)
+            if note is not None:
+                self._write_note(db, encounter_id, note)
             if audit is not None:
                 insert_audit(db, audit[0], encounter_id, audit[1], audit[2])
         return self.get(encounter_id)
+
+    def add_with_transcript(self, encounter: Encounter, transcript: Transcript,
+                            audit: tuple[str, str, str | None]) -> None:
+        """A new encounter with no recording (an imported transcript), its transcript and `audit`, in one
+        transaction: a crash leaves all of it or none of it."""
+        encounter.updated = encounter.created
+        with self.db.transaction() as db:
+            self.insert_encounter(db, encounter, None)
+            self._write_transcript(db, encounter.id, transcript)
+            insert_audit(db, audit[0], encounter.id, audit[1], audit[2])
 
     def _enqueue_if_needed(self, db: Connection, encounter_id: str, before: str, changes: dict[str, object]) -> None:
         """A job is owed when an encounter comes back into flight (retry, re-draft) or a retry is scheduled;
@@ -131,10 +150,13 @@ class EncounterRows(StoreBase):
             raise _gone(encounter_id)
 
     def save_transcript(self, encounter_id: str, transcript: Transcript) -> None:
-        body = self.vault.seal(json.dumps(transcript.to_dict()), context=f"{encounter_id}:transcript")
         with self.db.transaction() as db:
             self._require_live(db, encounter_id)  # never write patient text under a tombstone
-            upsert(db, t.transcripts, {"encounter_id": encounter_id, "body": body}, ["encounter_id"])
+            self._write_transcript(db, encounter_id, transcript)
+
+    def _write_transcript(self, db: Connection, encounter_id: str, transcript: Transcript) -> None:
+        body = self.vault.seal(json.dumps(transcript.to_dict()), context=f"{encounter_id}:transcript")
+        upsert(db, t.transcripts, {"encounter_id": encounter_id, "body": body}, ["encounter_id"])
 
     def transcript(self, encounter_id: str) -> Transcript | None:
         body = self._body(t.transcripts, encounter_id)
@@ -143,11 +165,14 @@ class EncounterRows(StoreBase):
         return Transcript.from_dict(json.loads(self.vault.open(body, context=f"{encounter_id}:transcript")))
 
     def save_note(self, encounter_id: str, note: Note) -> None:
-        body = self.vault.seal(json.dumps(note.to_dict()), context=f"{encounter_id}:note")
         with self.db.transaction() as db:
             self._require_live(db, encounter_id)
-            upsert(db, t.notes, {"encounter_id": encounter_id, "body": body, "updated": utc_now().isoformat()},
-                   ["encounter_id"])
+            self._write_note(db, encounter_id, note)
+
+    def _write_note(self, db: Connection, encounter_id: str, note: Note) -> None:
+        body = self.vault.seal(json.dumps(note.to_dict()), context=f"{encounter_id}:note")
+        upsert(db, t.notes, {"encounter_id": encounter_id, "body": body, "updated": utc_now().isoformat()},
+               ["encounter_id"])
 
     def note(self, encounter_id: str) -> Note | None:
         body = self._body(t.notes, encounter_id)

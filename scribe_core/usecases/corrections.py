@@ -1,4 +1,4 @@
-"""Corrections: fix the speakers' roles, edit the note, and draft the note again from the corrected transcript.
+"""Corrections: fix the speakers' roles, edit the note, and queue the note's re-draft from the corrected transcript.
 
 Each is a clinician's action: it checks that they may open the encounter and names them in the audit log.
 """
@@ -12,7 +12,6 @@ from ..errors import InvalidStateError, ScribeError
 from ..model import Encounter, EncounterState, Note, Transcript
 from .decisions import swapped_roles, with_role
 from .ports import Ports
-from .processing import process
 
 S = EncounterState
 
@@ -52,18 +51,24 @@ def set_role(ports: Ports, encounter_id: str, utterance_id: str, role: str, *, b
 
 
 def redraft(ports: Ports, encounter_id: str, *, by: Viewer, template: str | None = None) -> Encounter:
-    """Write the note again from the (corrected) transcript, synchronously."""
+    """Queue the note to be written again from the (corrected) transcript; returns at once, in flight.
+
+    The template, the state change and the audit entry are one transaction; the draft is a job (the
+    job runner holds the encounter's lock), so a page never drafts and two servers never draft at once."""
     store = ports.store
     encounter = by.check(store.get(encounter_id))
     require_editable(store, encounter_id)  # a signed note is never replaced by a new draft
     if encounter.state not in (S.READY, S.FAILED, S.TRANSCRIBED) or store.transcript(encounter_id) is None:
         raise InvalidStateError("The note can be re-drafted once the transcript is ready.")
+    changes: dict[str, object] = {"state": S.TRANSCRIBED, "step": "waiting", "error": None, "attempts": 0,
+                                  "retry_at": None}
     if template:
         resolve_template(template, store.data_dir)
-        store.update(encounter_id, template=template)
-    store.update(encounter_id, state=S.TRANSCRIBED, error=None)
-    store.audit("redraft_requested", encounter_id, actor=by.name, remote_result=template or None)
-    return process(ports, encounter_id)
+        changes["template"] = template
+    store.clear_cancel(encounter_id)
+    encounter = store.update_audited(encounter_id, ("redraft_requested", by.name, template or None), **changes)
+    ports.enqueue(encounter_id)
+    return encounter
 
 
 def save_note(ports: Ports, encounter_id: str, note: Note, *, by: Viewer) -> None:

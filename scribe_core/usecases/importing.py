@@ -1,8 +1,10 @@
 """Import: an existing transcript (a text or JSON file, no audio) becomes an encounter like any other.
 
-The encounter has no recording (engine "import"); it is ready at once, with the transcript and the
-offline note drafted from it without a language model (nothing leaves this machine). The clinician
-reviews it on the Note and Review pages, re-drafts it, signs it or purges it as any other encounter.
+The encounter has no recording (engine "import") and arrives transcribed: the transcript, the encounter
+and the audit entry are stored in one transaction, and its note is drafted by a job (the job runner,
+usecases/ports.py), never inside the page's request: the page returns at once and shows progress. The
+writer is the one `providers.writer_for` picks for an import (offline, extractive, unless the clinic
+chose another with SCRIBE_NOTE_WRITER). The clinician then reviews, re-drafts, signs or purges it.
 """
 
 from __future__ import annotations
@@ -14,25 +16,30 @@ from ..access import Viewer
 from ..documents.templates import resolve_template
 from ..errors import ScribeError
 from ..model import IMPORTED, Encounter, EncounterState, Transcript, utc_now
-from ..notes.extractive import ExtractiveNoteWriter
 from .ports import Ports
+
+
+def check_size(ports: Ports, transcript: Transcript) -> None:
+    """Refuse a transcript longer than SCRIBE_MAX_TRANSCRIPT_UTTERANCES, before anything is stored."""
+    count, limit = len(transcript.utterances), ports.max_transcript_utterances
+    if count > limit:
+        raise ScribeError(f"This transcript has {count:,} utterances; the limit is {limit:,} "
+                          "(SCRIBE_MAX_TRANSCRIPT_UTTERANCES). Split it, or raise the limit.")
 
 
 def import_transcript(ports: Ports, transcript: Transcript, source_name: str, *, by: Viewer,
                       template: str = "soap") -> Encounter:
-    """Store `transcript` as a new ready encounter owned by `by`, with the offline note; audited as `by`."""
+    """Store `transcript` as a new encounter owned by `by`, queued for drafting; audited as `by`."""
     if not transcript.utterances or not any(u.text.strip() for u in transcript.utterances):
         raise ScribeError("The transcript has no utterances: nothing to draft a note from.")
-    note_template = resolve_template(template, ports.store.data_dir)  # refuses an unknown template by name
-    note = ExtractiveNoteWriter().draft(transcript, note_template).note
+    check_size(ports, transcript)
+    resolve_template(template, ports.store.data_dir)  # refuses an unknown template by name
     ends = [u.end_ms for u in transcript.utterances if u.end_ms]
     encounter = Encounter(
         id=uuid.uuid4().hex[:12], created=utc_now(), source_name=Path(source_name).name or "transcript",
-        engine=IMPORTED, state=EncounterState.READY, template=template, owner=by.name, step=None,
+        engine=IMPORTED, state=EncounterState.TRANSCRIBED, template=template, owner=by.name, step="waiting",
         duration_s=max(ends) / 1000 if ends else None,
     )
-    ports.store.add(encounter, None)
-    ports.store.save_transcript(encounter.id, transcript)
-    ports.store.save_note(encounter.id, note)
-    ports.store.audit("imported_transcript", encounter.id, actor=by.name, remote_result=f"writer={note.writer}")
+    ports.store.add_with_transcript(encounter, transcript, ("imported_transcript", by.name, None))
+    ports.enqueue(encounter.id)
     return encounter

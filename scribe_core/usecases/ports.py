@@ -4,12 +4,26 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
 
 from ..engines.base import Transcriber
+from ..model import Encounter
 from ..notes.base import NoteWriter
 from ..store import EncounterStore
 from .decisions import DEFAULT_RETRY_DELAYS_S
+
+DEFAULT_MAX_TRANSCRIPT_UTTERANCES = 5000
+
+
+class JobRunner(Protocol):
+    """The one way work runs: an encounter's job (transcribe and/or draft, from its stored state) is
+    enqueued here and run by whoever holds the encounter's lock. Adapters: worker.Worker (threads in
+    this process; SQLite) and jobs.client.QueueClient (Procrastinate; Postgres with worker processes)."""
+
+    def enqueue(self, encounter_id: str, at: datetime | None = None) -> Future[Encounter | None]: ...
 
 
 @dataclass
@@ -22,3 +36,11 @@ class Ports:
     progress_interval_s: float = 0.5
     clock: Callable[[], float] = time.monotonic
     retry_delays_s: tuple[float, ...] = DEFAULT_RETRY_DELAYS_S
+    max_transcript_utterances: int = DEFAULT_MAX_TRANSCRIPT_UTTERANCES
+    # Set by the composition root once the runner exists (the runner holds the Scribe in turn).
+    jobs: JobRunner | None = None
+
+    def enqueue(self, encounter_id: str) -> None:
+        """Hand the encounter to the job runner (none: nothing runs it in this process, e.g. a read-only tool)."""
+        if self.jobs is not None:
+            self.jobs.enqueue(encounter_id)

@@ -186,9 +186,10 @@ def _draft(ports: Ports, encounter: Encounter) -> Encounter:
         store.add_remote_request(encounter.id, "llm_request", request_id, deleted=confirmed)
     for deletion in result.remote_deletions:
         store.audit("llm_request_deleted", encounter.id, actor=ACTOR, remote_result=describe(deletion))
-    store.save_note(encounter.id, result.note)
-    store.audit("note_drafted", encounter.id, actor=ACTOR, remote_result=writer.name)
-    return store.update(encounter.id, state=S.READY, step="ready", error=None, attempts=0, retry_at=None)
+    # The note, its audit entry and `ready` in one transaction: a crash leaves the old note in flight or
+    # the new one ready, never a ready encounter with a note from before.
+    return store.update_with_note(encounter.id, result.note, ("note_drafted", ACTOR, writer.name), state=S.READY,
+                                  step="ready", error=None, attempts=0, retry_at=None)
 
 
 def _fail(ports: Ports, encounter_id: str, reason: str, *, cancelled: bool = False) -> Encounter:

@@ -1,4 +1,4 @@
-"""Scribe.import_transcript: an existing transcript becomes a ready encounter with no recording, owned and
+"""Scribe.import_transcript: an existing transcript becomes an encounter (drafted by a job) with no recording, owned and
 audited by the one who imported it, readable only by them, re-draftable, and purged like any other."""
 
 from __future__ import annotations
@@ -24,8 +24,15 @@ def scribe(clean_scribe_env):
     services.worker.shutdown(wait=True)
 
 
+def drafted(scribe, encounter_id):
+    """Wait for the encounter's draft job (the import and the re-draft only queue it)."""
+    return scribe.jobs.enqueue(encounter_id).result(timeout=60)
+
+
 def test_an_imported_transcript_is_a_ready_encounter_with_the_offline_note(scribe):
     encounter = scribe.import_transcript(parse_transcript_text(VISIT), "martha.txt", by=ANNA, template="aci")
+    assert encounter.state == EncounterState.TRANSCRIBED  # queued: the page's request drafts nothing
+    drafted(scribe, encounter.id)
     stored = scribe.queries.encounter(ANNA, encounter.id)
     assert (stored.state, stored.engine, stored.owner, stored.template) == (EncounterState.READY, "import", "anna",
                                                                             "aci")
@@ -35,7 +42,8 @@ def test_an_imported_transcript_is_a_ready_encounter_with_the_offline_note(scrib
     assert "increase the lisinopril to 40 mg once daily" in " ".join(st.text for st in note.statements())
     assert len(scribe.queries.transcript(ANNA, encounter.id).utterances) == 15
     audit = [r for r in scribe.store.audit_log() if r["encounter_id"] == encounter.id]
-    assert [(r["action"], r["actor"]) for r in audit] == [("imported_transcript", "anna")]
+    assert [(r["action"], r["actor"]) for r in reversed(audit)] == [("imported_transcript", "anna"),
+                                                                    ("note_drafted", "system")]
 
 
 def test_only_its_owner_sees_it_and_it_can_be_redrafted_and_purged(scribe):
@@ -43,8 +51,9 @@ def test_only_its_owner_sees_it_and_it_can_be_redrafted_and_purged(scribe):
     with pytest.raises(AccessDeniedError):
         scribe.queries.note(BEN, encounter.id)
     assert scribe.queries.encounters(BEN) == []
-    redrafted = scribe.redraft(encounter.id, by=ANNA, template="apso")
-    assert redrafted.state == EncounterState.READY
+    drafted(scribe, encounter.id)
+    assert scribe.redraft(encounter.id, by=ANNA, template="apso").state == EncounterState.TRANSCRIBED
+    assert drafted(scribe, encounter.id).state == EncounterState.READY
     assert scribe.queries.note(ANNA, encounter.id).template == "apso"
     tombstone = scribe.purge(encounter.id, by=ANNA)
     assert sorted(tombstone.deleted) == ["note", "transcript"]

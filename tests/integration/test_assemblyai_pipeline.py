@@ -10,6 +10,7 @@ from scribe_core.access import SYSTEM
 from scribe_core.engines.assemblyai_api import DELETED_TEXT
 from scribe_core.model import EncounterState
 from scribe_core.pii_policy import DEFAULT_PII_POLICIES
+from tests.storage.cluster import wait_until
 
 from .conftest import API_KEY, services_against
 
@@ -180,7 +181,8 @@ def test_invalid_llm_json_is_retried_once_then_fails_clearly(fake, services, sho
     assert services.store.transcript(encounter.id) is not None  # the transcript is kept: re-draft later
 
     fake.gateway_malformed = False
-    assert services.scribe.redraft(encounter.id, by=SYSTEM).state == EncounterState.READY
+    assert services.scribe.redraft(encounter.id, by=SYSTEM).state == EncounterState.TRANSCRIBED  # queued
+    assert services.worker.enqueue(encounter.id).result(timeout=30).state == EncounterState.READY
 
 
 def test_one_malformed_answer_is_recovered_by_the_retry(fake, services, short_wav):
@@ -216,7 +218,8 @@ def test_roles_swapped_then_note_redrafted_from_corrected_transcript(fake, servi
     services.scribe.process(encounter.id)
     before = [u.role for u in services.store.transcript(encounter.id).utterances]
     services.scribe.swap_roles(encounter.id, by=SYSTEM)
-    assert services.scribe.redraft(encounter.id, by=SYSTEM, template="apso").state == EncounterState.READY
+    services.scribe.redraft(encounter.id, by=SYSTEM, template="apso")
+    assert services.worker.enqueue(encounter.id).result(timeout=30).state == EncounterState.READY
     after = services.store.transcript(encounter.id)
     assert [u.role for u in after.utterances] == [{"Doctor": "Patient", "Patient": "Doctor"}[r] for r in before]
     last_prompt = list(fake.gateway_requests.values())[-1]["request"]["messages"][1]["content"]
@@ -277,19 +280,15 @@ def test_crash_between_create_and_saving_the_id_finds_the_transcript_instead_of_
 def test_service_down_keeps_the_encounter_in_flight_and_the_worker_finishes_it_later(
     fake, clean_scribe_env, clock, short_wav
 ):
-    import time
-
     services = services_against(fake, clean_scribe_env, clock, job_retry_delays_s=(0.3, 0.3, 0.3))
     fake.down = True
     encounter = services.scribe.submit(short_wav, "visit.wav")
-    services.worker.enqueue(encounter.id).result(timeout=30)
+    finished = services.worker.enqueue(encounter.id)  # settles once out of flight, its retries included
+    wait_until(lambda: services.store.get(encounter.id).step == "waiting to retry", 30, "the first try to fail")
     waiting = services.store.get(encounter.id)
-    assert waiting.state.in_flight and waiting.step == "waiting to retry" and "Could not reach" in waiting.error
+    assert waiting.state.in_flight and "Could not reach" in waiting.error
     fake.down = False
-    deadline = time.time() + 30
-    while services.store.get(encounter.id).state != EncounterState.READY and time.time() < deadline:
-        time.sleep(0.1)
-    done = services.store.get(encounter.id)
+    done = finished.result(timeout=30)
     services.worker.shutdown()
     assert done.state == EncounterState.READY and done.error is None and done.attempts == 0
     assert len(fake.transcripts) == 1

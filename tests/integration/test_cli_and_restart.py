@@ -10,8 +10,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from scribe_core.model import EncounterState
 from tests.conftest import TEST_KEY
 
@@ -135,11 +133,10 @@ def test_retention_from_the_command_line_deletes_a_remote_transcript_a_purge_lef
 
 
 def test_resume_leaves_an_encounter_a_worker_holds_to_that_worker(fake, clean_scribe_env, short_wav):
-    """On Postgres, worker processes on other machines may be working on an unfinished encounter: the
-    command line takes the same per-encounter lock and leaves a held one alone (no second upload)."""
-    url = os.environ.get("SCRIBE_DATABASE_URL")
-    if not url:
-        pytest.skip("SQLite serves one machine: there are no worker processes to defer to")
+    """Another process (the app's worker on SQLite, a worker process on Postgres) may be working on an
+    unfinished encounter: the command line takes the same per-encounter lock and leaves a held one alone
+    (no second upload)."""
+    url = os.environ.get("SCRIBE_DATABASE_URL", "")
     from .conftest import FakeClock, services_against
 
     services = services_against(fake, clean_scribe_env, FakeClock())
@@ -148,10 +145,10 @@ def test_resume_leaves_an_encounter_a_worker_holds_to_that_worker(fake, clean_sc
     holder = subprocess.Popen(  # a worker elsewhere, working on it
         [sys.executable, "-c", "import sys, time\n"
          "from scribe_core.storage.database import Database, database_url\n"
-         "db = Database(database_url(sys.argv[1], '.'))\n"
+         "db = Database(database_url(sys.argv[1], sys.argv[3]))\n"
          "with db.exclusive('encounter:' + sys.argv[2]) as held:\n"
          "    print(held, flush=True)\n"
-         "    time.sleep(600)\n", url, encounter.id],
+         "    time.sleep(600)\n", url, encounter.id, str(clean_scribe_env)],
         cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "True"

@@ -155,13 +155,14 @@ def test_unconfirmed_roles_are_flagged_and_swapping_them_redrafts_the_note(app, 
     before = services.store.note(ready_id).sections[0].statements[0].text
     at.button(key="transcript_swap").click().run()
     assert not at.exception
+    assert "re-drafting" in at.success[0].value  # queued; a job drafts it
+    assert services.worker.enqueue(ready_id).result(timeout=30).state == EncounterState.READY
     transcript = services.store.transcript(ready_id)
     assert transcript.roles_confirmed and transcript.by_id("U1").role == PATIENT
     assert len(writer.templates) == 2  # drafted, then re-drafted
     after = services.store.note(ready_id).sections[0].statements[0].text
     assert before != after and after == transcript.by_id("U1").text
     assert not any("not confirmed" in w.value for w in at.warning)
-    assert "re-drafted" in at.success[0].value
 
 
 def test_one_utterance_role_can_be_corrected_and_the_table_filtered(app, services, ready_id):
@@ -195,9 +196,11 @@ def test_changing_the_template_redrafts_the_note(app, services, ready_id, writer
     at.selectbox(key=f"note_template_{ready_id}").set_value("hpi").run()
     at.button(key="note_redraft").click().run()
     assert not at.exception
+    assert services.store.get(ready_id).template == "hpi"  # queued at once; a job drafts it
+    assert services.worker.enqueue(ready_id).result(timeout=30).state == EncounterState.READY
     assert writer.templates[-1] == "hpi"
     assert services.store.note(ready_id).template == "hpi"
-    assert services.store.get(ready_id).template == "hpi"
+    at.run()
     assert "History of present illness" in text_of(at)
 
 
