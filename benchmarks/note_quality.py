@@ -38,9 +38,12 @@ from scribe_core.clinical.omission import (  # noqa: E402
 from scribe_core.clinical.register import FIRST_OR_SECOND_PERSON  # noqa: E402
 from scribe_core.clinical.support import spoken_numbers  # noqa: E402
 from scribe_core.clinical.transcript_import import parse_transcript_text  # noqa: E402
+from scribe_core.documents.templates import builtin_template  # noqa: E402
 from scribe_core.model import DOCTOR, Note, Section, Statement, Transcript  # noqa: E402
 from scribe_core.notes.extractive import ExtractiveNoteWriter  # noqa: E402
-from scribe_core.notes.templates import ACI, SOAP  # noqa: E402
+
+ACI = builtin_template('aci')
+SOAP = builtin_template('soap')
 
 ACI_CSV = Path(__file__).resolve().parents[2] / "shared" / "data" / "aci-bench" / "data" / "challenge_data"
 SPLITS = {"test1": "clinicalnlp_taskB_test1.csv", "test2": "clinicalnlp_taskC_test2.csv"}
@@ -184,7 +187,7 @@ def cold_timing(text: str) -> float:
 
     code = ("import sys, time; t = time.perf_counter(); from scribe_core.clinical import parse_transcript_text; "
             "from scribe_core.notes.extractive import ExtractiveNoteWriter; "
-            "from scribe_core.notes.templates import ACI; "
+            "from scribe_core.documents.templates import builtin_template; ACI = builtin_template('aci'); "
             "ExtractiveNoteWriter().draft(parse_transcript_text(sys.stdin.read()), ACI); "
             "print(time.perf_counter() - t)")
     done = subprocess.run([sys.executable, "-c", code], input=text, capture_output=True, text=True, check=True,

@@ -35,8 +35,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from scribe_core.clinical.facts import Fact, content_terms, extract_facts  # noqa: E402
 from scribe_core.clinical.omission import _covered, _statement_terms, flag_threshold, key_terms  # noqa: E402
 from scribe_core.clinical.transcript_import import parse_transcript_text  # noqa: E402
+from scribe_core.documents.templates import builtin_template  # noqa: E402
 from scribe_core.notes.extractive import ExtractiveNoteWriter  # noqa: E402
-from scribe_core.notes.templates import ACI  # noqa: E402
+
+ACI = builtin_template('aci')
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "aci-bench" / "data" / "challenge_data"
 ALWAYS = ("negative", "positive", "medication", "problem", "order")

@@ -8,7 +8,6 @@ import json
 import streamlit as st
 
 from scribe_core.clinical import MissingFact, add_missing, check_consistency, possibly_missing
-from scribe_core.documents.templates import TemplateLibrary
 from scribe_core.errors import ScribeError
 from scribe_core.model import Note, Section
 from ui import actions
@@ -22,7 +21,7 @@ from ui.state import pick_encounter
 
 services = get_services()
 viewer = current_viewer()
-TEMPLATES = TemplateLibrary(services.settings.data_dir).all()  # built-in, specialty and the clinic's own
+TEMPLATES = services.templates.all()  # built-in, specialty and the clinic's own
 queries = services.scribe.queries
 st.title("Note")
 encounter = pick_encounter(queries, viewer, key="note_pick")

@@ -14,6 +14,7 @@ from typing import TypeVar, cast
 from . import providers
 from .config import Settings
 from .crypto import Vault
+from .documents.templates import TemplateRepository
 from .engines.base import Transcriber
 from .errors import ConfigurationError
 from .jobs.client import QueueClient
@@ -29,6 +30,7 @@ class Services:
     settings: Settings
     store: EncounterStore
     scribe: Scribe
+    templates: TemplateRepository  # the one template repository, in the database (every machine sees the same)
     # In-process threads with SQLite; with Postgres, worker processes run the jobs and this only enqueues.
     worker: Worker | QueueClient
 
@@ -83,6 +85,8 @@ def build_services(
     settings = settings or Settings.from_env()
     store = store or open_store(settings, Vault(settings.encryption_key.reveal()))
     store.sweep_tmp()
+    store.import_template_files()  # once: a data dir's template files move into the database
+    templates = TemplateRepository(store)
     transcribers = transcribers or default_transcribers(settings)
     if settings.default_engine not in transcribers:
         raise ConfigurationError(
@@ -94,6 +98,15 @@ def build_services(
         writer_for_engine=writer_for_engine or writer_chooser(settings),
         default_engine=settings.default_engine,
         retry_delays_s=settings.job_retry_delays_s,
+        templates=templates,
     )
     worker = queue_client(store) or Worker(scribe, max_parallel=max_parallel)
-    return Services(settings=settings, store=store, scribe=scribe, worker=worker)
+    return Services(settings=settings, store=store, scribe=scribe, templates=templates, worker=worker)
+
+
+def template_repository(settings: Settings | None = None) -> TemplateRepository:
+    """The template repository alone, for the CLI commands that need no engines or workers."""
+    settings = settings or Settings.from_env()
+    store = open_store(settings, Vault(settings.encryption_key.reveal()))
+    store.import_template_files()
+    return TemplateRepository(store)

@@ -25,8 +25,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .config import Settings
-from .documents.templates import TemplateLibrary, check_template
+from .documents.templates import check_template
 from .errors import RemoteServiceError, ScribeError
 
 if TYPE_CHECKING:
@@ -90,7 +89,9 @@ def _templates(args: argparse.Namespace) -> int:
             return 1
         print(f"{args.file}: valid")
         return 0
-    library = TemplateLibrary(Settings.from_env().data_dir)
+    from .bootstrap import template_repository
+
+    library = template_repository()
     if args.templates_action == "list":
         custom = set(library.custom_names())
         for name, t in library.all().items():

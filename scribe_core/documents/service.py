@@ -29,7 +29,6 @@ from .model import DRAFT, NoteDocument, PatientSummary, ReferralLetter
 from .referral import draft_referral
 from .summary import summarize
 from .summary_llm import summarize_with_writer
-from .templates import TemplateLibrary
 from .versions import EhrCopy, NoteVersion, NoteVersions
 
 
@@ -37,7 +36,7 @@ class ClinicDocuments:
     def __init__(self, scribe: Scribe) -> None:
         self.scribe = scribe
         self.store = scribe.store
-        self.templates = TemplateLibrary(scribe.store.data_dir)
+        self.templates = scribe.templates
         self.versions = NoteVersions(scribe.store)
         self.edited = EditedDocuments(scribe.store)
 

@@ -28,7 +28,6 @@ from ..audio_magic import AudioRejected
 from ..config import Settings
 from ..errors import EncounterNotFoundError, InvalidStateError, ScribeError
 from ..model import Encounter, EncounterState, utc_now
-from ..notes.templates import get_template
 from ..usecases.intake import AudioSource, rejection_message
 from ..usecases.scribe import Scribe
 from .recording import LiveRecordingWriter, journal_to_wav
@@ -68,7 +67,7 @@ class LiveVisits:
         engine = engine or self.scribe.default_engine
         if engine not in self.scribe.transcribers:
             raise ScribeError(f"Unknown engine {engine!r}; choose one of: {', '.join(self.scribe.transcribers)}")
-        get_template(template)
+        self.scribe.templates.get(template)  # refuses an unknown template, listing the known ones
         now = utc_now().isoformat()
         host, pid = recorder()
         plan = VisitPlan(id=uuid.uuid4().hex[:12], owner=by.name, started=now, engine=engine,

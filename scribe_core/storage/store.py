@@ -32,11 +32,12 @@ from .encounters import EncounterRows
 from .migrations import migrate, schema_version
 from .remote import RemoteRequests
 from .statements import Statements
+from .templates import ClinicTemplateRows
 
 _KEY_CHECK = "scribe-key-check"
 
 
-class EncounterStore(EncounterRows, AuditAndPurge, RemoteRequests):
+class EncounterStore(EncounterRows, AuditAndPurge, RemoteRequests, ClinicTemplateRows):
     def __init__(self, data_dir: Path, vault: Vault, *, database_url_setting: str = "",
                  recordings_dir: Path | None = None, recordings_in_database: bool = False,
                  jobs: JobQueue | None = None) -> None:

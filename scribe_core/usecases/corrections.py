@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from ..access import Viewer
 from ..documents.signoff import require_editable
-from ..documents.templates import resolve_template
 from ..errors import InvalidStateError, ScribeError
 from ..model import Encounter, EncounterState, Note, Transcript
 from .decisions import swapped_roles, with_role
@@ -59,7 +58,7 @@ def redraft(ports: Ports, encounter_id: str, *, by: Viewer, template: str | None
     if encounter.state not in (S.READY, S.FAILED, S.TRANSCRIBED) or store.transcript(encounter_id) is None:
         raise InvalidStateError("The note can be re-drafted once the transcript is ready.")
     if template:
-        resolve_template(template, store.data_dir)
+        ports.templates.get(template)
         store.update(encounter_id, template=template)
     store.update(encounter_id, state=S.TRANSCRIBED, error=None)
     store.audit("redraft_requested", encounter_id, actor=by.name, remote_result=template or None)

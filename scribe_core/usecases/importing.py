@@ -11,7 +11,6 @@ import uuid
 from pathlib import Path
 
 from ..access import Viewer
-from ..documents.templates import resolve_template
 from ..errors import ScribeError
 from ..model import IMPORTED, Encounter, EncounterState, Transcript, utc_now
 from ..notes.extractive import ExtractiveNoteWriter
@@ -23,7 +22,7 @@ def import_transcript(ports: Ports, transcript: Transcript, source_name: str, *,
     """Store `transcript` as a new ready encounter owned by `by`, with the offline note; audited as `by`."""
     if not transcript.utterances or not any(u.text.strip() for u in transcript.utterances):
         raise ScribeError("The transcript has no utterances: nothing to draft a note from.")
-    note_template = resolve_template(template, ports.store.data_dir)  # refuses an unknown template by name
+    note_template = ports.templates.get(template)  # refuses an unknown template by name
     note = ExtractiveNoteWriter().draft(transcript, note_template).note
     ends = [u.end_ms for u in transcript.utterances if u.end_ms]
     encounter = Encounter(

@@ -17,7 +17,6 @@ from typing import BinaryIO
 from .. import audio as audio_probe
 from ..access import SYSTEM, Viewer
 from ..audio_magic import EXPORT_HINT, AudioRejected
-from ..documents.templates import resolve_template
 from ..errors import ScribeError
 from ..model import Encounter, utc_now
 from .ports import Ports
@@ -45,7 +44,7 @@ def submit(
     engine = engine or ports.default_engine
     if engine not in ports.transcribers:
         raise ScribeError(f"Unknown engine {engine!r}; choose one of: {', '.join(ports.transcribers)}")
-    resolve_template(template, ports.store.data_dir)  # refuses an unknown template, listing the known ones
+    ports.templates.get(template)  # refuses an unknown template, listing the known ones
     suffix = Path(source_name).suffix.lower() or ".audio"
     staged = ports.store.staging_file(suffix)
     try:

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..documents.templates import TemplateRepository
 from ..engines.base import Transcriber
 from ..notes.base import NoteWriter
 from ..store import EncounterStore
@@ -22,3 +23,9 @@ class Ports:
     progress_interval_s: float = 0.5
     clock: Callable[[], float] = time.monotonic
     retry_delays_s: tuple[float, ...] = DEFAULT_RETRY_DELAYS_S
+    # The one template repository (bootstrap builds it); by default one over `store`, which holds no I/O.
+    templates: TemplateRepository = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.templates is None:
+            self.templates = TemplateRepository(self.store)

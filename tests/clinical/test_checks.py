@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from scribe_core.clinical import add_missing, check_consistency, facts_to_statement, possibly_missing
+from scribe_core.documents.templates import builtin_template
 from scribe_core.model import Note, Section, Statement
 from scribe_core.notes.extractive import ExtractiveNoteWriter
-from scribe_core.notes.templates import SOAP
+
+SOAP = builtin_template('soap')
 
 
 def _without(note: Note, *fragments: str) -> Note:
@@ -69,7 +71,8 @@ def test_statements_an_llm_got_wrong_are_flagged_with_the_reason(visit):
 
 def test_add_missing_puts_the_fact_in_the_section_its_template_keeps_it(visit):
     from scribe_core.clinical import add_missing
-    from scribe_core.notes.templates import ACI
+    from scribe_core.documents.templates import builtin_template
+    ACI = builtin_template('aci')
 
     for template, negative_goes_to, exam_goes_to in ((SOAP, "subjective", "objective"), (ACI, "ros", "exam")):
         full = ExtractiveNoteWriter().draft(visit, template).note
