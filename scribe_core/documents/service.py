@@ -75,7 +75,7 @@ class ClinicDocuments:
         doc = self.note_document(encounter_id, by=by)
         encounter = self.store.get(encounter_id)
         writer = self.scribe.writer_for_engine(encounter.engine)
-        if not getattr(writer, "sends_text_off_device", False):
+        if not self.scribe.sends_text_off(encounter.engine):
             return summarize(doc.note, doc.template, self.store.transcript(encounter_id))
         summary, result = summarize_with_writer(doc.note, writer)
         for request_id in result.remote_request_ids:
