@@ -130,3 +130,8 @@ def test_cli_lists_shows_and_checks_templates(tmp_path):
     checked = _cli("templates", "check", str(bad), env_dir=tmp_path)
     assert checked.returncode == 1 and f"{bad}, line 9: section 1:" in checked.stderr
     assert _cli("templates", "show", "nope", env_dir=tmp_path).returncode == 2
+    assert _cli("templates", "add", str(bad), env_dir=tmp_path).returncode == 1
+    added = _cli("templates", "add", str(good), env_dir=tmp_path)
+    assert added.returncode == 0 and "sports: saved as a clinic template" in added.stdout
+    listed = _cli("templates", "list", env_dir=tmp_path)
+    assert "sports" in listed.stdout and "clinic" in listed.stdout
