@@ -19,6 +19,7 @@ from .engines.base import Transcriber
 from .errors import ConfigurationError
 from .jobs.client import QueueClient
 from .jobs.wiring import open_store, queue_client
+from .live.visits import LiveVisits
 from .notes.base import NoteWriter
 from .store import EncounterStore
 from .usecases import Scribe
@@ -33,6 +34,8 @@ class Services:
     templates: TemplateRepository  # the one template repository, in the database (every machine sees the same)
     # In-process threads with SQLite; with Postgres, worker processes run the jobs and this only enqueues.
     worker: Worker | QueueClient
+    # Live visits: one per services object, so a visit outlives a page's reruns (ui/live_visits.py).
+    live_visits: LiveVisits
 
 
 T = TypeVar("T")
@@ -101,7 +104,8 @@ def build_services(
         templates=templates,
     )
     worker = queue_client(store) or Worker(scribe, max_parallel=max_parallel)
-    return Services(settings=settings, store=store, scribe=scribe, templates=templates, worker=worker)
+    return Services(settings=settings, store=store, scribe=scribe, templates=templates, worker=worker,
+                    live_visits=LiveVisits(scribe, settings))
 
 
 def template_repository(settings: Settings | None = None) -> TemplateRepository:

@@ -54,9 +54,8 @@ class LiveVisits:
         self._make_streamer = streamer_factory or self._default_streamer
         self._active: dict[str, LiveSession] = {}
         self._lock = threading.Lock()
-        # Visits never finished fall under the same retention as encounters; checked once per process
-        # here (the app builds this once) until the scribe's retention sweep calls discard_expired.
-        self.discard_expired(settings.retention_hours)
+        # Visits never finished fall under the same retention as encounters: the app calls
+        # discard_expired once at start (ui/services.py), then the scribe's retention sweep does.
 
     # -- begin and stop ---------------------------------------------------------------------------
     def begin(self, *, by: Viewer, consent: bool, keyterms: list[str] | tuple[str, ...] = (), context: str = "",
