@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 
 import streamlit as st
@@ -38,7 +37,7 @@ if note is None:
 
 show_flash()
 signed = note_is_signed(services, viewer, encounter.id)  # a final note is read-only: amend it below
-version = hashlib.sha1(json.dumps(note.to_dict(), sort_keys=True).encode()).hexdigest()[:8]
+version = actions.note_version(note)
 editor_keys = {sec.key: f"note_text_{encounter.id}_{version}_{sec.key}" for sec in note.sections}
 
 

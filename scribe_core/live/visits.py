@@ -27,6 +27,7 @@ from ..access import Viewer
 from ..audio_magic import AudioRejected
 from ..config import Settings
 from ..errors import EncounterNotFoundError, InvalidStateError, ScribeError
+from ..keyterms import parse_keyterms
 from ..model import Encounter, EncounterState, utc_now
 from ..usecases.intake import AudioSource, rejection_message
 from ..usecases.scribe import Scribe
@@ -70,7 +71,7 @@ class LiveVisits:
         now = utc_now().isoformat()
         host, pid = recorder()
         plan = VisitPlan(id=uuid.uuid4().hex[:12], owner=by.name, started=now, engine=engine,
-                         keyterms=[k.strip() for k in keyterms if k.strip()], context=context.strip(),
+                         keyterms=parse_keyterms(keyterms), context=context.strip(),
                          template=template, consent=consent, consent_by=by.name if consent else None,
                          consent_at=now if consent else None, host=host, pid=pid)
         self.files.save_plan(plan)

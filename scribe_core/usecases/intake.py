@@ -18,6 +18,7 @@ from .. import audio as audio_probe
 from ..access import SYSTEM, Viewer
 from ..audio_magic import EXPORT_HINT, AudioRejected
 from ..errors import ScribeError
+from ..keyterms import parse_keyterms
 from ..model import Encounter, utc_now
 from .ports import Ports
 
@@ -63,7 +64,7 @@ def submit(
             raise
         encounter = Encounter(
             id=uuid.uuid4().hex[:12], created=utc_now(), source_name=Path(source_name).name, engine=engine,
-            keyterms=[k.strip() for k in keyterms if k.strip()], context=context, template=template,
+            keyterms=parse_keyterms(keyterms), context=context, template=template,
             owner=by.name if by is not None else None, step="waiting", duration_s=info.duration_s,
         )
         with open(staged, "rb") as f:

@@ -16,7 +16,7 @@ CORE = ROOT / "scribe_core"
 # Lowest first. A module may import from its own layer and any layer below, never from one above.
 LAYERS: list[set[str]] = [
     {"errors", "model", "config", "settings_registry", "crypto", "http", "audio", "audio_decode", "audio_magic",
-     "clinical_lexicon", "clinical_keep_list", "pii_policy"},
+     "clinical_lexicon", "clinical_keep_list", "pii_policy", "keyterms"},
     {"storage", "store"},
     {"accounts", "access"},
     {"clinical"},  # the offline clinical reading of a transcript: below the engines and writers that use it
