@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from scribe_core.clinical.support import spoken_numbers  # noqa: E402
 from scribe_core.clinical.transcript_import import parse_transcript_text  # noqa: E402
 from scribe_core.documents.summary import TODO, reading_grade, summarize  # noqa: E402
-from scribe_core.documents.templates import TemplateLibrary  # noqa: E402
+from scribe_core.documents.templates import builtin_template  # noqa: E402
 from scribe_core.notes.extractive import ExtractiveNoteWriter  # noqa: E402
 
 TEST1 = (Path(__file__).resolve().parents[2] / "shared" / "data" / "aci-bench" / "data" / "challenge_data"
@@ -43,7 +43,7 @@ def _tagged(dialogue: str) -> str:
 
 
 def measure(limit: int | None, template_name: str) -> dict[str, float]:
-    template = TemplateLibrary(Path("/nonexistent")).get(template_name)
+    template = builtin_template(template_name)
     writer = ExtractiveNoteWriter()
     grades, note_grades, absent, note_absent, sentences, with_todo, traced, total = [], [], 0, 0, [], 0, 0, 0
     started = time.perf_counter()

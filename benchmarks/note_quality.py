@@ -48,7 +48,9 @@ from scribe_core.clinical.transcript_import import parse_transcript_text  # noqa
 from scribe_core.eval.note_facts import PERSON, junk_reasons, reference_has_plan, speech_recognition_style  # noqa: E402
 from scribe_core.model import DOCTOR, Note, Transcript  # noqa: E402
 from scribe_core.notes.extractive import ExtractiveNoteWriter  # noqa: E402
-from scribe_core.notes.templates import ACI, SOAP  # noqa: E402
+from scribe_core.documents.templates import builtin_template  # noqa: E402
+ACI = builtin_template('aci')
+SOAP = builtin_template('soap')
 
 SPLITS = ("test1", "test2")
 SPENT: dict[str, float] = {}
@@ -164,7 +166,7 @@ def cold_timing(text: str) -> float:
 
     code = ("import sys, time; t = time.perf_counter(); from scribe_core.clinical import parse_transcript_text; "
             "from scribe_core.notes.extractive import ExtractiveNoteWriter; "
-            "from scribe_core.notes.templates import ACI; "
+            "from scribe_core.documents.templates import builtin_template; ACI = builtin_template('aci'); "
             "ExtractiveNoteWriter().draft(parse_transcript_text(sys.stdin.read()), ACI); "
             "print(time.perf_counter() - t)")
     done = subprocess.run([sys.executable, "-c", code], input=text, capture_output=True, text=True, check=True,

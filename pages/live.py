@@ -16,7 +16,6 @@ from streamlit_webrtc import WebRtcMode, webrtc_streamer
 from scribe_core.errors import ScribeError
 from scribe_core.live.session import LiveState
 from scribe_core.live.visits import LiveVisits
-from scribe_core.notes.templates import TEMPLATES
 from ui import actions
 from ui.access import current_viewer
 from ui.engine import engine_info, usable_engines
@@ -112,8 +111,11 @@ if session is None:
     else:
         st.caption("Audio stays on this machine: the live transcript is made here, and again over the "
                    "whole recording after the visit.")
-    template = st.selectbox("Note template", list(TEMPLATES), key="live_template",
-                            format_func=lambda name: TEMPLATES[name].title)
+    templates = services.templates.all()  # built-in, specialty and the clinic's own (Templates page)
+    names = list(templates)
+    template = st.selectbox("Note template", names, key="live_template",
+                            index=names.index(services.templates.default_for(viewer.name)),
+                            format_func=lambda name: templates[name].title)
     keyterms = st.text_area("Key terms (optional)", key="live_keyterms", height=80,
                             placeholder="Drug names, conditions…  one per line or comma-separated")
     context = st.text_input("Visit type or context (optional)", key="live_context")

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 
 import streamlit as st
 
 from scribe_core.clinical import MissingFact, add_missing, check_consistency, possibly_missing
-from scribe_core.documents.templates import TemplateLibrary
 from scribe_core.errors import ScribeError
 from scribe_core.model import Note, Section
 from ui import actions
@@ -22,7 +20,7 @@ from ui.state import pick_encounter
 
 services = get_services()
 viewer = current_viewer()
-TEMPLATES = TemplateLibrary(services.settings.data_dir).all()  # built-in, specialty and the clinic's own
+TEMPLATES = services.templates.all()  # built-in, specialty and the clinic's own
 queries = services.scribe.queries
 st.title("Note")
 encounter = pick_encounter(queries, viewer, key="note_pick")
@@ -41,7 +39,7 @@ if encounter.state.in_flight:  # a re-draft's job is running: its progress, then
 
 show_flash()
 signed = note_is_signed(services, viewer, encounter.id)  # a final note is read-only: amend it below
-version = hashlib.sha1(json.dumps(note.to_dict(), sort_keys=True).encode()).hexdigest()[:8]
+version = actions.note_version(note)
 editor_keys = {sec.key: f"note_text_{encounter.id}_{version}_{sec.key}" for sec in note.sections}
 
 

@@ -6,7 +6,6 @@ import streamlit as st
 
 from scribe_core.clinical import TranscriptFormatError, parse_transcript_text
 from scribe_core.clinical.transcript_import import MAX_BYTES
-from scribe_core.documents.templates import TemplateLibrary
 from scribe_core.errors import ScribeError
 from scribe_core.usecases import AudioSource
 from ui import actions
@@ -20,7 +19,7 @@ services = get_services()
 viewer = current_viewer()
 first_visit = not services.scribe.queries.encounters(viewer)
 info = engine_info(services)
-templates = TemplateLibrary(services.settings.data_dir)
+templates = services.templates
 TEMPLATES = templates.all()  # built-in, specialty and the clinic's own (Templates page)
 
 st.title("New encounter")

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 import streamlit as st
 
 from scribe_core.clinical import possibly_missing
 from ui.access import current_viewer
+from ui.actions import note_version
 from ui.components import empty_state, md_escape, play_stretch, scroll_to_highlight, transcript_html, wait_for
 from ui.labels import clock
 from ui.services import get_services
@@ -54,7 +52,7 @@ with note_col:
                           for sec, s in statements.values()],
             )
 
-    version = hashlib.sha1(json.dumps(note.to_dict(), sort_keys=True).encode()).hexdigest()[:8]
+    version = note_version(note)
     missing_key = f"review_missing_{encounter.id}_{version}"
     if missing_key not in st.session_state:  # the omission check, once per note version
         st.session_state[missing_key] = possibly_missing(transcript, note)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from scribe_core.documents.templates import TemplateError, TemplateLibrary
+from scribe_core.documents.templates import TemplateError
 from scribe_core.documents.templates.validate import ROLES
 from scribe_core.errors import ConfigurationError
 from scribe_core.notes.base import NoteTemplate, SectionSpec
@@ -21,7 +21,7 @@ COLUMNS = ["key", "title", "instructions", "loinc", "role", "required"]
 
 services = get_services()
 viewer = current_viewer()
-library = TemplateLibrary(services.settings.data_dir)
+library = services.templates
 st.title("Templates")
 
 templates = library.all()
@@ -74,9 +74,9 @@ if st.button("Save clinic template", key="templates_save", type="primary", icon=
                     required=bool(r["required"]), role=str(r["role"] or "").strip())
         for r in edited.to_dict("records") if any(str(v or "").strip() for k, v in r.items() if k != "required"))
     try:
-        path = library.save_custom(NoteTemplate(name=name.strip(), title=title.strip(), sections=sections,
-                                                loinc=loinc.strip(), specialty=specialty.strip()))
-        st.success(f"Saved as {path.name}. It is offered on the New encounter and Note pages.")
+        library.save_custom(NoteTemplate(name=name.strip(), title=title.strip(), sections=sections,
+                                         loinc=loinc.strip(), specialty=specialty.strip()), by=viewer.name)
+        st.success(f"Saved as {name.strip()!r}. It is offered on the New encounter, Live and Note pages.")
     except TemplateError as err:
         st.error("The template was not saved:\n\n" + "\n".join(f"- {p.message}" for p in err.problems))
     except ConfigurationError as err:

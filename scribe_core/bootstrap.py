@@ -14,10 +14,12 @@ from typing import TypeVar, cast
 from . import providers
 from .config import Settings
 from .crypto import Vault
+from .documents.templates import TemplateRepository
 from .engines.base import Transcriber
 from .errors import ConfigurationError
 from .jobs.client import QueueClient
 from .jobs.wiring import open_store, queue_client
+from .live.visits import LiveVisits
 from .notes.base import NoteWriter
 from .store import EncounterStore
 from .usecases import Scribe
@@ -29,8 +31,11 @@ class Services:
     settings: Settings
     store: EncounterStore
     scribe: Scribe
+    templates: TemplateRepository  # the one template repository, in the database (every machine sees the same)
     # In-process threads with SQLite; with Postgres, worker processes run the jobs and this only enqueues.
     worker: Worker | QueueClient
+    # Live visits: one per services object, so a visit outlives a page's reruns (ui/live_visits.py).
+    live_visits: LiveVisits
 
 
 T = TypeVar("T")
@@ -83,6 +88,8 @@ def build_services(
     settings = settings or Settings.from_env()
     store = store or open_store(settings, Vault(settings.encryption_key.reveal()))
     store.sweep_tmp()
+    store.import_template_files()  # once: a data dir's template files move into the database
+    templates = TemplateRepository(store)
     transcribers = transcribers or default_transcribers(settings)
     if settings.default_engine not in transcribers:
         raise ConfigurationError(
@@ -95,7 +102,17 @@ def build_services(
         default_engine=settings.default_engine,
         retry_delays_s=settings.job_retry_delays_s,
         max_transcript_utterances=int(settings.max_transcript_utterances),
+        templates=templates,
     )
     worker = queue_client(store) or Worker(scribe, max_parallel=max_parallel)
     scribe.jobs = worker  # the one path work runs by: use cases enqueue here
-    return Services(settings=settings, store=store, scribe=scribe, worker=worker)
+    return Services(settings=settings, store=store, scribe=scribe, templates=templates, worker=worker,
+                    live_visits=LiveVisits(scribe, settings))
+
+
+def template_repository(settings: Settings | None = None) -> TemplateRepository:
+    """The template repository alone, for the CLI commands that need no engines or workers."""
+    settings = settings or Settings.from_env()
+    store = open_store(settings, Vault(settings.encryption_key.reveal()))
+    store.import_template_files()
+    return TemplateRepository(store)

@@ -25,8 +25,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .config import Settings
-from .documents.templates import TemplateLibrary, check_template
+from .documents.templates import check_template, load_template
 from .errors import RemoteServiceError, ScribeError
 
 if TYPE_CHECKING:
@@ -44,6 +43,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     show.add_argument("name")
     check = actions.add_parser("check", help="validate a template TOML file (exit 1 with every problem)")
     check.add_argument("file", type=Path)
+    add = actions.add_parser("add", help="validate a template TOML file and keep it as a clinic template "
+                             "(in the database: every app server and worker sees it)")
+    add.add_argument("file", type=Path)
     export = sub.add_parser("export", help="write the note as FHIR or PDF, the patient summary, or a referral letter")
     export.add_argument("id")
     what = export.add_mutually_exclusive_group(required=True)
@@ -79,7 +81,7 @@ def run(args: argparse.Namespace) -> int | None:
 
 
 def _templates(args: argparse.Namespace) -> int:
-    if args.templates_action == "check":
+    if args.templates_action in ("check", "add"):
         if not args.file.exists():
             print(f"error: no such file: {args.file}", file=sys.stderr)
             return 2
@@ -88,9 +90,19 @@ def _templates(args: argparse.Namespace) -> int:
             print(problem.describe(str(args.file)), file=sys.stderr)
         if problems:
             return 1
-        print(f"{args.file}: valid")
+        if args.templates_action == "check":
+            print(f"{args.file}: valid")
+            return 0
+    from .bootstrap import template_repository
+
+    library = template_repository()
+    if args.templates_action == "add":
+        from .cli_encounters import operator
+
+        template = load_template(args.file)
+        library.save_custom(template, by=operator().name)
+        print(f"{template.name}: saved as a clinic template")
         return 0
-    library = TemplateLibrary(Settings.from_env().data_dir)
     if args.templates_action == "list":
         custom = set(library.custom_names())
         for name, t in library.all().items():

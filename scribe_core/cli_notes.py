@@ -54,17 +54,13 @@ def run(args: argparse.Namespace) -> int | None:
 
 
 def template_named(name: str) -> NoteTemplate:
-    from .notes.templates import TEMPLATES, get_template
+    from .documents.templates import builtin_templates
 
-    if name in TEMPLATES:
-        return TEMPLATES[name]
-    try:
-        from .config import Settings
-        from .documents.templates import TemplateLibrary
+    if name in builtin_templates():  # no store needed for a shipped template
+        return builtin_templates()[name]
+    from .bootstrap import template_repository
 
-        return TemplateLibrary(Settings.from_env().data_dir).get(name)
-    except ScribeError:
-        return get_template(name)  # raises the error listing the built-in names
+    return template_repository().get(name)  # a clinic template, or the error listing every name
 
 
 def redacted(transcript: Transcript) -> Transcript:

@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from .config import Settings
-from .errors import ConfigurationError
+from .errors import ConfigurationError, ScribeError
 
 CAPABILITIES = ("name", "label", "sends_audio_off_device", "sends_text_off_device", "key_setting",
                 "endpoint_setting")
@@ -92,6 +92,25 @@ WRITERS: Mapping[str, Provider] = {p.name: p for p in (
 )}
 
 
+def sends_off_machine(registry: Mapping[str, Provider], name: str, what: str,
+                      built: Callable[[], Any] | None = None) -> bool:
+    """Whether `name`'s `what` ("audio" or "text") leaves this machine: the one answer the writer rule, the
+    privacy badges, the purge (which remote copies to delete) and the summary (LLM or offline) all use.
+
+    A registered provider's class says so without being built; a part plugged in by a caller (a test
+    double) is asked through `built`; when in doubt, yes."""
+    attr = f"sends_{what}_off_device"
+    provider = registry.get(name)
+    if provider is not None:
+        return bool(provider.capability(attr))
+    if built is None:
+        return True
+    try:
+        return bool(getattr(built(), attr, True))
+    except ScribeError:
+        return True
+
+
 def check_engine(name: str) -> None:
     if name not in ENGINES:
         raise ConfigurationError(f"SCRIBE_ENGINE={name!r} is not an engine; choose one of: {', '.join(ENGINES)}")
@@ -110,8 +129,7 @@ def writer_for(settings: Settings, engine: str) -> str:
             raise ConfigurationError(
                 f"SCRIBE_NOTE_WRITER must be one of {', '.join(WRITERS)}, or empty (automatic)")
         return settings.note_writer
-    engine_provider = ENGINES.get(engine)
-    data_leaves = engine_provider is not None and engine_provider.sends_audio_off_device
+    data_leaves = engine in ENGINES and sends_off_machine(ENGINES, engine, "audio")
     return "llm" if data_leaves else "extractive"
 
 
@@ -177,8 +195,8 @@ def data_route(settings: Settings, engine: str | None = None, *,
     else:
         check_engine(engine)
         raise AssertionError("unreachable")
-    audio_leaves = bool(getattr(engine_cls, "sends_audio_off_device", True))
-    text_leaves = bool(getattr(writer_cls, "sends_text_off_device", True))
+    audio_leaves = sends_off_machine(ENGINES, engine, "audio", lambda: engine_cls)
+    text_leaves = sends_off_machine(WRITERS, writer_name, "text", lambda: writer_cls)
     writer_label = str(getattr(writer_cls, "label", writer_name))
     if writer_name == "llm":
         writer_label = f"{writer_label} ({settings.llm_model})"

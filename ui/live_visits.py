@@ -14,13 +14,8 @@ from scribe_core.live.visits import LiveVisits
 LIVE_VISITS_KEY = "live_visits"
 
 
-@st.cache_resource(show_spinner=False)
-def _process_live_visits(_services: Services, services_id: int) -> LiveVisits:
-    return LiveVisits(_services.scribe, _services.settings)
-
-
 def get_live_visits(services: Services) -> LiveVisits:
     injected = st.session_state.get(LIVE_VISITS_KEY)
     if injected is not None:
         return injected
-    return _process_live_visits(services, id(services))
+    return services.live_visits  # built once with the services (scribe_core/bootstrap.py)

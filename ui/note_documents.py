@@ -198,7 +198,7 @@ def _send_tab(docs: ClinicDocuments, viewer: Viewer, doc: NoteDocument, settings
 
 def documents_panel(services: Services, viewer: Viewer, encounter: Encounter) -> None:
     docs = ClinicDocuments(services.scribe)
-    text_leaves = bool(getattr(services.scribe.writer_for_engine(encounter.engine), "sends_text_off_device", False))
+    text_leaves = services.scribe.sends_text_off(encounter.engine)
     try:
         doc = docs.note_document(encounter.id, by=viewer)
     except ScribeError as err:

@@ -47,6 +47,7 @@ def process_services() -> Services:
     services = build_services(Settings.from_env(secrets=_streamlit_secrets()))
     services.worker.resume_unfinished()
     services.worker.start_retention(services.settings.retention_hours)
+    services.live_visits.discard_expired(services.settings.retention_hours)  # visits never finished
     return services
 
 

@@ -29,7 +29,6 @@ from .model import DRAFT, NoteDocument, PatientSummary, ReferralLetter
 from .referral import draft_referral
 from .summary import summarize
 from .summary_llm import summarize_with_writer
-from .templates import TemplateLibrary
 from .versions import EhrCopy, NoteVersion, NoteVersions
 
 
@@ -37,7 +36,7 @@ class ClinicDocuments:
     def __init__(self, scribe: Scribe) -> None:
         self.scribe = scribe
         self.store = scribe.store
-        self.templates = TemplateLibrary(scribe.store.data_dir)
+        self.templates = scribe.templates
         self.versions = NoteVersions(scribe.store)
         self.edited = EditedDocuments(scribe.store)
 
@@ -76,7 +75,7 @@ class ClinicDocuments:
         doc = self.note_document(encounter_id, by=by)
         encounter = self.store.get(encounter_id)
         writer = self.scribe.writer_for_engine(encounter.engine)
-        if not getattr(writer, "sends_text_off_device", False):
+        if not self.scribe.sends_text_off(encounter.engine):
             return summarize(doc.note, doc.template, self.store.transcript(encounter_id))
         summary, result = summarize_with_writer(doc.note, writer)
         for request_id in result.remote_request_ids:

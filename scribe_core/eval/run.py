@@ -20,12 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Settings
+from ..documents.templates import builtin_template
 from ..engines.base import TranscriptionRequest
 from ..engines.offline import asr
 from ..engines.offline.pipeline import OfflinePipeline, StageTimes
 from ..notes.extractive import ExtractiveNoteWriter
-from ..notes.templates import SOAP
 from . import metrics, synth
+
+SOAP = builtin_template('soap')
 
 # The evaluation data sits beside the checkout (../shared/data), or wherever SCRIBE_SHARED_DATA says.
 SHARED_DATA = Path(os.environ.get("SCRIBE_SHARED_DATA") or Path(__file__).resolve().parents[3] / "shared" / "data")

@@ -27,8 +27,8 @@ from ..access import Viewer
 from ..audio_magic import AudioRejected
 from ..config import Settings
 from ..errors import EncounterNotFoundError, InvalidStateError, ScribeError
+from ..keyterms import parse_keyterms
 from ..model import Encounter, EncounterState, utc_now
-from ..notes.templates import get_template
 from ..usecases.intake import AudioSource, rejection_message
 from ..usecases.scribe import Scribe
 from .recording import LiveRecordingWriter, journal_to_wav
@@ -55,9 +55,8 @@ class LiveVisits:
         self._make_streamer = streamer_factory or self._default_streamer
         self._active: dict[str, LiveSession] = {}
         self._lock = threading.Lock()
-        # Visits never finished fall under the same retention as encounters; checked once per process
-        # here (the app builds this once) until the scribe's retention sweep calls discard_expired.
-        self.discard_expired(settings.retention_hours)
+        # Visits never finished fall under the same retention as encounters: the app calls
+        # discard_expired once at start (ui/services.py), then the scribe's retention sweep does.
 
     # -- begin and stop ---------------------------------------------------------------------------
     def begin(self, *, by: Viewer, consent: bool, keyterms: list[str] | tuple[str, ...] = (), context: str = "",
@@ -68,11 +67,11 @@ class LiveVisits:
         engine = engine or self.scribe.default_engine
         if engine not in self.scribe.transcribers:
             raise ScribeError(f"Unknown engine {engine!r}; choose one of: {', '.join(self.scribe.transcribers)}")
-        get_template(template)
+        self.scribe.templates.get(template)  # refuses an unknown template, listing the known ones
         now = utc_now().isoformat()
         host, pid = recorder()
         plan = VisitPlan(id=uuid.uuid4().hex[:12], owner=by.name, started=now, engine=engine,
-                         keyterms=[k.strip() for k in keyterms if k.strip()], context=context.strip(),
+                         keyterms=parse_keyterms(keyterms), context=context.strip(),
                          template=template, consent=consent, consent_by=by.name if consent else None,
                          consent_at=now if consent else None, host=host, pid=pid)
         self.files.save_plan(plan)

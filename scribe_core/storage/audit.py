@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 
 from ..model import RemoteDeletion, Tombstone, utc_now
+from . import patient_text
 from . import schema as t
 from .base import insert_audit, upsert
 from .recordings import RecordingStore
@@ -33,12 +34,7 @@ class AuditAndPurge(RecordingStore):
         with self.db.transaction() as db:
             if self._delete_recording(db, encounter_id, stored):
                 deleted.append("audio")
-            for table, what in ((t.transcripts, "transcript"), (t.notes, "note"),
-                                # Signed versions hold the note's text too; copies sent to an EHR are out of reach.
-                                (t.note_versions, "signed note versions"),
-                                (t.edited_documents, "edited summary and letter")):
-                if db.execute(delete(table).where(table.c.encounter_id == encounter_id)).rowcount:
-                    deleted.append(what)
+            deleted += patient_text.erase(db, encounter_id)
             db.execute(delete(t.remote_requests).where(t.remote_requests.c.encounter_id == encounter_id))
             # The row stays as a purged stub without its source name, context or key terms.
             db.execute(update(t.encounters).where(t.encounters.c.id == encounter_id).values(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,8 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine: Engine = _engine(url)
+        # The connection of the unit of work open in this thread (or asyncio task), if any.
+        self._unit: ContextVar[Connection | None] = ContextVar(f"unit_of_work_{id(self)}", default=None)
 
     @property
     def dialect(self) -> str:
@@ -68,8 +71,32 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
+        """One transaction; inside a unit of work, that unit's (it commits, or not, with the rest)."""
+        joined = self._unit.get()
+        if joined is not None:
+            yield joined
+            return
         with self.engine.begin() as connection:
             yield connection
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Connection]:
+        """Every transaction opened in this thread inside the block is this one: all commit at the end, or
+        none if the block raises. A unit opened inside another joins it."""
+        if self._unit.get() is not None:
+            with self.transaction() as connection:
+                yield connection
+            return
+        with self.engine.begin() as connection:
+            token = self._unit.set(connection)
+            try:
+                yield connection
+            finally:
+                self._unit.reset(token)
+
+    @property
+    def in_unit_of_work(self) -> bool:
+        return self._unit.get() is not None
 
     @contextmanager
     def exclusive(self, name: str) -> Iterator[bool]:
@@ -102,7 +129,7 @@ class Database:
     def checkpoint(self) -> None:
         """SQLite: fold the write-ahead log into the database and truncate it, so old page copies of
         purged rows go too. Postgres reclaims dead rows itself (autovacuum); they hold only ciphertext."""
-        if not self.is_sqlite:
+        if not self.is_sqlite or self.in_unit_of_work:  # a checkpoint inside an open write would wait on it
             return
         raw = self.engine.raw_connection()  # outside any transaction, which a checkpoint needs
         try:

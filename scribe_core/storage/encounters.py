@@ -1,7 +1,7 @@
 """Encounters, their transcripts and notes: rows with the patient's words sealed by the vault.
 
-A purged encounter stays purged: an update, transcript or note written after the purge (a worker
-finishing late) is refused instead of writing patient text under a tombstone.
+A purged encounter stays purged: an update written after the purge (a worker finishing late) is refused;
+transcripts and notes go through patient_text.py, which refuses patient text under a tombstone.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select, update
 
-from ..errors import EncounterNotFoundError
 from ..model import Encounter, EncounterState, Note, RecordingConsent, Transcript, utc_now
+from . import patient_text
 from . import schema as t
-from .base import StoreBase, insert_audit, upsert
+from .base import StoreBase, insert_audit
+from .patient_text import gone as _gone
 
 SEALED_COLUMNS = ("source_name", "context", "keyterms")
 ENCOUNTER_COLUMNS = (
@@ -26,10 +27,6 @@ ENCOUNTER_COLUMNS = (
     "consent",  # stored as consent_by and consent_at
 )
 _IN_FLIGHT = [s.value for s in EncounterState if s.in_flight]
-
-
-def _gone(encounter_id: str) -> EncounterNotFoundError:
-    return EncounterNotFoundError(f"No encounter {encounter_id!r}: it may have been purged.")
 
 
 class EncounterRows(StoreBase):
@@ -143,20 +140,13 @@ class EncounterRows(StoreBase):
             return bool(db.execute(select(c.cancel_requested).where(c.id == encounter_id)).scalar())
 
     # -- transcripts and notes ------------------------------------------------------------------
-    def _require_live(self, db: Connection, encounter_id: str) -> None:
-        c = t.encounters.c
-        state = db.execute(select(c.state).where(c.id == encounter_id)).scalar()
-        if state is None or state == "purged":
-            raise _gone(encounter_id)
-
     def save_transcript(self, encounter_id: str, transcript: Transcript) -> None:
         with self.db.transaction() as db:
-            self._require_live(db, encounter_id)  # never write patient text under a tombstone
             self._write_transcript(db, encounter_id, transcript)
 
     def _write_transcript(self, db: Connection, encounter_id: str, transcript: Transcript) -> None:
         body = self.vault.seal(json.dumps(transcript.to_dict()), context=f"{encounter_id}:transcript")
-        upsert(db, t.transcripts, {"encounter_id": encounter_id, "body": body}, ["encounter_id"])
+        patient_text.write(db, t.transcripts, {"encounter_id": encounter_id, "body": body}, ["encounter_id"])
 
     def transcript(self, encounter_id: str) -> Transcript | None:
         body = self._body(t.transcripts, encounter_id)
@@ -166,13 +156,12 @@ class EncounterRows(StoreBase):
 
     def save_note(self, encounter_id: str, note: Note) -> None:
         with self.db.transaction() as db:
-            self._require_live(db, encounter_id)
             self._write_note(db, encounter_id, note)
 
     def _write_note(self, db: Connection, encounter_id: str, note: Note) -> None:
         body = self.vault.seal(json.dumps(note.to_dict()), context=f"{encounter_id}:note")
-        upsert(db, t.notes, {"encounter_id": encounter_id, "body": body, "updated": utc_now().isoformat()},
-               ["encounter_id"])
+        patient_text.write(db, t.notes, {"encounter_id": encounter_id, "body": body,
+                                         "updated": utc_now().isoformat()}, ["encounter_id"])
 
     def note(self, encounter_id: str) -> Note | None:
         body = self._body(t.notes, encounter_id)
@@ -182,7 +171,8 @@ class EncounterRows(StoreBase):
 
     def _body(self, table: Any, encounter_id: str) -> str | None:
         with self.db.transaction() as db:
-            return db.execute(select(table.c.body).where(table.c.encounter_id == encounter_id)).scalar()
+            row = db.execute(patient_text.rows(table, encounter_id)).mappings().first()
+        return None if row is None else str(row["body"])
 
     def count_encounters(self) -> int:
         with self.db.transaction() as db:

@@ -150,3 +150,21 @@ recording_chunks = Table(
     Column("data", LargeBinary, nullable=False),
     PrimaryKeyConstraint("encounter_id", "seq"),
 )
+
+# The clinic's own note templates, as the TOML text the Templates page or `templates import` saved, kept
+# in the database so that every app server and worker drafts with the same ones. No patient text: not
+# sealed. A row is validated each time it is read; a broken one is left out and its problems listed.
+clinic_templates = Table(
+    "clinic_templates", metadata,
+    Column("name", Text, primary_key=True),
+    Column("body", Text, nullable=False),  # TOML, as documents/templates/validate.py reads it
+    Column("saved_at", Text, nullable=False),
+    Column("saved_by", Text, nullable=False),
+)
+
+# Each clinician's default note template (by name; a name no longer known falls back to SOAP).
+template_defaults = Table(
+    "template_defaults", metadata,
+    Column("clinician", Text, primary_key=True),
+    Column("template", Text, nullable=False),
+)

@@ -28,15 +28,19 @@ from . import schema as t
 from .audit import AuditAndPurge
 from .base import JobQueue
 from .database import Database, database_url
+from .edited_documents import EditedDocumentRows
 from .encounters import EncounterRows
 from .migrations import migrate, schema_version
 from .remote import RemoteRequests
+from .signed_notes import SignedNoteRows
 from .statements import Statements
+from .templates import ClinicTemplateRows
 
 _KEY_CHECK = "scribe-key-check"
 
 
-class EncounterStore(EncounterRows, AuditAndPurge, RemoteRequests):
+class EncounterStore(EncounterRows, AuditAndPurge, RemoteRequests, SignedNoteRows, EditedDocumentRows,
+                     ClinicTemplateRows):
     def __init__(self, data_dir: Path, vault: Vault, *, database_url_setting: str = "",
                  recordings_dir: Path | None = None, recordings_in_database: bool = False,
                  jobs: JobQueue | None = None) -> None:
@@ -90,6 +94,21 @@ class EncounterStore(EncounterRows, AuditAndPurge, RemoteRequests):
             audio_file = self._store_recording(db, encounter, audio, suffix) if audio is not None else None
             self.insert_encounter(db, encounter, audio_file)
         return encounter
+
+    @contextlib.contextmanager
+    def unit_of_work(self) -> Iterator[EncounterStore]:
+        """One transaction for a use case's writes: every store method called in this thread inside the
+        block (audit entries and enqueued jobs included) commits at the end, or nothing does if the block
+        raises. Yields the store itself:
+
+            with store.unit_of_work() as uow:
+                uow.save_note(encounter_id, note)
+                uow.audit("note_edited", encounter_id, actor=by.name)
+
+        A unit opened inside another joins it. Keep slow work (engines, HTTP) outside the block: it holds
+        the database's write lock (SQLite) or the rows it wrote (Postgres) until it ends."""
+        with self.db.unit_of_work():
+            yield self
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Statements]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from ..access import Viewer
 from ..documents.signoff import require_editable
-from ..documents.templates import resolve_template
 from ..errors import InvalidStateError, ScribeError
 from ..model import Encounter, EncounterState, Note, Transcript
 from .decisions import swapped_roles, with_role
@@ -63,7 +62,7 @@ def redraft(ports: Ports, encounter_id: str, *, by: Viewer, template: str | None
     changes: dict[str, object] = {"state": S.TRANSCRIBED, "step": "waiting", "error": None, "attempts": 0,
                                   "retry_at": None}
     if template:
-        resolve_template(template, store.data_dir)
+        ports.templates.get(template)  # refuses an unknown template by name
         changes["template"] = template
     store.clear_cancel(encounter_id)
     encounter = store.update_audited(encounter_id, ("redraft_requested", by.name, template or None), **changes)

@@ -13,7 +13,6 @@ import uuid
 from pathlib import Path
 
 from ..access import Viewer
-from ..documents.templates import resolve_template
 from ..errors import ScribeError
 from ..model import IMPORTED, Encounter, EncounterState, Transcript, utc_now
 from .ports import Ports
@@ -33,7 +32,7 @@ def import_transcript(ports: Ports, transcript: Transcript, source_name: str, *,
     if not transcript.utterances or not any(u.text.strip() for u in transcript.utterances):
         raise ScribeError("The transcript has no utterances: nothing to draft a note from.")
     check_size(ports, transcript)
-    resolve_template(template, ports.store.data_dir)  # refuses an unknown template by name
+    ports.templates.get(template)  # refuses an unknown template by name
     ends = [u.end_ms for u in transcript.utterances if u.end_ms]
     encounter = Encounter(
         id=uuid.uuid4().hex[:12], created=utc_now(), source_name=Path(source_name).name or "transcript",

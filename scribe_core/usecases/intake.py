@@ -17,8 +17,8 @@ from typing import BinaryIO
 from .. import audio as audio_probe
 from ..access import SYSTEM, Viewer
 from ..audio_magic import EXPORT_HINT, AudioRejected
-from ..documents.templates import resolve_template
 from ..errors import ScribeError
+from ..keyterms import parse_keyterms
 from ..model import Encounter, utc_now
 from .ports import Ports
 
@@ -45,7 +45,7 @@ def submit(
     engine = engine or ports.default_engine
     if engine not in ports.transcribers:
         raise ScribeError(f"Unknown engine {engine!r}; choose one of: {', '.join(ports.transcribers)}")
-    resolve_template(template, ports.store.data_dir)  # refuses an unknown template, listing the known ones
+    ports.templates.get(template)  # refuses an unknown template, listing the known ones
     suffix = Path(source_name).suffix.lower() or ".audio"
     staged = ports.store.staging_file(suffix)
     try:
@@ -64,7 +64,7 @@ def submit(
             raise
         encounter = Encounter(
             id=uuid.uuid4().hex[:12], created=utc_now(), source_name=Path(source_name).name, engine=engine,
-            keyterms=[k.strip() for k in keyterms if k.strip()], context=context, template=template,
+            keyterms=parse_keyterms(keyterms), context=context, template=template,
             owner=by.name if by is not None else None, step="waiting", duration_s=info.duration_s,
         )
         with open(staged, "rb") as f:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from ..documents.templates import TemplateRepository
 from ..engines.base import Transcriber
 from ..model import Encounter
 from ..notes.base import NoteWriter
@@ -39,6 +40,12 @@ class Ports:
     max_transcript_utterances: int = DEFAULT_MAX_TRANSCRIPT_UTTERANCES
     # Set by the composition root once the runner exists (the runner holds the Scribe in turn).
     jobs: JobRunner | None = None
+    # The one template repository (bootstrap builds it); by default one over `store`, which holds no I/O.
+    templates: TemplateRepository = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.templates is None:
+            self.templates = TemplateRepository(self.store)
 
     def enqueue(self, encounter_id: str) -> None:
         """Hand the encounter to the job runner (none: nothing runs it in this process, e.g. a read-only tool)."""

@@ -19,7 +19,6 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from ..access import SYSTEM, Viewer
-from ..documents.templates import resolve_template
 from ..engines.base import TranscriptionRequest
 from ..errors import (
     Cancelled,
@@ -180,7 +179,7 @@ def _draft(ports: Ports, encounter: Encounter) -> Encounter:
     _check_cancel(store, encounter.id)
     encounter = store.update(encounter.id, state=S.DRAFTING, step="drafting", progress=None)
     writer = ports.writer_for_engine(encounter.engine)
-    result = writer.draft(transcript, resolve_template(encounter.template, store.data_dir), encounter.context)
+    result = writer.draft(transcript, ports.templates.get(encounter.template), encounter.context)
     for request_id in result.remote_request_ids:
         confirmed = any(d.remote_id == request_id and d.confirmed for d in result.remote_deletions)
         store.add_remote_request(encounter.id, "llm_request", request_id, deleted=confirmed)

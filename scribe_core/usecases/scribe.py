@@ -19,6 +19,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO
 
+from .. import providers
 from ..access import Viewer
 from ..accounts import Accounts, User
 from ..model import Encounter, Note, RemoteDeletion, Tombstone, Transcript
@@ -42,6 +43,12 @@ class Scribe(Ports):
     def sends_audio_off(self, engine: str) -> bool:
         """Whether an engine keeps the recording at a remote service (when in doubt, yes)."""
         return keeps_remote_copy(self, engine)
+
+    def sends_text_off(self, engine: str) -> bool:
+        """Whether the note writer for an engine's encounters sends their text off this machine."""
+        writer = self.writer_for_engine(engine)
+        return providers.sends_off_machine(providers.WRITERS, str(getattr(writer, "name", "")), "text",
+                                           lambda: writer)
 
     # -- intake and processing -------------------------------------------------------------------
     def submit(self, audio: BinaryIO | Path, source_name: str, *, by: Viewer | None = None,

@@ -8,9 +8,11 @@ from scribe_core.clinical import check_consistency, check_statement, parse_trans
 from scribe_core.clinical.certainty import dropped_hedge, hedged
 from scribe_core.clinical.register import Pronouns, to_third_person
 from scribe_core.documents.summary import summarize
+from scribe_core.documents.templates import builtin_template
 from scribe_core.model import DOCTOR, Note, Section, Statement
 from scribe_core.notes.extractive import ExtractiveNoteWriter
-from scribe_core.notes.templates import SOAP
+
+SOAP = builtin_template('soap')
 
 VISIT = """Doctor: What brings you in today?
 Patient: I've had a cough for about a week and a half, and a runny nose.

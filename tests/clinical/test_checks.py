@@ -5,7 +5,8 @@ from __future__ import annotations
 from scribe_core.clinical import check_consistency
 from scribe_core.model import Note, Section, Statement
 from scribe_core.notes.extractive import ExtractiveNoteWriter
-from scribe_core.notes.templates import SOAP
+from scribe_core.documents.templates import builtin_template
+SOAP = builtin_template('soap')
 
 
 def test_a_complete_offline_note_has_nothing_flagged(visit, sample):

@@ -8,8 +8,11 @@ import pytest
 
 from scribe_core.clinical.register import FIRST_OR_SECOND_PERSON
 from scribe_core.clinical.support import spoken_numbers
+from scribe_core.documents.templates import builtin_template, builtin_templates
 from scribe_core.notes.extractive import ExtractiveNoteWriter
-from scribe_core.notes.templates import ACI, TEMPLATES
+
+ACI = builtin_template('aci')
+TEMPLATES = builtin_templates()
 
 
 def _section(note, key):

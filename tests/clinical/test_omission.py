@@ -11,7 +11,9 @@ from scribe_core.clinical.content_units import detect
 from scribe_core.clinical.omission import uncovered_units
 from scribe_core.model import Note, Section, Statement
 from scribe_core.notes.extractive import ExtractiveNoteWriter
-from scribe_core.notes.templates import ACI, SOAP
+from scribe_core.documents.templates import builtin_template
+ACI = builtin_template('aci')
+SOAP = builtin_template('soap')
 
 from .conftest import ACI_DIR
 

@@ -6,8 +6,10 @@ import pytest
 
 from scribe_core.clinical.cleanup import clean, command_order, is_command
 from scribe_core.clinical.segment import sentences
+from scribe_core.documents.templates import builtin_template
 from scribe_core.notes.extractive import ExtractiveNoteWriter
-from scribe_core.notes.templates import SOAP
+
+SOAP = builtin_template('soap')
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -10,7 +10,8 @@ from scribe_core.clinical.support import unsupported_claims
 from scribe_core.clinical.transcript_import import parse_transcript_text
 from scribe_core.clinical.wording import note_sentences
 from scribe_core.notes.extractive import ExtractiveNoteWriter
-from scribe_core.notes.templates import ACI
+from scribe_core.documents.templates import builtin_template
+ACI = builtin_template('aci')
 
 VISIT = parse_transcript_text("""[doctor] hey dragon ms. lee is a 64 year old female here for follow up of her \
 blood pressure

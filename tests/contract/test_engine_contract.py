@@ -15,11 +15,13 @@ import pytest
 
 from scribe_core.clinical import check_consistency
 from scribe_core.config import Secret, Settings
+from scribe_core.documents.templates import builtin_templates
 from scribe_core.engines.base import TranscriptionRequest
 from scribe_core.model import Transcript
-from scribe_core.notes.templates import TEMPLATES
 from tests.conftest import TEST_KEY
 from tests.fakes.assemblyai import FakeAssemblyAI
+
+TEMPLATES = builtin_templates()
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 CONSULTATION = SHARED / "data" / "fareez-osce" / "audio" / "RES0091.mp3"

@@ -2,10 +2,12 @@
 
 import pytest
 
+from scribe_core.documents.templates import builtin_template
 from scribe_core.model import Transcript, Utterance
 from scribe_core.notes.llm import NoteFormatError, parse_note
 from scribe_core.notes.prompt import render_transcript, user_prompt
-from scribe_core.notes.templates import SOAP
+
+SOAP = builtin_template('soap')
 
 IDS = {"U1", "U2", "U3"}
 

@@ -183,14 +183,14 @@ def test_a_refused_send_records_nothing(docs, services, encounter_id, ehr):
 
 
 def test_a_specialty_or_clinic_template_drafts_through_the_app(services, encounter_id):
-    from scribe_core.documents.templates import TemplateLibrary, builtin_templates
+    from scribe_core.documents.templates import builtin_templates
     from scribe_core.notes.base import NoteTemplate, SectionSpec
 
     services.scribe.redraft(encounter_id, by=ADA, template="cardiology_followup")
     services.worker.enqueue(encounter_id).result(timeout=60)  # the re-draft is a job
     note = services.store.note(encounter_id)
     assert [s.key for s in note.sections] == [s.key for s in builtin_templates()["cardiology_followup"].sections]
-    TemplateLibrary(services.settings.data_dir).save_custom(NoteTemplate("brief", "Brief note", (
+    services.templates.save_custom(NoteTemplate("brief", "Brief note", (
         SectionSpec("assessment", "Impression", "The clinician's impression.", "51848-0", True),
         SectionSpec("plan", "Next steps", "What happens next, with doses.", "18776-5", True))))
     services.scribe.redraft(encounter_id, by=ADA, template="brief")

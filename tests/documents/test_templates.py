@@ -1,4 +1,5 @@
-"""The template library: built-ins with valid LOINC codes, clinic TOML files checked line by line, the CLI."""
+"""Built-in templates with valid LOINC codes, clinic TOML checked line by line, the CLI (the repository over the
+database is tested in tests/storage/test_clinic_templates.py)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,10 @@ import pytest
 from scribe_core.documents.loinc import SECTION_ROLES, check_digit, loinc_problem
 from scribe_core.documents.templates import (
     TemplateError,
-    TemplateLibrary,
     builtin_templates,
     parse_template,
     template_to_toml,
 )
-from scribe_core.errors import ConfigurationError
-from scribe_core.notes.base import NoteTemplate, SectionSpec
 
 REPO = Path(__file__).resolve().parents[2]
 SPECIALTIES = {"cardiology_followup", "pediatrics", "behavioral_dap", "behavioral_birp", "musculoskeletal",
@@ -67,7 +65,8 @@ def test_the_library_has_the_general_notes_and_five_specialties_all_with_valid_c
 
 def test_builtins_keep_the_keys_of_the_existing_templates():
     """Stored encounters say "soap", "apso" or "hpi": the library must mean the same sections."""
-    from scribe_core.notes.templates import TEMPLATES
+    from scribe_core.documents.templates import builtin_templates
+    TEMPLATES = builtin_templates()
 
     for name in ("soap", "apso", "hpi"):
         assert [s.key for s in builtin_templates()[name].sections] == [s.key for s in TEMPLATES[name].sections]
@@ -106,37 +105,6 @@ def test_a_toml_syntax_error_names_its_line():
     assert "not valid TOML" in caught.value.problems[0].message
 
 
-def test_clinic_templates_load_beside_builtins_and_broken_ones_are_left_out(tmp_path):
-    library = TemplateLibrary(tmp_path)
-    (tmp_path / "templates").mkdir()
-    (tmp_path / "templates" / "sports.toml").write_text(GOOD)
-    (tmp_path / "templates" / "broken.toml").write_text('name = "broken"\n')
-    (tmp_path / "templates" / "soap.toml").write_text(GOOD.replace('"sports"', '"soap"'))
-    assert library.get("sports").title == "Sports medicine"
-    assert set(library.problems()) == {"broken.toml", "soap.toml"}
-    assert library.get("soap") == builtin_templates()["soap"]
-    with pytest.raises(ConfigurationError, match="broken.toml has errors"):
-        library.get("broken")
-
-
-def test_saved_templates_read_back_identically_and_defaults_are_per_clinician(tmp_path):
-    library = TemplateLibrary(tmp_path)
-    template = NoteTemplate("wound", "Wound care", (
-        SectionSpec("wound", "Wound", 'Size, depth and "appearance".', "29545-1", True),
-        SectionSpec("dressing", "Dressing", "What was applied.", None, False, "plan"),
-    ), specialty="nursing")
-    library.save_custom(template)
-    assert library.get("wound") == NoteTemplate(**{**template.__dict__, "loinc_display": "Progress note"})
-    library.set_default("ada", "wound")
-    assert library.default_for("ada") == "wound" and library.default_for("grace") == "soap"
-    with pytest.raises(ConfigurationError):
-        library.set_default("ada", "no-such-template")
-    with pytest.raises(ConfigurationError, match="built-in"):
-        library.save_custom(builtin_templates()["soap"])
-    library.delete_custom("wound")
-    assert library.default_for("ada") == "soap"
-
-
 def test_builtins_survive_a_round_trip_through_toml():
     for t in builtin_templates().values():
         assert parse_template(template_to_toml(t), t.name) == t
@@ -162,3 +130,8 @@ def test_cli_lists_shows_and_checks_templates(tmp_path):
     checked = _cli("templates", "check", str(bad), env_dir=tmp_path)
     assert checked.returncode == 1 and f"{bad}, line 9: section 1:" in checked.stderr
     assert _cli("templates", "show", "nope", env_dir=tmp_path).returncode == 2
+    assert _cli("templates", "add", str(bad), env_dir=tmp_path).returncode == 1
+    added = _cli("templates", "add", str(good), env_dir=tmp_path)
+    assert added.returncode == 0 and "sports: saved as a clinic template" in added.stdout
+    listed = _cli("templates", "list", env_dir=tmp_path)
+    assert "sports" in listed.stdout and "clinic" in listed.stdout

@@ -161,6 +161,8 @@ def test_the_app_starting_discards_unfinished_visits_past_retention(services, co
     time.sleep(0.5)
     monkeypatch.setenv("SCRIBE_RETENTION_HOURS", "0.0001")  # 0.36 s
     assert list(visits.dir.iterdir())
-    LiveVisits(services.scribe, Settings.from_env())  # what the app builds when it starts
+    started = LiveVisits(services.scribe, Settings.from_env())
+    assert list(visits.dir.iterdir()), "building the live visits touches no files"
+    started.discard_expired(Settings.from_env().retention_hours)  # what the app calls when it starts
     assert not list(visits.dir.iterdir()), "the expired visit's audio and plan are gone"
     assert _audit(services, "live_visit_discarded")[0]["encounter_id"] == session.encounter_id

@@ -5,9 +5,13 @@ from __future__ import annotations
 import pytest
 
 from scribe_core.clinical.register import FIRST_OR_SECOND_PERSON
+from scribe_core.documents.templates import builtin_template
 from scribe_core.model import Transcript, Utterance
 from scribe_core.notes.extractive import ExtractiveNoteWriter
-from scribe_core.notes.templates import APSO, HPI_ONLY, SOAP
+
+APSO = builtin_template('apso')
+HPI_ONLY = builtin_template('hpi')
+SOAP = builtin_template('soap')
 
 TURNS = [
     ("Doctor", "Good morning. What brings you in today?"),

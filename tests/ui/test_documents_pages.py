@@ -7,7 +7,6 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from scribe_core.documents.templates import TemplateLibrary
 from scribe_core.model import Note, Section, Statement
 
 
@@ -113,7 +112,7 @@ def test_the_templates_page_lists_sets_a_default_and_saves_a_clinic_template(app
     at = app("pages/templates.py")
     assert not at.exception
     at.selectbox(key="templates_default").set_value("dermatology").run()
-    library = TemplateLibrary(services.settings.data_dir)
+    library = services.templates
     assert library.default_for("local") == "dermatology"  # "local": the single-user viewer on loopback
     assert library.default_for("someone-else") == "soap"
     at.selectbox(key="templates_base").set_value("soap").run()
@@ -121,7 +120,7 @@ def test_the_templates_page_lists_sets_a_default_and_saves_a_clinic_template(app
     at.text_input(key="templates_title").input("Wound care").run()
     at.button(key="templates_save").click().run()
     assert not at.exception
-    assert "Saved as wound_care.toml" in _text(at)
+    assert "Saved as 'wound_care'" in _text(at)
     assert library.get("wound_care").title == "Wound care"
 
 
@@ -132,11 +131,11 @@ def test_an_invalid_clinic_template_is_refused_with_each_problem(app, services):
     at.button(key="templates_save").click().run()
     errors = " ".join(e.value for e in at.error)
     assert "'name' must be" in errors and "check digit" in errors
-    assert "bad name" not in TemplateLibrary(services.settings.data_dir).all()
+    assert "bad name" not in services.templates.all()
 
 
 def test_a_new_encounter_starts_with_the_clinicians_default_template(app, services):
-    TemplateLibrary(services.settings.data_dir).set_default("local", "musculoskeletal")
+    services.templates.set_default("local", "musculoskeletal")
     at = app("pages/record.py")
     picker = at.selectbox(key="record_template")
     assert picker.value == "musculoskeletal" and "Dermatology visit" in picker.options

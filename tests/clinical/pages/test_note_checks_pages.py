@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from scribe_core.access import SYSTEM
 from scribe_core.clinical import parse_transcript_text
+from scribe_core.documents.templates import builtin_template
 from scribe_core.notes.extractive import ExtractiveNoteWriter
-from scribe_core.notes.templates import SOAP
 from tests.clinical.conftest import VISIT
 from ui.components import md_escape
+
+SOAP = builtin_template('soap')
 
 
 def _visit_with_a_note_lacking_chest_pain(services, encounter_id):
