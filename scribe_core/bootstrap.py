@@ -94,6 +94,8 @@ def build_services(
         writer_for_engine=writer_for_engine or writer_chooser(settings),
         default_engine=settings.default_engine,
         retry_delays_s=settings.job_retry_delays_s,
+        patient_id_pattern=settings.patient_id_pattern,
+        retention_purges_unsent_signed=settings.retention_purges_unsent_signed,
     )
     worker = queue_client(store) or Worker(scribe, max_parallel=max_parallel)
     return Services(settings=settings, store=store, scribe=scribe, worker=worker)

@@ -68,6 +68,17 @@ class Encounter:
     retry_at: datetime | None = None
     # Set for a live visit whose patient agreed to be recorded (None: an upload, or consent not asked).
     consent: RecordingConsent | None = None
+    # Who the patient is, as typed at intake (both optional; sealed at rest like the patient's words).
+    # The record number is validated by scribe_core.patient before it is stored.
+    patient_name: str = ""
+    patient_mrn: str = ""
+
+    @property
+    def patient_label(self) -> str:
+        """The patient as headers and lists show them: "Ana Diaz · MRN 4471902", or "" when not given."""
+        parts = [self.patient_name] if self.patient_name else []
+        parts += [f"MRN {self.patient_mrn}"] if self.patient_mrn else []
+        return " · ".join(parts)
 
     @property
     def has_recording(self) -> bool:
@@ -147,6 +158,8 @@ class Statement:
     unsupported: bool = False
     # A line the clinician wrote while editing: their own word, not a claim the transcript must back.
     added_by_clinician: bool = False
+    # A drafted line the clinician reworded: it keeps its citations, but its words are the clinician's.
+    edited_by_clinician: bool = False
 
     def __post_init__(self) -> None:
         if not self.evidence and not self.added_by_clinician:

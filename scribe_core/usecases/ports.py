@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ..engines.base import Transcriber
 from ..notes.base import NoteWriter
+from ..patient import DEFAULT_ID_PATTERN
 from ..store import EncounterStore
 from .decisions import DEFAULT_RETRY_DELAYS_S
 
@@ -22,3 +23,6 @@ class Ports:
     progress_interval_s: float = 0.5
     clock: Callable[[], float] = time.monotonic
     retry_delays_s: tuple[float, ...] = DEFAULT_RETRY_DELAYS_S
+    patient_id_pattern: str = DEFAULT_ID_PATTERN  # SCRIBE_PATIENT_ID_PATTERN
+    # SCRIBE_RETENTION_PURGES_UNSENT_SIGNED: whether retention also purges a signed note never sent to the EHR.
+    retention_purges_unsent_signed: bool = False

@@ -21,6 +21,7 @@ from scribe_core.documents.service import ClinicDocuments
 from scribe_core.documents.signoff import NoteSignedError, require_editable, version_diff
 from scribe_core.errors import AccessDeniedError, InvalidStateError, RemoteServiceError
 from scribe_core.model import Encounter, EncounterState, Statement
+from scribe_core.usecases.purging import UnsentSignedNoteError
 from tests.documents.conftest import make_note, make_transcript
 from tests.fakes.fhir_server import FakeEhr
 
@@ -102,7 +103,10 @@ def test_versions_are_encrypted_at_rest_and_purged_with_the_encounter(docs, serv
     docs.sign(encounter_id, by=ADA)
     raw = sqlite3.connect(services.store.db_path).execute("SELECT body FROM note_versions").fetchone()[0]
     assert "amlodipine" not in raw
-    services.scribe.purge(encounter_id, by=ADA)
+    with pytest.raises(UnsentSignedNoteError, match="never sent to the EHR"):
+        services.scribe.purge(encounter_id, by=ADA)  # the only copy of a signed record: warned first
+    assert services.scribe.purge_warnings(encounter_id, by=ADA)
+    services.scribe.purge(encounter_id, by=ADA, unsent_signed_ok=True)
     rows = sqlite3.connect(services.store.db_path).execute("SELECT COUNT(*) FROM note_versions").fetchone()[0]
     assert rows == 0
 
