@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import ScribeError
+from .errors import ConfigurationError
 
 DEFAULT_ID_PATTERN = r"[A-Za-z0-9.\-]{1,32}"
 MAX_NAME_LENGTH = 120
@@ -19,7 +19,7 @@ NAME_PLACEHOLDER = "[PATIENT NAME]"
 MRN_PLACEHOLDER = "[RECORD NUMBER]"
 
 
-class PatientIdError(ScribeError):
+class PatientIdError(ConfigurationError):
     """A record number or patient id that does not match the configured pattern."""
 
 
@@ -28,7 +28,7 @@ def valid_patient_id(value: str, pattern: str = DEFAULT_ID_PATTERN, *, what: str
     value = value.strip()
     if re.fullmatch(pattern, value) is None:
         accepted = ("letters, digits, dashes and dots, at most 32 characters" if pattern == DEFAULT_ID_PATTERN
-                    else f"the clinic's pattern {pattern}")
+                    else f"the pattern {pattern}")
         raise PatientIdError(f"The patient's {what} is not valid: use {accepted} (no spaces), as it appears in "
                              "the clinic's records.")
     return value

@@ -17,6 +17,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from ..errors import ConfigurationError
+from ..model import Note
 from .model import DRAFT, NoteDocument, PatientSummary, ReferralLetter
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -111,9 +112,25 @@ def render(title: str, doc: NoteDocument, blocks: list[Block], *, intro: list[st
 def note_pdf(doc: NoteDocument) -> bytes:
     blocks = [(sec.title, [s.text + (" [UNSUPPORTED: check against the recording]" if s.unsupported else "")
                            for s in sec.statements]) for sec in doc.note.sections]
-    intro = (["Drafted without a language model: every line is built only from the utterances it cites."]
-             if doc.note.extractive else None)
-    return render(doc.template.title, doc, blocks, intro=intro)
+    return render(doc.template.title, doc, blocks, intro=[provenance_line(doc.note)])
+
+
+def provenance_line(note: Note) -> str:
+    """Where the note's lines come from, counted: "12 lines drafted from cited utterances, 2 edited by the
+    clinician, 1 added by the clinician". Only untouched drafted lines are claimed for the utterances."""
+    statements = note.statements()
+    added = sum(s.added_by_clinician for s in statements)
+    edited = sum(s.edited_by_clinician and not s.added_by_clinician for s in statements)
+    drafted = len(statements) - added - edited
+    how = "without a language model " if note.extractive else ""
+    parts = [f"{drafted} {_lines(drafted)} drafted {how}from cited utterances"]
+    parts += [f"{edited} edited by the clinician"] if edited else []
+    parts += [f"{added} added by the clinician"] if added else []
+    return ", ".join(parts) + "."
+
+
+def _lines(n: int) -> str:
+    return "line" if n == 1 else "lines"
 
 
 def summary_pdf(doc: NoteDocument, summary: PatientSummary) -> bytes:

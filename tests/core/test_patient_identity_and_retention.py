@@ -47,7 +47,7 @@ def test_a_record_number_outside_the_pattern_is_refused_with_a_clear_error(bad):
 
 def test_a_clinic_pattern_replaces_the_default():
     assert valid_patient_id(" 4471902 ", r"\d{7}") == "4471902"
-    with pytest.raises(PatientIdError, match=r"pattern \\d\{7\}"):
+    with pytest.raises(PatientIdError, match=r"the pattern \\d\{7\}"):
         valid_patient_id("AB-12", r"\d{7}")
 
 
