@@ -103,3 +103,24 @@ def _backed(note):
     for section in note.sections:
         section.statements = [s for s in section.statements if not s.unsupported]
     return note
+
+
+def test_the_list_shows_each_visits_patient_and_note_state_and_filters_in_the_core(scribe):
+    from scribe_core.encounter_list import SIGNED, SIGNED_NOT_SENT, EncounterFilter
+
+    diaz = _ready(scribe, PatientIdentity("Ana Diaz", "4471902"))
+    _ready(scribe, PatientIdentity("Ben Okafor", "BO-17"))
+    scribe.store.save_note(diaz, _backed(scribe.store.note(diaz)))
+    sign(scribe.store, diaz, by=ALICE, template=None, signer="Alice Ng, MD")
+    scribe.accounts.set_signature("alice", "Alice Ng", "MD")
+    rows = scribe.queries.listing(ALICE)
+    assert [r.encounter.patient_label for r in rows] == ["Ben Okafor · MRN BO-17", "Ana Diaz · MRN 4471902"]
+    assert [r.note_label for r in rows] == ["Draft", "Signed"]
+    assert {r.clinician for r in rows} == {"Alice Ng, MD"} and {r.template for r in rows} == {"SOAP note"}
+    assert [r.encounter.id for r in scribe.queries.listing(ALICE, EncounterFilter(patient="diaz"))] == [diaz]
+    assert [r.encounter.id for r in scribe.queries.listing(ALICE, EncounterFilter(patient="4471"))] == [diaz]
+    assert [r.encounter.id for r in scribe.queries.listing(ALICE, EncounterFilter(state=SIGNED))] == [diaz]
+    assert [r.encounter.id for r in scribe.queries.listing(ALICE, EncounterFilter(state=SIGNED_NOT_SENT))] == [diaz]
+    tomorrow = (utc_now() + timedelta(days=1)).date()
+    assert scribe.queries.listing(ALICE, EncounterFilter(on_or_after=tomorrow)) == []
+    assert scribe.queries.listing(Viewer(User("bob", "clinician"))) == []  # never another clinician's visits
