@@ -14,6 +14,7 @@ from typing import BinaryIO
 from scribe_core.access import Viewer
 from scribe_core.bootstrap import Services
 from scribe_core.model import Encounter, Note, Statement
+from scribe_core.patient import PatientIdentity
 from scribe_core.usecases import AudioSource
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -43,19 +44,21 @@ def start_encounter(
     context: str = "",
     template: str = "soap",
     engine: str | None = None,
+    patient: PatientIdentity | None = None,
 ) -> Encounter:
     """Store and validate the recording (raises the core's ScribeError), then queue it for the worker."""
     encounter = services.scribe.submit(
         audio, source_name, by=by, source=source, engine=engine, keyterms=parse_keyterms(keyterms_text),
-        context=context.strip(), template=template,
+        context=context.strip(), template=template, patient=patient,
     )
     services.worker.enqueue(encounter.id)
     return encounter
 
 
-def start_sample(services: Services, *, by: Viewer, template: str = "soap", engine: str | None = None) -> Encounter:
+def start_sample(services: Services, *, by: Viewer, template: str = "soap", engine: str | None = None,
+                 patient: PatientIdentity | None = None) -> Encounter:
     return start_encounter(services, SAMPLE_AUDIO, "sample_consultation.mp3", by=by, context=SAMPLE_CONTEXT,
-                           template=template, engine=engine)
+                           template=template, engine=engine, patient=patient)
 
 
 def swap_roles_and_redraft(services: Services, encounter_id: str, *, by: Viewer) -> Encounter:
