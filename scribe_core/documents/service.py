@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..access import Viewer
+from ..access import SINGLE_USER, Viewer
 from ..errors import InvalidStateError
 from ..model import Note
 from ..notes.base import NoteTemplate
@@ -72,9 +72,14 @@ class ClinicDocuments:
     def sign(self, encounter_id: str, *, by: Viewer, confirmed_open_items: bool = False,
              signer: str = "") -> NoteVersion:
         """`signer`: the signature as typed on the CLI (--clinician); else the viewer's display name."""
+        signer = signer or self.signature(by)
+        if not signer and by.name == SINGLE_USER.username:
+            # "local" names nobody: a signed record must say who signed it.
+            raise InvalidStateError("Say once how you sign notes (your name and credentials, e.g. Dana Smith, MD) "
+                                    "before signing.")
         note = self.store.note(encounter_id)
         return signoff.sign(self.store, encounter_id, by=by, template=self._template(note.template) if note else None,
-                            signer=signer or self.signature(by), confirmed_open_items=confirmed_open_items)
+                            signer=signer, confirmed_open_items=confirmed_open_items)
 
     def amend(self, encounter_id: str, note: Note, *, by: Viewer, reason: str) -> NoteVersion:
         return signoff.amend(self.store, encounter_id, note, by=by, reason=reason,
