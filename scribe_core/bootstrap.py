@@ -96,6 +96,7 @@ def build_services(
         retry_delays_s=settings.job_retry_delays_s,
         patient_id_pattern=settings.patient_id_pattern,
         retention_purges_unsent_signed=settings.retention_purges_unsent_signed,
+        patient_identity_leaves=settings.patient_identity_leaves,
     )
     worker = queue_client(store) or Worker(scribe, max_parallel=max_parallel)
     return Services(settings=settings, store=store, scribe=scribe, worker=worker)

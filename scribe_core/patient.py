@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import ConfigurationError
+from .model import Transcript
 
 DEFAULT_ID_PATTERN = r"[A-Za-z0-9.\-]{1,32}"
 MAX_NAME_LENGTH = 120
@@ -59,3 +60,15 @@ class PatientIdentity:
             for word in sorted({w for w in re.findall(r"[^\W\d_]{3,}", self.name)}, key=len, reverse=True):
                 text = re.sub(rf"\b{re.escape(word.capitalize())}\b", NAME_PLACEHOLDER, text)
         return text
+
+    def mask_transcript(self, transcript: Transcript) -> Transcript:
+        """A copy of `transcript` with the identity masked in every utterance and word (ids and times kept, so
+        the citations of a note drafted from it still point at the right utterances)."""
+        if not (self.name or self.mrn):
+            return transcript
+        copy = Transcript.from_dict(transcript.to_dict())
+        for u in copy.utterances:
+            u.text = self.mask(u.text)
+            for w in u.words:
+                w.text = self.mask(w.text)
+        return copy

@@ -26,3 +26,5 @@ class Ports:
     patient_id_pattern: str = DEFAULT_ID_PATTERN  # SCRIBE_PATIENT_ID_PATTERN
     # SCRIBE_RETENTION_PURGES_UNSENT_SIGNED: whether retention also purges a signed note never sent to the EHR.
     retention_purges_unsent_signed: bool = False
+    # SCRIBE_PATIENT_IDENTITY_LEAVES: whether the patient's name and number typed at intake may reach a remote writer.
+    patient_identity_leaves: bool = False

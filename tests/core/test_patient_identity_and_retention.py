@@ -124,3 +124,34 @@ def test_the_list_shows_each_visits_patient_and_note_state_and_filters_in_the_co
     tomorrow = (utc_now() + timedelta(days=1)).date()
     assert scribe.queries.listing(ALICE, EncounterFilter(on_or_after=tomorrow)) == []
     assert scribe.queries.listing(Viewer(User("bob", "clinician"))) == []  # never another clinician's visits
+
+
+class _NamingTranscriber(FakeTranscriber):
+    def wait(self, job_id, audio, request, progress):
+        transcript = super().wait(job_id, audio, request, progress)
+        transcript.utterances[0].text = "Hello Ms Diaz, your record number is 4471902, right?"
+        return transcript
+
+
+class _SeeingWriter(FakeNoteWriter):
+    """A remote writer that keeps what it was sent, to check what left the machine."""
+
+    def draft(self, transcript, template, context=""):
+        self.seen = transcript.text + " | " + context
+        return super().draft(transcript, template, context)
+
+
+@pytest.mark.parametrize("leaves", [False, True])
+def test_the_typed_identity_reaches_a_remote_writer_only_when_the_setting_allows(tmp_path, leaves):
+    writer = _SeeingWriter()
+    scribe = Scribe(store=EncounterStore(tmp_path / "d", Vault(generate_key())),
+                    transcribers={"fake": _NamingTranscriber}, writer_for_engine=lambda e: writer,
+                    default_engine="fake", patient_identity_leaves=leaves)
+    encounter = scribe.submit(io.BytesIO(wav_bytes()), "v.wav", by=ALICE, context="Diaz follow-up",
+                              patient=PatientIdentity("Ana Diaz", "4471902"))
+    scribe.process(encounter.id)
+    assert ("Diaz" in writer.seen and "4471902" in writer.seen) is leaves
+    if not leaves:
+        assert "Hello Ms [PATIENT NAME], your record number is [RECORD NUMBER], right?" in writer.seen
+        assert "salbutamol two puffs" in writer.seen  # nothing else changed
+        assert "4471902" in scribe.store.transcript(encounter.id).text  # the stored transcript is untouched
