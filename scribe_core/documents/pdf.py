@@ -122,11 +122,10 @@ def provenance_line(note: Note) -> str:
     added = sum(s.added_by_clinician for s in statements)
     edited = sum(s.edited_by_clinician and not s.added_by_clinician for s in statements)
     drafted = len(statements) - added - edited
-    how = "without a language model " if note.extractive else ""
-    parts = [f"{drafted} {_lines(drafted)} drafted {how}from cited utterances"]
+    parts = [f"{drafted} {_lines(drafted)} drafted from cited utterances"]
     parts += [f"{edited} edited by the clinician"] if edited else []
     parts += [f"{added} added by the clinician"] if added else []
-    return ", ".join(parts) + "."
+    return ", ".join(parts) + "." + (" Drafted without a language model." if note.extractive else "")
 
 
 def _lines(n: int) -> str:
