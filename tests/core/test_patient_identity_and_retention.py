@@ -1,10 +1,10 @@
 """Who the patient is at intake (validated, sealed at rest, gone with a purge), and retention that keeps a
-signed note never sent to the EHR. Real SQLite store, real use cases."""
+signed note never sent to the EHR. Real stores (SQLite, and a fresh Postgres database), real use cases."""
 
 from __future__ import annotations
 
 import io
-import sqlite3
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,17 +20,27 @@ from scribe_core.patient import PatientIdentity, PatientIdError, valid_patient_i
 from scribe_core.store import EncounterStore
 from scribe_core.usecases import Scribe
 from scribe_core.usecases.purging import UnsentSignedNoteError
+from tests.storage.backends import BACKENDS, database_url_for
 from tests.ui.fakes import FakeNoteWriter, FakeTranscriber, wav_bytes
 
 ALICE = Viewer(User("alice", "clinician"))
 
 
-@pytest.fixture
-def scribe(tmp_path: Path) -> Scribe:
-    store = EncounterStore(tmp_path / "data", Vault(generate_key()))
-    transcriber, writer = FakeTranscriber(), FakeNoteWriter()
-    return Scribe(store=store, transcribers={"fake": lambda: transcriber}, writer_for_engine=lambda e: writer,
-                  default_engine="fake")
+@pytest.fixture(params=BACKENDS)
+def scribe(request, tmp_path: Path) -> Iterator[Scribe]:
+    with database_url_for(request.param) as url:
+        store = EncounterStore(tmp_path / "data", Vault(generate_key()), database_url_setting=url)
+        transcriber, writer = FakeTranscriber(), FakeNoteWriter()
+        yield Scribe(store=store, transcribers={"fake": lambda: transcriber}, writer_for_engine=lambda e: writer,
+                     default_engine="fake")
+        store.close()
+
+
+def _raw_patient(scribe: Scribe) -> tuple[str, str]:
+    """The stored patient columns as the database holds them (sealed), read past the store."""
+    with scribe.store.transaction() as db:
+        row = db.execute("SELECT patient_name, patient_mrn FROM encounters").fetchone()
+    return row[0], row[1]
 
 
 def _ready(scribe: Scribe, patient: PatientIdentity | None = None) -> str:
@@ -56,11 +66,10 @@ def test_intake_keeps_the_patient_sealed_and_purge_removes_it(scribe, tmp_path):
     encounter = scribe.queries.encounter(ALICE, encounter_id)
     assert (encounter.patient_name, encounter.patient_mrn) == ("Ana Diaz", "MRN-4471902")
     assert encounter.patient_label == "Ana Diaz · MRN MRN-4471902"
-    raw = sqlite3.connect(scribe.store.db_path).execute("SELECT patient_name, patient_mrn FROM encounters").fetchone()
+    raw = _raw_patient(scribe)
     assert "Diaz" not in raw[0] and "4471902" not in raw[1]  # sealed like the patient's words
     scribe.purge(encounter_id, by=ALICE)
-    raw = sqlite3.connect(scribe.store.db_path).execute("SELECT patient_name, patient_mrn FROM encounters").fetchone()
-    assert raw == ("", "")
+    assert _raw_patient(scribe) == ("", "")
 
 
 def test_intake_refuses_a_bad_record_number_and_stores_nothing(scribe):

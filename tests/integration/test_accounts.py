@@ -94,3 +94,17 @@ def test_serving_beyond_loopback_is_refused_until_an_account_exists(clean_scribe
                     "--password-stdin"], input=PASSWORD + "\n", env=env, check=True, capture_output=True, text=True)
     allowed = check("0.0.0.0")
     assert allowed.returncode == 0 and "local accounts" in allowed.stderr
+
+
+def test_a_signers_display_name_is_kept_for_an_account_and_for_the_single_user(accounts):
+    """On both stores: in the user's row for an account, in `meta` for a signer without one ("local")."""
+    accounts.add("dana", PASSWORD, display_name="Dana Smith", credentials="MD")
+    assert accounts.signature("dana") == "Dana Smith, MD"
+    assert accounts.signature("local") == ""
+    assert accounts.set_signature("local", "Lee  Park", "") == "Lee Park"
+    assert accounts.set_signature("local", "Lee Park", "NP") == "Lee Park, NP"  # changed, not added twice
+    assert accounts.signature("local") == "Lee Park, NP" and accounts.signature("dana") == "Dana Smith, MD"
+    with pytest.raises(ConfigurationError, match="name to sign with"):
+        accounts.set_signature("dana", "   ", "MD")
+    with pytest.raises(ConfigurationError, match="may not contain"):
+        accounts.set_signature("dana", "<script>", "MD")
