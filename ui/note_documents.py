@@ -207,7 +207,9 @@ def _export_tab(docs: ClinicDocuments, viewer: Viewer, doc: NoteDocument, settin
     st.download_button("Download note PDF", docs.note_pdf(doc.encounter_id, by=viewer),
                        file_name=f"note-{doc.encounter_id}.pdf", mime="application/pdf", key="doc_note_pdf",
                        icon=":material/print:", on_click="ignore")
-    patient = st.text_input("Patient id in the EHR (MRN, or Patient/<id>)", key="doc_fhir_patient",
+    patient = st.text_input("Patient id in the EHR (MRN, or Patient/<id>)",
+                            key=f"doc_fhir_patient_{doc.encounter_id}",
+                            value=doc.patient_mrn,
                             help="Only this identifier goes into the export; the scribe keeps no demographics.")
     key = f"doc_fhir_{doc.encounter_id}"
     if st.button("Prepare the FHIR R4 document", key="doc_fhir_make", icon=":material/data_object:",
@@ -232,7 +234,9 @@ def _send_tab(docs: ClinicDocuments, viewer: Viewer, doc: NoteDocument, settings
         st.info("Sending is off. Set SCRIBE_FHIR_BASE_URL, SCRIBE_FHIR_CLIENT_ID and SCRIBE_FHIR_PRIVATE_KEY_FILE "
                 "(see docs/documents.md) and restart the app.", icon=":material/settings:")
         return
-    patient = st.text_input("Patient id in the EHR (MRN, or Patient/<id>)", key="doc_send_patient")
+    patient = st.text_input("Patient id in the EHR (MRN, or Patient/<id>)",
+                            key=f"doc_send_patient_{doc.encounter_id}",
+                            value=doc.patient_mrn)
     if doc.status == DRAFT:
         st.caption("Sign the note first: the EHR keeps what it receives.")
     if st.button("Send to EHR", key="doc_send", type="primary", icon=":material/send:",

@@ -59,6 +59,8 @@ class _Page(FPDF):
         self.cell(0, 7, self.clean(self.doc_title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_font(self.family, "", 9)
         meta = f"Encounter date: {doc.encounter_start:%Y-%m-%d} | Template: {doc.template.title}"
+        if doc.patient:  # a loose page names whose visit it is
+            meta = f"Patient: {doc.patient} | {meta}"
         self.cell(0, 5, self.clean(meta), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         if doc.status == DRAFT:
             self.set_text_color(180, 0, 0)

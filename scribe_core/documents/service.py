@@ -57,7 +57,8 @@ class ClinicDocuments:
                             note=note, status=status.status, author=encounter.owner or by.name,
                             signed_by=latest.signed_by if latest else None,
                             signed_at=latest.signed_at if latest else None,
-                            version=latest.version if latest else 0)
+                            version=latest.version if latest else 0, patient=encounter.patient_label,
+                            patient_mrn=encounter.patient_mrn)
 
     # -- sign-off --------------------------------------------------------------------------------
     def open_items(self, encounter_id: str, *, by: Viewer) -> list[OpenItem]:

@@ -72,3 +72,16 @@ def test_purging_a_signed_note_never_sent_warns_and_needs_the_confirmation(app, 
     at.button(key="privacy_purge_one").click().run()
     assert not at.exception
     assert services.store.list() == []
+
+
+def test_the_note_pdf_names_the_patient_and_the_ehr_id_starts_as_the_intake_mrn(app, services, ready_id):
+    import subprocess
+
+    from scribe_core.documents.service import ClinicDocuments
+
+    services.store.update(ready_id, patient_name="Ana Diaz", patient_mrn="4471902")
+    pdf = ClinicDocuments(services.scribe).note_pdf(ready_id, by=LOCAL)
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert "Patient: Ana Diaz · MRN 4471902" in text
+    at = app("pages/note.py", encounter=ready_id)
+    assert at.text_input(key=f"doc_fhir_patient_{ready_id}").value == "4471902"
