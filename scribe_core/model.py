@@ -201,9 +201,12 @@ class Note:
 
     def to_markdown(self) -> str:
         lines = [f"# {self.template.upper()} note"]
-        if self.extractive:
+        if self.extractive and not self.edited:
             lines.append("_Drafted without a language model: every line is built only from the utterances it cites. "
                          "Review before use._")
+        elif self.extractive:  # a clinician's edits are theirs, not the utterances'
+            lines.append("_Drafted without a language model from the utterances each line cites, then edited by a "
+                         "clinician (lines marked as added cite nothing). Review before use._")
         for sec in self.sections:
             lines += ["", f"## {sec.title}"]
             if not sec.statements:
