@@ -69,7 +69,8 @@ def test_accounts_are_created_from_the_command_line(clean_scribe_env):
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "SCRIBE_DATA_DIR": str(clean_scribe_env),
            "SCRIBE_ENCRYPTION_KEY": TEST_KEY, "SCRIBE_DATABASE_URL": os.environ.get("SCRIBE_DATABASE_URL", "")}
     added = subprocess.run([sys.executable, "-m", "scribe_core", "user", "add", "erin", "--role", "admin",
-                            "--password-stdin"], input=PASSWORD + "\n", env=env, capture_output=True, text=True)
+                            "--password-stdin", "--display-name", "Erin Ode", "--credentials", "DO"],
+                           input=PASSWORD + "\n", env=env, capture_output=True, text=True)
     assert added.returncode == 0, added.stderr
     assert PASSWORD not in added.stdout + added.stderr
     listed = subprocess.run([sys.executable, "-m", "scribe_core", "user", "list"], env=env, capture_output=True,
@@ -77,6 +78,7 @@ def test_accounts_are_created_from_the_command_line(clean_scribe_env):
     assert "erin  admin" in listed.stdout
     accounts = Accounts(configured_store(clean_scribe_env))  # the database the CLI just wrote to
     assert accounts.verify("erin", PASSWORD).is_admin
+    assert accounts.signature("erin") == "Erin Ode, DO"
 
 
 def test_serving_beyond_loopback_is_refused_until_an_account_exists(clean_scribe_env):
