@@ -62,6 +62,9 @@ def section_markdown(sec: Section) -> str:
             lines.append(f"- :orange-badge[:material/warning: Unsupported: check] {md_escape(s.text)}")
         elif s.added_by_clinician:
             lines.append(f"- :blue-badge[:material/edit: Added by clinician] {md_escape(s.text)}")
+        elif s.edited_by_clinician:
+            lines.append(f"- {md_escape(s.text)} :gray-badge[{', '.join(s.evidence)}] "
+                         ":blue-badge[:material/edit: Edited by clinician]")
         else:
             lines.append(f"- {md_escape(s.text)} :gray-badge[{', '.join(s.evidence)}]")
     return "\n".join(lines)

@@ -54,11 +54,11 @@ def deletion_rows(tombstone: Tombstone) -> list[dict[str, str]]:
     return rows or [{"where": "-", "what": "nothing was stored", "id": tombstone.encounter_id, "result": ""}]
 
 
-def purge(ids: list[str]) -> None:
+def purge(ids: list[str], *, unsent_signed_ok: bool = False) -> None:
     tombstones: list[Tombstone] = []
     for encounter_id in ids:
         try:
-            tombstones.append(services.scribe.purge(encounter_id, by=viewer))
+            tombstones.append(services.scribe.purge(encounter_id, by=viewer, unsent_signed_ok=unsent_signed_ok))
         except ScribeError as err:
             flash(str(err), "error")
     if selected_id() in ids:
@@ -94,20 +94,29 @@ with one, st.container(border=True):
             st.caption("There are no encounters to purge.")
     else:
         st.caption(what_purging_deletes(encounter))
-        sure = st.checkbox("Yes, delete this encounter's recording, transcript and note everywhere",
+        warnings = services.scribe.purge_warnings(encounter.id, by=viewer)  # the core says what to confirm
+        for warning in warnings:
+            st.warning(warning, icon=":material/report:")
+        sure = st.checkbox("Yes, delete this encounter's recording, transcript and note everywhere"
+                           + (", including the signed note that was never sent" if warnings else ""),
                            key=f"privacy_confirm_{encounter.id}")
         if st.button("Purge encounter", key="privacy_purge_one", type="primary", disabled=not sure,
                      icon=":material/delete_forever:"):
-            purge([encounter.id])
+            purge([encounter.id], unsent_signed_ok=bool(warnings))
             st.rerun()
 with everything, st.container(border=True):
     st.markdown("#### Purge everything")
     st.caption(f"{len(encounters)} encounter(s) stored.")
-    sure_all = st.checkbox("Yes, delete every encounter permanently", key="privacy_confirm_all",
-                           disabled=not encounters)
+    unsent = [e for e in encounters if services.scribe.purge_warnings(e.id, by=viewer)]
+    if unsent:
+        st.warning(f"{len(unsent)} of them hold a signed note never sent to the EHR: purging deletes the only copy "
+                   "of each signed record.", icon=":material/report:")
+    sure_all = st.checkbox("Yes, delete every encounter permanently"
+                           + (", including the signed notes never sent" if unsent else ""),
+                           key="privacy_confirm_all", disabled=not encounters)
     if st.button("Purge all encounters", key="privacy_purge_all", type="primary",
                  disabled=not (sure_all and encounters), icon=":material/delete_sweep:"):
-        purge([e.id for e in encounters])
+        purge([e.id for e in encounters], unsent_signed_ok=bool(unsent))
         st.rerun()
 
 tombstones = queries.tombstones(viewer)

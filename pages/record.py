@@ -7,6 +7,7 @@ import streamlit as st
 from scribe_core.clinical import TranscriptFormatError, parse_transcript_text
 from scribe_core.clinical.transcript_import import MAX_BYTES
 from scribe_core.errors import ScribeError
+from scribe_core.patient import PatientIdentity
 from scribe_core.usecases import AudioSource
 from ui import actions
 from ui.access import current_viewer
@@ -78,6 +79,15 @@ with left:
             clicked = "sample"
 
 with right:
+    st.subheader("Patient")
+    patient_name = st.text_input("Patient name (optional)", key="record_patient_name",
+                                 placeholder="e.g. Ana Diaz",
+                                 help="Shown on every page and in the encounter list so you can tell visits "
+                                      "apart. Kept encrypted on this machine.")
+    patient_mrn = st.text_input("Record number / MRN (optional)", key="record_patient_mrn",
+                                placeholder="e.g. 4471902",
+                                help="Letters, digits, dashes and dots, as in the clinic's records. Used as the "
+                                     "patient identifier when the note is sent to the EHR.")
     st.subheader("Options")
     names = list(TEMPLATES)
     template = st.selectbox("Note template", names, key="record_template",
@@ -96,9 +106,10 @@ with right:
         engine = st.radio("Engine", engines, key="record_engine", format_func=engine_name, horizontal=True)
 
 if clicked:
+    patient = PatientIdentity(patient_name, patient_mrn)  # checked by the core before anything is stored
     try:
         if clicked == "sample":
-            encounter = actions.start_sample(services, by=viewer, template=template, engine=engine)
+            encounter = actions.start_sample(services, by=viewer, template=template, engine=engine, patient=patient)
         elif clicked == "transcript":
             if transcript_file is None:
                 st.stop()
@@ -110,7 +121,7 @@ if clicked:
             except UnicodeDecodeError as exc:
                 raise TranscriptFormatError(f"{transcript_file.name} is not UTF-8 text (byte {exc.start}).") from None
             encounter = services.scribe.import_transcript(parse_transcript_text(text), transcript_file.name,
-                                                          by=viewer, template=template)
+                                                          by=viewer, template=template, patient=patient)
             select(encounter.id)
             st.switch_page("pages/note.py", query_params={"encounter": encounter.id})
         else:
@@ -121,7 +132,7 @@ if clicked:
             source = AudioSource.FILE if clicked == "file" else AudioSource.MICROPHONE
             encounter = actions.start_encounter(services, audio, name, by=viewer, source=source,
                                                 keyterms_text=keyterms, context=context, template=template,
-                                                engine=engine)
+                                                engine=engine, patient=patient)
     except ScribeError as err:
         errors.error(str(err), icon=":material/error:")
     else:

@@ -6,13 +6,16 @@ shows the same thing.
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import streamlit as st
 
+from scribe_core.encounter_list import STATE_CHOICES, EncounterFilter, EncounterRow
 from scribe_core.errors import ScribeError
 from scribe_core.model import Encounter, EncounterState
 from ui import actions
 from ui.access import current_viewer, idle_expired
-from ui.components import empty_state, step_badge
+from ui.components import empty_state, md_escape, step_badge
 from ui.labels import consent_line, duration, engine_name, time_left, when
 from ui.live_visits import get_live_visits
 from ui.local_time import viewer_zone
@@ -35,13 +38,19 @@ def open_page(encounter: Encounter, page: str) -> None:
     st.switch_page(page, query_params={"encounter": encounter.id})
 
 
-def card(e: Encounter, highlighted: bool) -> None:
+def card(row: EncounterRow, highlighted: bool) -> None:
+    e = row.encounter
     with st.container(border=True, key=f"status_card_{e.id}"):
         info, state, buttons = st.columns([5, 4, 3], vertical_alignment="center")
         with info:
-            name = f"**{e.source_name or '(purged)'}**"
+            who = md_escape(e.patient_label) if e.patient_label else "Patient not identified"
+            name = f"**{who}**"
             st.markdown(f":primary[{name}] :primary-badge[selected]" if highlighted else name)
-            st.caption(f"{when(e.created, zone)} · {duration(e.duration_s)} · {engine_name(e.engine)} · `{e.id}`")
+            color = "green" if row.sent else "blue" if row.signed else "gray"
+            st.markdown(f":{color}-badge[{row.note_label}] · {md_escape(row.template)}"
+                        + (f" · {md_escape(row.clinician)}" if row.clinician else ""))
+            st.caption(f"{when(e.created, zone)} · {md_escape(e.source_name or '(purged)')} · "
+                       f"{duration(e.duration_s)} · {engine_name(e.engine)} · `{e.id}`")
             consent = consent_line(e, zone)
             if consent:
                 st.caption(f":material/verified_user: {consent}")
@@ -107,21 +116,38 @@ def interrupted_visits() -> None:
                         st.error(str(err))
 
 
+def filters() -> EncounterFilter:
+    """Search and filter widgets; the core's EncounterFilter does the filtering."""
+    search, days, state = st.columns([3, 2, 2], vertical_alignment="bottom")
+    patient = search.text_input("Patient", key="status_patient", placeholder="Name or record number",
+                                icon=":material/search:")
+    chosen = days.date_input("Visit day", value=(), key="status_days", format="YYYY-MM-DD",
+                             help="One day, or a first and last day.")
+    picked = [d for d in (chosen if isinstance(chosen, tuple | list) else [chosen]) if d]
+    which = state.selectbox("State", STATE_CHOICES, key="status_state", format_func=str.capitalize)
+    return EncounterFilter(patient=patient, on_or_after=picked[0] if picked else None,
+                           on_or_before=picked[-1] if picked else None, state=which, zone=zone or UTC)
+
+
 @st.fragment(run_every=REFRESH_S)
-def live_list() -> None:
+def live_list(wanted: EncounterFilter) -> None:
     if idle_expired(services):
         st.rerun()  # the whole page: the door signs the idle session out
-    encounters = queries.encounters(viewer)
-    if not encounters:
+    if not queries.encounters(viewer):
         empty_state("No encounters yet. Upload or record a consultation to start.")
         return
-    busy = sum(e.state.in_flight for e in encounters)
-    ready = sum(e.state == EncounterState.READY for e in encounters)
-    st.caption(f"{len(encounters)} encounter(s) · {busy} in progress · {ready} ready")
+    rows = queries.listing(viewer, wanted)
+    if not rows:
+        empty_state("No encounter matches this search.")
+        return
+    busy = sum(r.encounter.state.in_flight for r in rows)
+    ready = sum(r.encounter.state == EncounterState.READY for r in rows)
+    signed = sum(r.signed for r in rows)
+    st.caption(f"{len(rows)} encounter(s) · {busy} in progress · {ready} ready · {signed} signed")
     current = selected_id()
-    for e in encounters:
-        card(e, e.id == current)
+    for row in rows:
+        card(row, row.encounter.id == current)
 
 
 interrupted_visits()
-live_list()
+live_list(filters())

@@ -103,6 +103,9 @@ def build_services(
         retry_delays_s=settings.job_retry_delays_s,
         max_transcript_utterances=int(settings.max_transcript_utterances),
         templates=templates,
+        patient_id_pattern=settings.patient_id_pattern,
+        retention_purges_unsent_signed=settings.retention_purges_unsent_signed,
+        patient_identity_leaves=settings.patient_identity_leaves,
     )
     worker = queue_client(store) or Worker(scribe, max_parallel=max_parallel)
     scribe.jobs = worker  # the one path work runs by: use cases enqueue here

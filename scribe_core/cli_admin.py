@@ -3,6 +3,7 @@ moving the store to a new database.
 
     python -m scribe_core keygen [--write-env .env]
     python -m scribe_core user add|remove|passwd|list [NAME] [--role clinician|admin]
+                        [--display-name "Dana Smith" --credentials MD]   (how signed notes name them)
     python -m scribe_core check-access --address ADDRESS
     python -m scribe_core copy-store --to DATABASE_URL [--recordings database|directory] [--recordings-dir DIR]
 """
@@ -32,6 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     user.add_argument("username", nargs="?")
     user.add_argument("--role", choices=("clinician", "admin"), default="clinician")
     user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    user.add_argument("--display-name", default="", metavar="NAME", help='how signed notes name them: "Dana Smith"')
+    user.add_argument("--credentials", default="", metavar="LINE", help='their credentials line: "MD"')
     copy = sub.add_parser("copy-store", help="copy everything into a new, empty database (SQLite to Postgres)")
     copy.add_argument("--to", required=True, metavar="DATABASE_URL", help="postgresql://user@host/name, new and empty")
     copy.add_argument("--recordings", choices=("database", "directory"), default="database",
@@ -97,7 +100,8 @@ def _user(args: argparse.Namespace) -> int:
             print("error: the passwords differ", file=sys.stderr)
             return 2
     if args.action == "add":
-        accounts.add(args.username, password, args.role)
+        accounts.add(args.username, password, args.role, display_name=args.display_name,
+                     credentials=args.credentials)
         print(f"added {args.username.strip().lower()} ({args.role})")
     else:
         accounts.set_password(args.username, password)

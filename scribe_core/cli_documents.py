@@ -5,7 +5,7 @@
     python -m scribe_core templates check FILE
     python -m scribe_core export ID --fhir FILE --patient PID | --pdf FILE | --summary FILE
                                     | --letter SPECIALTY FILE [--question TEXT]
-    python -m scribe_core sign ID                      mark the note final (signed by the CLI operator)
+    python -m scribe_core sign ID --clinician NAME     mark the note final, signed as NAME ("Dana Smith, MD")
     python -m scribe_core versions ID [--diff]         signed versions, and what each amendment changed
     python -m scribe_core send ID --patient PID        send the signed note to the EHR (SCRIBE_FHIR_*)
 
@@ -57,6 +57,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     export.add_argument("--question", default="", help="the question the referral letter asks")
     sign = sub.add_parser("sign", help="mark the note final (read-only; later changes are amendments)")
     sign.add_argument("id")
+    sign.add_argument("--clinician", default="", metavar="NAME",
+                      help='who signs, as the signature reads, e.g. "Dana Smith, MD" (required to sign)')
+    sign.add_argument("--confirm-open-items", action="store_true",
+                      help="sign although statements are not backed or facts possibly missing (listed first)")
     versions = sub.add_parser("versions", help="the note's signed versions")
     versions.add_argument("id")
     versions.add_argument("--diff", action="store_true", help="show what each amendment changed")
@@ -135,10 +139,7 @@ def _documents(args: argparse.Namespace) -> int:
     services = build_services()
     docs, by = ClinicDocuments(services.scribe), operator()
     if args.command == "sign":
-        version = docs.sign(args.id, by=by)
-        print(f"signed {args.id}: version {version.version} by {version.signed_by} "
-              f"at {version.signed_at:%Y-%m-%d %H:%M} UTC")
-        return 0
+        return _sign(docs, by, args)
     if args.command == "versions":
         versions = docs.versions_of(args.id, by=by)
         for old, new in zip([None, *versions], versions, strict=False):
@@ -191,4 +192,26 @@ def _export(args: argparse.Namespace, docs: ClinicDocuments, by: Viewer, patient
         else:
             target.write_text(letter.text())
     print(f"written to {target}", file=sys.stderr)
+    return 0
+
+
+def _sign(docs: ClinicDocuments, by: Viewer, args: argparse.Namespace) -> int:
+    """Sign as the clinician named; without a name, or with open items not confirmed, the note stays a draft."""
+    from .documents.open_items import OpenItemsError
+
+    clinician = " ".join(args.clinician.split())
+    if not clinician:
+        print(f"{args.id}: unsigned draft. Say who signs: sign {args.id} --clinician \"Dana Smith, MD\"",
+              file=sys.stderr)
+        return 2
+    try:
+        version = docs.sign(args.id, by=by, signer=clinician, confirmed_open_items=args.confirm_open_items)
+    except OpenItemsError as err:
+        print(f"{args.id}: unsigned draft. {len(err.items)} open item(s) to check first:", file=sys.stderr)
+        for item in err.items:
+            print(f"  - {item.label()}", file=sys.stderr)
+        print("Sign anyway with --confirm-open-items once they are checked.", file=sys.stderr)
+        return 2
+    print(f"signed {args.id}: version {version.version} by {version.signed_by} "
+          f"at {version.signed_at:%Y-%m-%d %H:%M} UTC")
     return 0

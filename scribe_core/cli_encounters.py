@@ -47,6 +47,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     target = purge.add_mutually_exclusive_group(required=True)
     target.add_argument("id", nargs="?")
     target.add_argument("--all", action="store_true")
+    purge.add_argument("--include-unsent-signed", action="store_true",
+                       help="also purge a signed note never sent to the EHR (refused otherwise, with a warning)")
     sub.add_parser("resume", help="finish encounters a crash or restart left in progress")
     sub.add_parser("retention", help="purge encounters older than SCRIBE_RETENTION_HOURS (run from cron)")
 
@@ -184,7 +186,9 @@ def _show(services: Services, args: argparse.Namespace, by: Viewer) -> int:
 
 
 def _purge(services: Services, args: argparse.Namespace, by: Viewer) -> int:
-    tombstones = services.scribe.purge_all(by=by) if args.all else [services.scribe.purge(args.id, by=by)]
+    ok = args.include_unsent_signed
+    tombstones = (services.scribe.purge_all(by=by, unsent_signed_ok=ok) if args.all
+                  else [services.scribe.purge(args.id, by=by, unsent_signed_ok=ok)])
     for t in tombstones:
         remote = "; ".join(f"{r.what} {'confirmed' if r.confirmed else 'NOT confirmed'}" for r in t.remote)
         print(f"purged {t.encounter_id}: local {', '.join(t.deleted) or 'nothing'}; remote {remote or 'none'}")

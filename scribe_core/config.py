@@ -95,6 +95,18 @@ class Settings:
     retention_hours: float = setting(
         "SCRIBE_RETENTION_HOURS", "number", 72.0,
         help="Hours after which encounters are purged automatically, here and at AssemblyAI (0 = never)")
+    retention_purges_unsent_signed: bool = setting(
+        "SCRIBE_RETENTION_PURGES_UNSENT_SIGNED", "flag", False,
+        help="false = the retention sweep keeps a signed note that was never sent to the EHR (until it is sent\n"
+             "or purged by hand); true = it is purged with the rest once retention has passed")
+    patient_id_pattern: str = setting(
+        "SCRIBE_PATIENT_ID_PATTERN", "text", r"[A-Za-z0-9.\-]{1,32}",
+        help="Regular expression a patient's record number (MRN) or id must match in full (default: letters,\n"
+             "digits, dashes and dots, at most 32 characters)")
+    patient_identity_leaves: bool = setting(
+        "SCRIBE_PATIENT_IDENTITY_LEAVES", "flag", False,
+        help="false = the patient's name and record number typed at intake are replaced by placeholders in\n"
+             "whatever is sent to a remote service (a language model); true = they are sent as typed")
     poll_interval_s: float = setting(
         "SCRIBE_POLL_INTERVAL_S", "number", 3.0,
         help="Seconds between status checks of a remote transcript")

@@ -68,6 +68,17 @@ class Encounter:
     retry_at: datetime | None = None
     # Set for a live visit whose patient agreed to be recorded (None: an upload, or consent not asked).
     consent: RecordingConsent | None = None
+    # Who the patient is, as typed at intake (both optional; sealed at rest like the patient's words).
+    # The record number is validated by scribe_core.patient before it is stored.
+    patient_name: str = ""
+    patient_mrn: str = ""
+
+    @property
+    def patient_label(self) -> str:
+        """The patient as headers and lists show them: "Ana Diaz · MRN 4471902", or "" when not given."""
+        parts = [self.patient_name] if self.patient_name else []
+        parts += [f"MRN {self.patient_mrn}"] if self.patient_mrn else []
+        return " · ".join(parts)
 
     @property
     def has_recording(self) -> bool:
@@ -147,6 +158,8 @@ class Statement:
     unsupported: bool = False
     # A line the clinician wrote while editing: their own word, not a claim the transcript must back.
     added_by_clinician: bool = False
+    # A drafted line the clinician reworded: it keeps its citations, but its words are the clinician's.
+    edited_by_clinician: bool = False
 
     def __post_init__(self) -> None:
         if not self.evidence and not self.added_by_clinician:
@@ -188,9 +201,12 @@ class Note:
 
     def to_markdown(self) -> str:
         lines = [f"# {self.template.upper()} note"]
-        if self.extractive:
+        if self.extractive and not self.edited:
             lines.append("_Drafted without a language model: every line is built only from the utterances it cites. "
                          "Review before use._")
+        elif self.extractive:  # a clinician's edits are theirs, not the utterances'
+            lines.append("_Drafted without a language model from the utterances each line cites, then edited by a "
+                         "clinician (lines marked as added cite nothing). Review before use._")
         for sec in self.sections:
             lines += ["", f"## {sec.title}"]
             if not sec.statements:

@@ -1,6 +1,8 @@
 """The read side: everything a page shows, asked for by a viewer and checked on every read.
 
     encounters(viewer)                    the encounters the viewer may open, newest first
+    listing(viewer, filter)               the same as the list shows them: patient, state, signed/amended/sent,
+                                          template, clinician; searched by patient, day and state
     encounter(viewer, id)                 one of them, or a typed refusal (below), never another one
     transcript / note / recording         that encounter's content (None while it does not exist yet)
     remote_copies(viewer, id)             what a purge would have to delete at remote services
@@ -25,8 +27,11 @@ from pathlib import Path
 from typing import Any
 
 from .access import Viewer
+from .accounts import Accounts
 from .documents.signoff import NoteStatus, note_status
+from .documents.templates import TemplateLibrary
 from .documents.versions import EhrCopy, NoteVersions
+from .encounter_list import EncounterFilter, EncounterRow, encounter_list
 from .errors import EncounterNotFoundError, EncounterPurgedError
 from .model import Encounter, EncounterState, Note, Tombstone, Transcript
 from .store import EncounterStore
@@ -51,6 +56,11 @@ class EncounterQueries:
 
     def encounters(self, viewer: Viewer) -> list[Encounter]:
         return self._store.list(owner=viewer.owner_filter)
+
+    def listing(self, viewer: Viewer, wanted: EncounterFilter | None = None) -> list[EncounterRow]:
+        templates = TemplateLibrary(self._store.data_dir).all()
+        return encounter_list(self._store, viewer, wanted, signature=Accounts(self._store).signature,
+                              template_title=lambda name: templates[name].title if name in templates else name)
 
     def encounter(self, viewer: Viewer, encounter_id: str) -> Encounter:
         try:

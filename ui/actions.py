@@ -13,6 +13,7 @@ from scribe_core.access import Viewer
 from scribe_core.bootstrap import Services
 from scribe_core.keyterms import parse_keyterms  # noqa: F401  (the pages' name for the core's rule)
 from scribe_core.model import Encounter, Statement
+from scribe_core.patient import PatientIdentity
 from scribe_core.notes.edits import edited_note, edited_statements, note_version  # noqa: F401  (the same)
 from scribe_core.usecases import AudioSource
 
@@ -33,19 +34,21 @@ def start_encounter(
     context: str = "",
     template: str = "soap",
     engine: str | None = None,
+    patient: PatientIdentity | None = None,
 ) -> Encounter:
     """Store and validate the recording (raises the core's ScribeError), then queue it for the worker."""
     encounter = services.scribe.submit(
         audio, source_name, by=by, source=source, engine=engine, keyterms=parse_keyterms(keyterms_text),
-        context=context.strip(), template=template,
+        context=context.strip(), template=template, patient=patient,
     )
     services.worker.enqueue(encounter.id)
     return encounter
 
 
-def start_sample(services: Services, *, by: Viewer, template: str = "soap", engine: str | None = None) -> Encounter:
+def start_sample(services: Services, *, by: Viewer, template: str = "soap", engine: str | None = None,
+                 patient: PatientIdentity | None = None) -> Encounter:
     return start_encounter(services, SAMPLE_AUDIO, "sample_consultation.mp3", by=by, context=SAMPLE_CONTEXT,
-                           template=template, engine=engine)
+                           template=template, engine=engine, patient=patient)
 
 
 def swap_roles_and_redraft(services: Services, encounter_id: str, *, by: Viewer) -> Encounter:

@@ -94,8 +94,10 @@ def consent_line(e: Encounter, zone: tzinfo | None = None) -> str | None:
 
 
 def encounter_title(e: Encounter, zone: tzinfo | None = None) -> str:
+    """Whose visit first (when the patient was named at intake), then the recording, the time and the id."""
     name = e.source_name or "(purged)"
-    return f"{name} · {when(e.created, zone)} · {e.id}"
+    patient = f"{e.patient_label} · " if e.patient_label else ""
+    return f"{patient}{name} · {when(e.created, zone)} · {e.id}"
 
 
 def engine_name(engine: str) -> str:

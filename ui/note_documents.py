@@ -17,6 +17,7 @@ from scribe_core.documents.ehr import EhrClient
 from scribe_core.documents.ehr_settings import EhrSettings
 from scribe_core.documents.fhir import PatientId
 from scribe_core.documents.model import DRAFT, NoteDocument
+from scribe_core.documents.open_items import OpenItemsError
 from scribe_core.documents.pdf import edited_text_pdf
 from scribe_core.documents.service import ClinicDocuments
 from scribe_core.documents.signoff import signing_problems, version_diff
@@ -24,6 +25,7 @@ from scribe_core.documents.summary import reading_grade
 from scribe_core.errors import ScribeError
 from scribe_core.model import Encounter, Note
 from ui import actions
+from ui.components import md_escape
 from ui.labels import when
 from ui.local_time import viewer_zone
 
@@ -44,20 +46,68 @@ def status_badge(doc: NoteDocument) -> None:
                  f"on {when(doc.signed_at, viewer_zone())}", icon=":material/verified:", color="green")
 
 
+def _signer_form(docs: ClinicDocuments, viewer: Viewer) -> str:
+    """How the viewer signs ("Dana Smith, MD"): asked once, then shown with the Sign button."""
+    signature = docs.signature(viewer)
+    if signature:
+        st.caption(f"You sign as **{md_escape(signature)}**.")
+        return signature
+    st.info("Say once how you sign notes: the signed note and its PDF show this name.", icon=":material/badge:")
+    name_col, cred_col = st.columns([3, 2])
+    name = name_col.text_input("Your name", key="doc_signer_name", placeholder="Dana Smith")
+    credentials = cred_col.text_input("Credentials", key="doc_signer_credentials", placeholder="MD")
+    if st.button("Save my signature", key="doc_signer_save", icon=":material/badge:"):
+        try:
+            signature = docs.scribe.accounts.set_signature(viewer.name, name, credentials)
+            st.rerun()
+        except ScribeError as err:
+            st.error(str(err))
+    return signature
+
+
+def _sign(docs: ClinicDocuments, viewer: Viewer, encounter_id: str, *, confirmed: bool) -> None:
+    try:
+        version = docs.sign(encounter_id, by=viewer, confirmed_open_items=confirmed)
+    except OpenItemsError:
+        st.session_state[f"doc_confirm_{encounter_id}"] = True  # the core listed open items: ask first
+        st.rerun()
+    except ScribeError as err:
+        st.error(str(err))
+    else:
+        st.session_state.pop(f"doc_confirm_{encounter_id}", None)
+        st.session_state["doc_flash"] = f"Signed: version {version.version}, as {version.signed_by}."
+        st.rerun()
+
+
+def _confirm_open_items(docs: ClinicDocuments, viewer: Viewer, encounter_id: str) -> None:
+    """The confirmation step: what the core says is still open, listed before the signature is applied."""
+    items = docs.open_items(encounter_id, by=viewer)
+    with st.container(border=True, key="doc_confirm_panel"):
+        st.markdown(f"##### :material/rule: Before you sign: {len(items)} open item(s)")
+        st.markdown("\n".join(f"- **{md_escape(i.kind.capitalize())}:** {md_escape(i.text)} "
+                               f":gray[({md_escape(i.detail)})]" for i in items))
+        st.caption("Signing makes the note final. Check these against the recording, or confirm that the note is "
+                   "right as it stands.")
+        with st.container(horizontal=True):
+            if st.button("Confirm and sign", key="doc_sign_confirm", type="primary", icon=":material/verified:"):
+                _sign(docs, viewer, encounter_id, confirmed=True)
+            if st.button("Go back to the note", key="doc_sign_cancel"):
+                st.session_state.pop(f"doc_confirm_{encounter_id}", None)
+                st.rerun()
+
+
 def _sign_tab(docs: ClinicDocuments, viewer: Viewer, doc: NoteDocument) -> None:
     if doc.status == DRAFT:
         problems = signing_problems(doc.note, doc.template)
         for problem in problems:
             st.warning(problem[:1].upper() + problem[1:] + ".", icon=":material/rule:")
+        _signer_form(docs, viewer)
         st.caption("Signing makes the note final and read-only. Later changes are kept as amendments.")
-        if st.button("Sign as final", key="doc_sign", type="primary", icon=":material/verified:",
-                     disabled=bool(problems)):
-            try:
-                version = docs.sign(doc.encounter_id, by=viewer)
-                st.session_state["doc_flash"] = f"Signed: version {version.version}."
-                st.rerun()
-            except ScribeError as err:
-                st.error(str(err))
+        if st.session_state.get(f"doc_confirm_{doc.encounter_id}") and not problems:
+            _confirm_open_items(docs, viewer, doc.encounter_id)
+        elif st.button("Sign as final", key="doc_sign", type="primary", icon=":material/verified:",
+                       disabled=bool(problems)):
+            _sign(docs, viewer, doc.encounter_id, confirmed=False)
         return
     versions = docs.versions_of(doc.encounter_id, by=viewer)
     for v in versions:
@@ -157,7 +207,9 @@ def _export_tab(docs: ClinicDocuments, viewer: Viewer, doc: NoteDocument, settin
     st.download_button("Download note PDF", docs.note_pdf(doc.encounter_id, by=viewer),
                        file_name=f"note-{doc.encounter_id}.pdf", mime="application/pdf", key="doc_note_pdf",
                        icon=":material/print:", on_click="ignore")
-    patient = st.text_input("Patient id in the EHR (MRN, or Patient/<id>)", key="doc_fhir_patient",
+    patient = st.text_input("Patient id in the EHR (MRN, or Patient/<id>)",
+                            key=f"doc_fhir_patient_{doc.encounter_id}",
+                            value=doc.patient_mrn,
                             help="Only this identifier goes into the export; the scribe keeps no demographics.")
     key = f"doc_fhir_{doc.encounter_id}"
     if st.button("Prepare the FHIR R4 document", key="doc_fhir_make", icon=":material/data_object:",
@@ -182,7 +234,9 @@ def _send_tab(docs: ClinicDocuments, viewer: Viewer, doc: NoteDocument, settings
         st.info("Sending is off. Set SCRIBE_FHIR_BASE_URL, SCRIBE_FHIR_CLIENT_ID and SCRIBE_FHIR_PRIVATE_KEY_FILE "
                 "(see docs/documents.md) and restart the app.", icon=":material/settings:")
         return
-    patient = st.text_input("Patient id in the EHR (MRN, or Patient/<id>)", key="doc_send_patient")
+    patient = st.text_input("Patient id in the EHR (MRN, or Patient/<id>)",
+                            key=f"doc_send_patient_{doc.encounter_id}",
+                            value=doc.patient_mrn)
     if doc.status == DRAFT:
         st.caption("Sign the note first: the EHR keeps what it receives.")
     if st.button("Send to EHR", key="doc_send", type="primary", icon=":material/send:",

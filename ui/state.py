@@ -16,6 +16,7 @@ from scribe_core.errors import AccessDeniedError, EncounterPurgedError, Encounte
 from scribe_core.model import Encounter
 from scribe_core.queries import EncounterQueries
 
+from .components import md_escape
 from .labels import encounter_title
 from .local_time import viewer_zone
 
@@ -88,4 +89,15 @@ def pick_encounter(queries: EncounterQueries, viewer: Viewer, *, key: str, label
         label, list(by_id), key=key, on_change=changed, format_func=lambda i: encounter_title(by_id[i], zone)
     )
     select(chosen)
+    patient_header(by_id[chosen])
     return by_id[chosen]
+
+
+def patient_header(encounter: Encounter) -> None:
+    """Whose visit this page shows, under its title: every page that shows one encounter says so."""
+    who = encounter.patient_label
+    with st.container(key="patient_header"):
+        if who:
+            st.markdown(f":material/person: **Patient:** {md_escape(who)}")
+        else:
+            st.caption(":material/person_off: Patient not identified at intake (no name or record number given).")

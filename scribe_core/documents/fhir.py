@@ -21,6 +21,7 @@ from typing import Any
 
 from ..errors import ConfigurationError
 from ..model import Section, utc_now
+from ..patient import DEFAULT_ID_PATTERN, valid_patient_id
 from .loinc import LOINC_SYSTEM
 from .model import DRAFT, NoteDocument
 
@@ -33,6 +34,7 @@ XHTML = "http://www.w3.org/1999/xhtml"
 CATEGORY_SYSTEM = "http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category"
 EMPTY_REASON_SYSTEM = "http://terminology.hl7.org/CodeSystem/list-empty-reason"
 ACT_CODE_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
+_FHIR_ID = r"[A-Za-z0-9\-.]{1,64}"  # FHIR R4 id datatype
 
 
 @dataclass(frozen=True)
@@ -41,11 +43,20 @@ class PatientId:
 
     value: str
     system: str = ""  # e.g. the EHR's MRN system URI (SCRIBE_FHIR_PATIENT_ID_SYSTEM)
+    pattern: str = DEFAULT_ID_PATTERN  # what an MRN must match in full (SCRIBE_PATIENT_ID_PATTERN)
 
     def __post_init__(self) -> None:
-        if not self.value.strip() or any(c.isspace() for c in self.value.strip()):
+        """Only a checked value ever reaches Patient.identifier: an MRN matching the pattern, or a FHIR id."""
+        value = self.value.strip()
+        if not value:
             raise ConfigurationError("Type the patient's identifier in the EHR (an MRN, or Patient/<id>), "
                                      "without spaces.")
+        if value.startswith("Patient/"):
+            valid_patient_id(value[8:], _FHIR_ID, what="identifier in the EHR (Patient/<id>; the id is letters, "
+                             "digits, dashes and dots)")
+        else:
+            valid_patient_id(value, self.pattern, what="identifier in the EHR (an MRN, or Patient/<id>)")
+        object.__setattr__(self, "value", value)
 
     @property
     def fhir_id(self) -> str | None:

@@ -24,6 +24,8 @@ class NoteDocument:
     signed_by: str | None = None
     signed_at: datetime | None = None
     version: int = 1
+    patient: str = ""  # who the visit was with, as named at intake ("Ana Diaz · MRN 4471902"); "" when not given
+    patient_mrn: str = ""  # the record number typed at intake (already checked), offered as the EHR patient id
 
     @property
     def status_label(self) -> str:

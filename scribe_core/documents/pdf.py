@@ -17,6 +17,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from ..errors import ConfigurationError
+from ..model import Note
 from .model import DRAFT, NoteDocument, PatientSummary, ReferralLetter
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -58,6 +59,8 @@ class _Page(FPDF):
         self.cell(0, 7, self.clean(self.doc_title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_font(self.family, "", 9)
         meta = f"Encounter date: {doc.encounter_start:%Y-%m-%d} | Template: {doc.template.title}"
+        if doc.patient:  # a loose page names whose visit it is
+            meta = f"Patient: {doc.patient} | {meta}"
         self.cell(0, 5, self.clean(meta), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         if doc.status == DRAFT:
             self.set_text_color(180, 0, 0)
@@ -111,9 +114,24 @@ def render(title: str, doc: NoteDocument, blocks: list[Block], *, intro: list[st
 def note_pdf(doc: NoteDocument) -> bytes:
     blocks = [(sec.title, [s.text + (" [UNSUPPORTED: check against the recording]" if s.unsupported else "")
                            for s in sec.statements]) for sec in doc.note.sections]
-    intro = (["Drafted without a language model: every line is built only from the utterances it cites."]
-             if doc.note.extractive else None)
-    return render(doc.template.title, doc, blocks, intro=intro)
+    return render(doc.template.title, doc, blocks, intro=[provenance_line(doc.note)])
+
+
+def provenance_line(note: Note) -> str:
+    """Where the note's lines come from, counted: "12 lines drafted from cited utterances, 2 edited by the
+    clinician, 1 added by the clinician". Only untouched drafted lines are claimed for the utterances."""
+    statements = note.statements()
+    added = sum(s.added_by_clinician for s in statements)
+    edited = sum(s.edited_by_clinician and not s.added_by_clinician for s in statements)
+    drafted = len(statements) - added - edited
+    parts = [f"{drafted} {_lines(drafted)} drafted from cited utterances"]
+    parts += [f"{edited} edited by the clinician"] if edited else []
+    parts += [f"{added} added by the clinician"] if added else []
+    return ", ".join(parts) + "." + (" Drafted without a language model." if note.extractive else "")
+
+
+def _lines(n: int) -> str:
+    return "line" if n == 1 else "lines"
 
 
 def summary_pdf(doc: NoteDocument, summary: PatientSummary) -> bytes:

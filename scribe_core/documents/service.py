@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..access import Viewer
+from ..access import SINGLE_USER, Viewer
 from ..errors import InvalidStateError
 from ..model import Note
 from ..notes.base import NoteTemplate
@@ -26,6 +26,7 @@ from .edited import EditedDocument, EditedDocuments
 from .ehr import EhrClient, SendReceipt
 from .fhir import PatientId, document_bundle, document_reference
 from .model import DRAFT, NoteDocument, PatientSummary, ReferralLetter
+from .open_items import OpenItem, open_items
 from .referral import draft_referral
 from .summary import summarize
 from .summary_llm import summarize_with_writer
@@ -55,16 +56,34 @@ class ClinicDocuments:
                             note=note, status=status.status, author=encounter.owner or by.name,
                             signed_by=latest.signed_by if latest else None,
                             signed_at=latest.signed_at if latest else None,
-                            version=latest.version if latest else 0)
+                            version=latest.version if latest else 0, patient=encounter.patient_label,
+                            patient_mrn=encounter.patient_mrn)
 
     # -- sign-off --------------------------------------------------------------------------------
-    def sign(self, encounter_id: str, *, by: Viewer) -> NoteVersion:
+    def open_items(self, encounter_id: str, *, by: Viewer) -> list[OpenItem]:
+        """What the clinician must confirm before signing (statements not backed, facts possibly missing)."""
+        note = self.scribe.queries.note(by, encounter_id)
+        return [] if note is None else open_items(self.scribe.queries.transcript(by, encounter_id), note)
+
+    def signature(self, by: Viewer) -> str:
+        """How `by` signs ("Dana Smith, MD"); "" until they gave a display name."""
+        return self.scribe.accounts.signature(by.name)
+
+    def sign(self, encounter_id: str, *, by: Viewer, confirmed_open_items: bool = False,
+             signer: str = "") -> NoteVersion:
+        """`signer`: the signature as typed on the CLI (--clinician); else the viewer's display name."""
+        signer = signer or self.signature(by)
+        if not signer and by.name == SINGLE_USER.username:
+            # "local" names nobody: a signed record must say who signed it.
+            raise InvalidStateError("Say once how you sign notes (your name and credentials, e.g. Dana Smith, MD) "
+                                    "before signing.")
         note = self.store.note(encounter_id)
-        return signoff.sign(self.store, encounter_id, by=by, template=self._template(note.template) if note else None)
+        return signoff.sign(self.store, encounter_id, by=by, template=self._template(note.template) if note else None,
+                            signer=signer, confirmed_open_items=confirmed_open_items)
 
     def amend(self, encounter_id: str, note: Note, *, by: Viewer, reason: str) -> NoteVersion:
         return signoff.amend(self.store, encounter_id, note, by=by, reason=reason,
-                             template=self._template(note.template))
+                             template=self._template(note.template), signer=self.signature(by))
 
     def versions_of(self, encounter_id: str, *, by: Viewer) -> list[NoteVersion]:
         self.scribe.queries.encounter(by, encounter_id)
@@ -119,8 +138,9 @@ class ClinicDocuments:
         doc = self.note_document(encounter_id, by=by)
         if doc.status == DRAFT:
             raise InvalidStateError("Sign the note before sending it to the EHR: the EHR keeps what it receives.")
-        if client.settings.patient_id_system and not patient.system:
-            patient = PatientId(patient.value, client.settings.patient_id_system)
+        # Checked again against the clinic's pattern, whoever built it: only a valid value reaches the EHR.
+        patient = PatientId(patient.value, patient.system or client.settings.patient_id_system,
+                            pattern=self.scribe.patient_id_pattern)
         receipt = client.send(document_reference(doc, patient, pdf=pdf.note_pdf(doc)))
         self.versions.record_send(encounter_id, doc.version, receipt.server_id, receipt.location, receipt.sent_at,
                                   by.name)

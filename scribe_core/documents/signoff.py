@@ -1,6 +1,7 @@
 """Sign-off: a clinician marks the note final; a final note is read-only; a change is an amendment.
 
-    sign(store, id, by=…)              the note as it stands becomes version 1, status final
+    sign(store, id, by=…)              the note as it stands becomes version 1, status final, once the
+                                       clinician confirmed its open items (open_items.py)
     amend(store, id, note, by=…, reason=…)   a signed note changed: saved as the next version, status
                                        amended, signed by whoever changed it; the difference is kept
     require_editable(store, id)        what edits and re-drafts call first: refuses on a signed note
@@ -21,6 +22,7 @@ from ..model import Note, utc_now
 from ..notes.base import NoteTemplate
 from ..store import EncounterStore
 from .model import AMENDED, DRAFT, FINAL
+from .open_items import OpenItemsError, open_items
 from .versions import NoteVersion, NoteVersions
 
 
@@ -72,7 +74,11 @@ def _note(store: EncounterStore, encounter_id: str) -> Note:
     return note
 
 
-def sign(store: EncounterStore, encounter_id: str, *, by: Viewer, template: NoteTemplate | None) -> NoteVersion:
+def sign(store: EncounterStore, encounter_id: str, *, by: Viewer, template: NoteTemplate | None,
+         signer: str = "", confirmed_open_items: bool = False) -> NoteVersion:
+    """Make the note final. `signer` is how the signature reads ("Dana Smith, MD"; default the viewer's
+    name); open items (statements not backed, facts possibly missing) must have been shown to the
+    clinician and confirmed (`confirmed_open_items`), else OpenItemsError lists them."""
     encounter = by.check(store.get(encounter_id))
     if encounter.state.in_flight:
         raise InvalidStateError("The note is still being drafted; sign it when it is ready.")
@@ -82,13 +88,18 @@ def sign(store: EncounterStore, encounter_id: str, *, by: Viewer, template: Note
     problems = signing_problems(note, template)
     if problems:
         raise InvalidStateError("The note cannot be signed yet: " + "; ".join(problems) + ".")
-    version = NoteVersions(store).add(encounter_id, note, status=FINAL, signed_by=by.name, signed_at=utc_now())
-    store.audit("note_signed", encounter_id, actor=by.name, remote_result=f"version {version.version}")
+    items = open_items(store.transcript(encounter_id), note)
+    if items and not confirmed_open_items:
+        raise OpenItemsError(items)
+    version = NoteVersions(store).add(encounter_id, note, status=FINAL, signed_by=signer or by.name,
+                                      signed_at=utc_now())
+    store.audit("note_signed", encounter_id, actor=by.name,
+                remote_result=f"version {version.version}" + (f"; open items confirmed: {len(items)}" if items else ""))
     return version
 
 
 def amend(store: EncounterStore, encounter_id: str, note: Note, *, by: Viewer, reason: str,
-          template: NoteTemplate | None) -> NoteVersion:
+          template: NoteTemplate | None, signer: str = "") -> NoteVersion:
     by.check(store.get(encounter_id))
     status = note_status(store, encounter_id)
     if status.latest is None:
@@ -102,7 +113,8 @@ def amend(store: EncounterStore, encounter_id: str, note: Note, *, by: Viewer, r
         raise InvalidStateError("The amendment cannot be signed yet: " + "; ".join(problems) + ".")
     note.edited = True
     store.save_note(encounter_id, note)
-    version = NoteVersions(store).add(encounter_id, note, status=AMENDED, signed_by=by.name, signed_at=utc_now(),
+    version = NoteVersions(store).add(encounter_id, note, status=AMENDED, signed_by=signer or by.name,
+                                      signed_at=utc_now(),
                                       reason=" ".join(reason.split()))
     store.audit("note_amended", encounter_id, actor=by.name,
                 remote_result=f"version {version.version} amends version {status.latest.version}")

@@ -26,7 +26,10 @@ def edited_statements(old: list[Statement], text: str) -> list[Statement]:
         for k, line in enumerate(new_lines[b0:b1]):
             source = old[a0 + k] if op in ("equal", "replace") and a0 + k < a1 else None
             if source is not None and (op == "equal" or _reworded(source.text, line)):
-                result.append(Statement(text=line, evidence=list(source.evidence), unsupported=source.unsupported))
+                # A reworded line keeps its citations but is the clinician's wording from now on.
+                result.append(Statement(text=line, evidence=list(source.evidence), unsupported=source.unsupported,
+                                        added_by_clinician=source.added_by_clinician,
+                                        edited_by_clinician=source.edited_by_clinician or op != "equal"))
             else:
                 result.append(Statement(text=line, added_by_clinician=True))
     return result

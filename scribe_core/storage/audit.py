@@ -36,10 +36,10 @@ class AuditAndPurge(RecordingStore):
                 deleted.append("audio")
             deleted += patient_text.erase(db, encounter_id)
             db.execute(delete(t.remote_requests).where(t.remote_requests.c.encounter_id == encounter_id))
-            # The row stays as a purged stub without its source name, context or key terms.
+            # The row stays as a purged stub without its source name, context, key terms or patient.
             db.execute(update(t.encounters).where(t.encounters.c.id == encounter_id).values(
-                state="purged", source_name="", context="", keyterms="", audio_file=None, error=None, step=None,
-                updated=utc_now().isoformat()))
+                state="purged", source_name="", context="", keyterms="", patient_name="", patient_mrn="",
+                audio_file=None, error=None, step=None, updated=utc_now().isoformat()))
             tombstone.deleted = deleted
             upsert(db, t.tombstones, {
                 "encounter_id": encounter_id, "created": tombstone.created.isoformat(),

@@ -20,11 +20,12 @@ from . import schema as t
 from .base import StoreBase, insert_audit
 from .patient_text import gone as _gone
 
-SEALED_COLUMNS = ("source_name", "context", "keyterms")
+SEALED_COLUMNS = ("source_name", "context", "keyterms", "patient_name", "patient_mrn")
 ENCOUNTER_COLUMNS = (
     "id", "created", "updated", "source_name", "duration_s", "engine", "state", "error", "step",
     "progress", "remote_transcript_id", "owner", "context", "keyterms", "template", "attempts", "retry_at",
     "consent",  # stored as consent_by and consent_at
+    "patient_name", "patient_mrn",
 )
 _IN_FLIGHT = [s.value for s in EncounterState if s.in_flight]
 
@@ -199,6 +200,7 @@ class EncounterRows(StoreBase):
             retry_at=datetime.fromisoformat(values["retry_at"]) if values["retry_at"] else None,
             consent=RecordingConsent(values["consent_by"], datetime.fromisoformat(values["consent_at"]))
             if values.get("consent_by") and values.get("consent_at") else None,
+            patient_name=values.get("patient_name") or "", patient_mrn=values.get("patient_mrn") or "",
         )
 
 

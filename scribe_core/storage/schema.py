@@ -45,6 +45,8 @@ encounters = Table(
     Column("retry_at", Text),
     Column("consent_by", Text),  # who recorded the patient's consent to a live visit being recorded
     Column("consent_at", Text),
+    Column("patient_name", Text, nullable=False, server_default=text("''")),  # sealed
+    Column("patient_mrn", Text, nullable=False, server_default=text("''")),  # sealed
 )
 
 transcripts = Table(
@@ -104,6 +106,8 @@ users = Table(
     Column("created", Text, nullable=False),
     Column("failed_logins", Integer, nullable=False, server_default=text("0")),
     Column("locked_until", Text),
+    Column("display_name", Text, nullable=False, server_default=text("''")),  # "Dana Smith" on a signature
+    Column("credentials", Text, nullable=False, server_default=text("''")),  # "MD"
 )
 
 note_versions = Table(

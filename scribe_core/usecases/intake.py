@@ -20,6 +20,7 @@ from ..audio_magic import EXPORT_HINT, AudioRejected
 from ..errors import ScribeError
 from ..keyterms import parse_keyterms
 from ..model import Encounter, utc_now
+from ..patient import PatientIdentity
 from .ports import Ports
 
 
@@ -39,8 +40,13 @@ def submit(
     keyterms: list[str] | tuple[str, ...] = (),
     context: str = "",
     template: str = "soap",
+    patient: PatientIdentity | None = None,
 ) -> Encounter:
-    """Validate and store a recording as a new encounter owned by `by` (None: unattended, admins only)."""
+    """Validate and store a recording as a new encounter owned by `by` (None: unattended, admins only).
+
+    `patient` (optional) is who the visit is with: checked before anything is stored, so a mistyped
+    record number is refused with the recording still in the user's hands."""
+    patient = checked_patient(ports, patient)
     actor = by.name if by is not None else SYSTEM.name
     engine = engine or ports.default_engine
     if engine not in ports.transcribers:
@@ -66,6 +72,7 @@ def submit(
             id=uuid.uuid4().hex[:12], created=utc_now(), source_name=Path(source_name).name, engine=engine,
             keyterms=parse_keyterms(keyterms), context=context, template=template,
             owner=by.name if by is not None else None, step="waiting", duration_s=info.duration_s,
+            patient_name=patient.name, patient_mrn=patient.mrn,
         )
         with open(staged, "rb") as f:
             ports.store.add(encounter, f, suffix)
@@ -73,6 +80,13 @@ def submit(
         staged.unlink(missing_ok=True)
     ports.store.audit("submitted", encounter.id, actor=actor, remote_result=f"engine={engine}")
     return encounter
+
+
+def checked_patient(ports: Ports, patient: PatientIdentity | None) -> PatientIdentity:
+    """The identity as typed, validated against the configured record-number pattern (none: empty)."""
+    if patient is None:
+        return PatientIdentity()
+    return PatientIdentity.typed(patient.name, patient.mrn, pattern=ports.patient_id_pattern)
 
 
 _LEVEL = re.compile(r"\(([^()]*)\)")

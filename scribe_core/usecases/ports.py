@@ -13,6 +13,7 @@ from ..documents.templates import TemplateRepository
 from ..engines.base import Transcriber
 from ..model import Encounter
 from ..notes.base import NoteWriter
+from ..patient import DEFAULT_ID_PATTERN
 from ..store import EncounterStore
 from .decisions import DEFAULT_RETRY_DELAYS_S
 
@@ -42,6 +43,11 @@ class Ports:
     jobs: JobRunner | None = None
     # The one template repository (bootstrap builds it); by default one over `store`, which holds no I/O.
     templates: TemplateRepository = None  # type: ignore[assignment]
+    patient_id_pattern: str = DEFAULT_ID_PATTERN  # SCRIBE_PATIENT_ID_PATTERN
+    # SCRIBE_RETENTION_PURGES_UNSENT_SIGNED: whether retention also purges a signed note never sent to the EHR.
+    retention_purges_unsent_signed: bool = False
+    # SCRIBE_PATIENT_IDENTITY_LEAVES: whether the patient's name and number typed at intake may reach a remote writer.
+    patient_identity_leaves: bool = False
 
     def __post_init__(self) -> None:
         if self.templates is None:

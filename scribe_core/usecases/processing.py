@@ -30,6 +30,7 @@ from ..errors import (
     ServiceUnavailableError,
 )
 from ..model import Encounter, EncounterState, utc_now
+from ..patient import PatientIdentity
 from ..store import EncounterStore
 from .decisions import give_up_reason, next_retry_delay_s, resume_state
 from .ports import Ports
@@ -179,7 +180,12 @@ def _draft(ports: Ports, encounter: Encounter) -> Encounter:
     _check_cancel(store, encounter.id)
     encounter = store.update(encounter.id, state=S.DRAFTING, step="drafting", progress=None)
     writer = ports.writer_for_engine(encounter.engine)
-    result = writer.draft(transcript, ports.templates.get(encounter.template), encounter.context)
+    context = encounter.context
+    if writer.sends_text_off_device and not ports.patient_identity_leaves:
+        # The name and number typed at intake stay here: placeholders go to the remote writer instead.
+        who = PatientIdentity(encounter.patient_name, encounter.patient_mrn)
+        transcript, context = who.mask_transcript(transcript), who.mask(context)
+    result = writer.draft(transcript, ports.templates.get(encounter.template), context)
     for request_id in result.remote_request_ids:
         confirmed = any(d.remote_id == request_id and d.confirmed for d in result.remote_deletions)
         store.add_remote_request(encounter.id, "llm_request", request_id, deleted=confirmed)

@@ -1,6 +1,10 @@
 """Purge and retention: delete an encounter's copies remotely (verified) and here, and keep a tombstone.
 
 A clinician may purge their own encounters; an admin any; retention sweeps act as the system.
+
+A signed note never sent to the EHR is the only copy of a signed clinical record: a purge of it is
+refused until the user confirms (after being warned, `unsent_signed_ok=True`), and the retention
+sweep leaves it alone unless SCRIBE_RETENTION_PURGES_UNSENT_SIGNED says otherwise.
 """
 
 from __future__ import annotations
@@ -9,11 +13,13 @@ import functools
 from datetime import datetime, timedelta
 
 from ..access import SYSTEM, Viewer
-from ..documents.versions import EHR_COPY, ehr_copies_kept
-from ..errors import EncounterPurgedError
+from ..documents.signoff import note_status
+from ..documents.versions import EHR_COPY, NoteVersions, ehr_copies_kept
+from ..errors import EncounterPurgedError, InvalidStateError
 from ..live.unfinished import discard_expired_visits
 from ..model import Encounter, EncounterState, RemoteDeletion, Tombstone, utc_now
 from ..notes.base import NoteWriter
+from ..store import EncounterStore
 from .ports import Ports
 from .remote_copies import delete_remote_transcript, describe, keeps_remote_copy, safe_delete
 
@@ -24,7 +30,29 @@ STREAMING_SESSION = "streaming session"
 STREAMING_KEEPS_NOTHING = "AssemblyAI streaming keeps no copy; nothing to delete"
 
 
-def purge(ports: Ports, encounter_id: str, *, by: Viewer, reason: str = "user") -> Tombstone:
+class UnsentSignedNoteError(InvalidStateError):
+    """The encounter holds a signed note that was never sent to the EHR: purging it loses the record."""
+
+
+def signed_but_unsent(store: EncounterStore, encounter_id: str) -> bool:
+    """Whether the encounter's note is signed (final or amended) and no version of it reached an EHR."""
+    return note_status(store, encounter_id).signed and not NoteVersions(store).sends(encounter_id)
+
+
+def purge_warnings(ports: Ports, encounter_id: str, *, by: Viewer) -> list[str]:
+    """What the user must read and confirm before purging this encounter (empty: nothing to confirm)."""
+    by.check(ports.store.get(encounter_id))
+    if signed_but_unsent(ports.store, encounter_id):
+        return [UNSENT_SIGNED_WARNING]
+    return []
+
+
+UNSENT_SIGNED_WARNING = ("This note is signed but was never sent to the EHR: purging deletes the only copy of the "
+                         "signed record. Send it to the EHR (or print it) first, or confirm that it is not needed.")
+
+
+def purge(ports: Ports, encounter_id: str, *, by: Viewer, reason: str = "user",
+          unsent_signed_ok: bool = False) -> Tombstone:
     """Erase every local file and keep a tombstone, then delete the remote copies (verified) and amend it.
 
     The local erase comes first so that whoever notices the purge (the worker running this encounter,
@@ -36,6 +64,8 @@ def purge(ports: Ports, encounter_id: str, *, by: Viewer, reason: str = "user") 
     if encounter.state == EncounterState.PURGED:
         raise EncounterPurgedError(f"Encounter {encounter_id} was already purged.", encounter_id=encounter_id,
                                    purged_at=encounter.updated)
+    if not unsent_signed_ok and signed_but_unsent(store, encounter_id):
+        raise UnsentSignedNoteError(UNSENT_SIGNED_WARNING)
     requests = store.remote_requests(encounter_id)
     has_job = _has_remote_job(ports, encounter)
     pending = [RemoteDeletion("transcript", str(encounter.remote_transcript_id), False, PENDING)] if has_job else []
@@ -127,17 +157,31 @@ def delete_pending_transcripts(ports: Ports) -> list[RemoteDeletion]:
     return tried
 
 
-def purge_all(ports: Ports, *, by: Viewer, reason: str = "user") -> list[Tombstone]:
-    """Every encounter `by` may open (a clinician's own; an admin's: all)."""
-    return [purge(ports, e.id, by=by, reason=reason) for e in ports.store.list(owner=by.owner_filter)]
+def purge_all(ports: Ports, *, by: Viewer, reason: str = "user", unsent_signed_ok: bool = False) -> list[Tombstone]:
+    """Every encounter `by` may open (a clinician's own; an admin's: all). Without `unsent_signed_ok`,
+    nothing is purged while one of them holds a signed note never sent to the EHR."""
+    encounters = ports.store.list(owner=by.owner_filter)
+    unsent = [e.id for e in encounters if signed_but_unsent(ports.store, e.id)]
+    if unsent and not unsent_signed_ok:
+        raise UnsentSignedNoteError(f"{len(unsent)} encounter(s) hold a signed note never sent to the EHR "
+                                    f"({', '.join(unsent)}): purging deletes the only copy of each signed record. "
+                                    "Send them first, or confirm that they are not needed.")
+    return [purge(ports, e.id, by=by, reason=reason, unsent_signed_ok=True) for e in encounters]
 
 
 def purge_expired(ports: Ports, retention_hours: float, *, now: datetime | None = None) -> list[Tombstone]:
     """Purge, locally and remotely, every encounter created more than `retention_hours` ago, and
-    discard the audio of live visits started that long ago and never finished (audited each)."""
+    discard the audio of live visits started that long ago and never finished (audited each).
+    A signed note never sent to the EHR is kept (audited) unless the setting says to purge it too."""
     if retention_hours <= 0:
         return []
     discard_expired_visits(ports.store, retention_hours, now=now)
     cutoff = (now or utc_now()) - timedelta(hours=retention_hours)
     expired = [e for e in ports.store.list() if e.created < cutoff]
-    return [purge(ports, e.id, by=SYSTEM, reason="retention") for e in expired]
+    purged = []
+    for e in expired:
+        if signed_but_unsent(ports.store, e.id) and not ports.retention_purges_unsent_signed:
+            ports.store.audit("retention_kept_unsent_signed", e.id, actor=SYSTEM.name)
+            continue
+        purged.append(purge(ports, e.id, by=SYSTEM, reason="retention", unsent_signed_ok=True))
+    return purged

@@ -23,6 +23,7 @@ from .. import providers
 from ..access import Viewer
 from ..accounts import Accounts, User
 from ..model import Encounter, Note, RemoteDeletion, Tombstone, Transcript
+from ..patient import PatientIdentity
 from ..queries import EncounterQueries
 from . import corrections, importing, intake, processing, purging
 from .intake import AudioSource
@@ -53,13 +54,14 @@ class Scribe(Ports):
     # -- intake and processing -------------------------------------------------------------------
     def submit(self, audio: BinaryIO | Path, source_name: str, *, by: Viewer | None = None,
                source: AudioSource = AudioSource.FILE, engine: str | None = None,
-               keyterms: list[str] | tuple[str, ...] = (), context: str = "", template: str = "soap") -> Encounter:
+               keyterms: list[str] | tuple[str, ...] = (), context: str = "", template: str = "soap",
+               patient: PatientIdentity | None = None) -> Encounter:
         return intake.submit(self, audio, source_name, by=by, source=source, engine=engine, keyterms=keyterms,
-                             context=context, template=template)
+                             context=context, template=template, patient=patient)
 
     def import_transcript(self, transcript: Transcript, source_name: str, *, by: Viewer,
-                          template: str = "soap") -> Encounter:
-        return importing.import_transcript(self, transcript, source_name, by=by, template=template)
+                          template: str = "soap", patient: PatientIdentity | None = None) -> Encounter:
+        return importing.import_transcript(self, transcript, source_name, by=by, template=template, patient=patient)
 
     def process(self, encounter_id: str) -> Encounter:
         return processing.process(self, encounter_id)
@@ -90,11 +92,15 @@ class Scribe(Ports):
         corrections.save_note(self, encounter_id, note, by=by)
 
     # -- purge and retention ---------------------------------------------------------------------
-    def purge(self, encounter_id: str, *, by: Viewer, reason: str = "user") -> Tombstone:
-        return purging.purge(self, encounter_id, by=by, reason=reason)
+    def purge(self, encounter_id: str, *, by: Viewer, reason: str = "user",
+              unsent_signed_ok: bool = False) -> Tombstone:
+        return purging.purge(self, encounter_id, by=by, reason=reason, unsent_signed_ok=unsent_signed_ok)
 
-    def purge_all(self, *, by: Viewer, reason: str = "user") -> list[Tombstone]:
-        return purging.purge_all(self, by=by, reason=reason)
+    def purge_warnings(self, encounter_id: str, *, by: Viewer) -> list[str]:
+        return purging.purge_warnings(self, encounter_id, by=by)
+
+    def purge_all(self, *, by: Viewer, reason: str = "user", unsent_signed_ok: bool = False) -> list[Tombstone]:
+        return purging.purge_all(self, by=by, reason=reason, unsent_signed_ok=unsent_signed_ok)
 
     def purge_expired(self, retention_hours: float, *, now: datetime | None = None) -> list[Tombstone]:
         return purging.purge_expired(self, retention_hours, now=now)

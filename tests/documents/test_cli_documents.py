@@ -51,8 +51,10 @@ def test_export_sign_versions_and_send_from_the_command_line(tmp_path):
 
     refused = cli("send", "enc-1", "--patient", "MRN-1")
     assert refused.returncode == 2 and "SCRIBE_FHIR_BASE_URL" in refused.stderr
-    signed = cli("sign", "enc-1")
-    assert signed.returncode == 0 and "version 1 by cli:" in signed.stdout
+    unnamed = cli("sign", "enc-1")
+    assert unnamed.returncode == 2 and "unsigned draft" in unnamed.stderr and "--clinician" in unnamed.stderr
+    signed = cli("sign", "enc-1", "--clinician", "Dana  Smith, MD")
+    assert signed.returncode == 0 and "version 1 by Dana Smith, MD" in signed.stdout
     assert "version 1: final" in cli("versions", "enc-1").stdout
 
     private, public = make_key_pair(tmp_path / "keys")
@@ -64,7 +66,22 @@ def test_export_sign_versions_and_send_from_the_command_line(tmp_path):
         sent = cli("send", "enc-1", "--patient", "MRN-1", **env)
         assert sent.returncode == 0 and "DocumentReference/1001" in sent.stdout
         assert list(ehr.documents) == ["1001"]
-    purged = cli("purge", "enc-1")
+    purged = cli("purge", "enc-1")  # sent: nothing to warn about
     assert purged.returncode == 0
     assert "the copy sent to the EHR (DocumentReference/1001) is kept in the EHR: a purge here does not delete it" \
         in purged.stdout
+
+
+def test_the_cli_lists_open_items_and_refuses_to_purge_a_signed_note_never_sent(tmp_path):
+    _stored_encounter()
+    store = build_services(transcribers={"offline": lambda: None}).store  # type: ignore[dict-item]  # never built
+    note = make_note()
+    note.sections[0].statements[1].text = "Takes amlodipine 20 mg once a day and atorvastatin 40 mg at night."
+    store.save_note("enc-1", note)
+    listed = cli("sign", "enc-1", "--clinician", "Dana Smith, MD")
+    assert listed.returncode == 2 and "unsigned draft" in listed.stderr and "Not backed: Takes amlodipine 20 mg" \
+        in listed.stderr
+    assert cli("sign", "enc-1", "--clinician", "Dana Smith, MD", "--confirm-open-items").returncode == 0
+    refused = cli("purge", "enc-1")
+    assert refused.returncode != 0 and "never sent to the EHR" in refused.stderr
+    assert cli("purge", "enc-1", "--include-unsent-signed").returncode == 0

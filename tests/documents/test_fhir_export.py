@@ -94,3 +94,15 @@ def test_the_same_note_version_exports_with_the_same_identifiers(draft_doc):
 def test_a_missing_or_spaced_patient_identifier_is_refused(typed):
     with pytest.raises(ConfigurationError, match="identifier"):
         PatientId(typed)
+
+
+@pytest.mark.parametrize("typed", ["<script>alert(1)</script>", "MRN-0042<b>", "x" * 33, "Patient/a b", "Patient/<x>"])
+def test_markup_or_an_overlong_identifier_never_reaches_patient_identifier(typed):
+    with pytest.raises(ConfigurationError, match="identifier in the EHR .* is not valid"):
+        PatientId(typed)
+
+
+def test_a_valid_identifier_is_exported_as_typed_without_spaces(draft_doc):
+    bundle = document_bundle(draft_doc, PatientId("  MRN-0042.7 ", system="urn:oid:1.2"))
+    patient = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient")
+    assert patient["identifier"] == [{"system": "urn:oid:1.2", "value": "MRN-0042.7"}]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import sqlite3
+import subprocess
 from datetime import UTC, datetime
 
 import pytest
@@ -17,12 +18,16 @@ from scribe_core.bootstrap import build_services
 from scribe_core.documents.ehr import EhrClient
 from scribe_core.documents.ehr_settings import EhrSettings
 from scribe_core.documents.fhir import PatientId
+from scribe_core.documents.open_items import NOT_BACKED, POSSIBLY_MISSING, OpenItemsError
+from scribe_core.documents.pdf import note_pdf, provenance_line
 from scribe_core.documents.service import ClinicDocuments
 from scribe_core.documents.signoff import NoteSignedError, require_editable, version_diff
 from scribe_core.errors import AccessDeniedError, InvalidStateError, RemoteServiceError
 from scribe_core.model import Encounter, EncounterState, Statement
+from scribe_core.usecases.purging import UnsentSignedNoteError
 from tests.documents.conftest import make_note, make_transcript
 from tests.fakes.fhir_server import FakeEhr
+from ui.actions import edited_note
 
 ADA = Viewer(User("ada", "clinician"))
 GRACE = Viewer(User("grace", "clinician"))
@@ -102,7 +107,10 @@ def test_versions_are_encrypted_at_rest_and_purged_with_the_encounter(docs, serv
     docs.sign(encounter_id, by=ADA)
     raw = sqlite3.connect(services.store.db_path).execute("SELECT body FROM note_versions").fetchone()[0]
     assert "amlodipine" not in raw
-    services.scribe.purge(encounter_id, by=ADA)
+    with pytest.raises(UnsentSignedNoteError, match="never sent to the EHR"):
+        services.scribe.purge(encounter_id, by=ADA)  # the only copy of a signed record: warned first
+    assert services.scribe.purge_warnings(encounter_id, by=ADA)
+    services.scribe.purge(encounter_id, by=ADA, unsent_signed_ok=True)
     rows = sqlite3.connect(services.store.db_path).execute("SELECT COUNT(*) FROM note_versions").fetchone()[0]
     assert rows == 0
 
@@ -247,3 +255,63 @@ def test_show_json_gives_the_sign_off_and_each_send_to_the_ehr(docs, services, e
     assert data["ehr_sends"] == [{"version": 1, "server_id": receipt.server_id, "location": receipt.location,
                                   "sent_at": receipt.sent_at.isoformat(), "sent_by": "ada"}]
     assert receipt.server_id in fake.documents
+
+
+# --- signing asks first; the signature's name; what the PDF claims about each line ----------------
+
+def _flag_a_statement(services, encounter_id):
+    """A drafted line whose number its citation does not say (the note said 10 mg; the patient said 5 mg)."""
+    note = make_note()
+    note.sections[0].statements[1] = Statement("Takes amlodipine 20 mg once a day and atorvastatin 40 mg at night.",
+                                               ["U3"])
+    services.store.save_note(encounter_id, note)
+
+
+def test_open_items_must_be_confirmed_before_the_signature_is_applied(docs, services, encounter_id):
+    _flag_a_statement(services, encounter_id)
+    items = docs.open_items(encounter_id, by=ADA)
+    assert [i.kind for i in items if i.kind == NOT_BACKED] == [NOT_BACKED]
+    assert "20 mg" in items[0].text and "U3" in items[0].detail
+    with pytest.raises(OpenItemsError, match="need your confirmation") as refused:
+        docs.sign(encounter_id, by=ADA)
+    assert refused.value.items == items
+    assert docs.note_document(encounter_id, by=ADA).status == "preliminary"  # nothing was signed
+    version = docs.sign(encounter_id, by=ADA, confirmed_open_items=True)
+    assert version.status == "final"
+    audit = [a for a in services.store.audit_log() if a["action"] == "note_signed"]
+    assert audit[0]["remote_result"] == f"version 1; open items confirmed: {len(items)}"
+
+
+def test_a_fact_the_note_left_out_is_an_open_item(docs, services, encounter_id):
+    note = make_note()
+    note.sections[3].statements = note.sections[3].statements[:1]  # drops the stress echo and the 911 advice
+    services.store.save_note(encounter_id, note)
+    kinds = {i.kind for i in docs.open_items(encounter_id, by=ADA)}
+    assert POSSIBLY_MISSING in kinds
+
+
+def test_the_signature_reads_as_the_signers_display_name(docs, services, encounter_id):
+    assert docs.signature(ADA) == ""
+    assert services.scribe.accounts.set_signature("ada", " Ada  Lovelace ", "MD") == "Ada Lovelace, MD"
+    version = docs.sign(encounter_id, by=ADA, confirmed_open_items=True)
+    assert version.signed_by == "Ada Lovelace, MD"
+    assert any(a["action"] == "note_signed" and a["actor"] == "ada" for a in services.store.audit_log())
+
+
+def test_the_pdf_tells_drafted_lines_from_edited_and_added_ones(docs, services, encounter_id):
+    note = make_note()
+    assert provenance_line(note) == "8 lines drafted from cited utterances."
+    texts = {"plan": "Increase amlodipine to 10 mg once a day and start aspirin 75 mg daily.\n"
+                     "Stress echo ordered; follow-up in four weeks.\n"
+                     "Call 911 for chest pain at rest or pain lasting more than 15 minutes.\n"
+                     "Discussed smoking cessation."}
+    edited = edited_note(note, texts)
+    assert provenance_line(edited) == ("7 lines drafted from cited utterances, 1 edited by the clinician, "
+                                       "1 added by the clinician.")
+    edited.edited = True
+    services.store.save_note(encounter_id, edited)
+    pdf = note_pdf(docs.note_document(encounter_id, by=ADA))
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert "7 lines drafted from cited utterances, 1 edited by the clinician, 1 added by the clinician." in \
+        " ".join(text.split())
+    assert "every line is built only" not in text

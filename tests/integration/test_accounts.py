@@ -69,7 +69,8 @@ def test_accounts_are_created_from_the_command_line(clean_scribe_env):
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "SCRIBE_DATA_DIR": str(clean_scribe_env),
            "SCRIBE_ENCRYPTION_KEY": TEST_KEY, "SCRIBE_DATABASE_URL": os.environ.get("SCRIBE_DATABASE_URL", "")}
     added = subprocess.run([sys.executable, "-m", "scribe_core", "user", "add", "erin", "--role", "admin",
-                            "--password-stdin"], input=PASSWORD + "\n", env=env, capture_output=True, text=True)
+                            "--password-stdin", "--display-name", "Erin Ode", "--credentials", "DO"],
+                           input=PASSWORD + "\n", env=env, capture_output=True, text=True)
     assert added.returncode == 0, added.stderr
     assert PASSWORD not in added.stdout + added.stderr
     listed = subprocess.run([sys.executable, "-m", "scribe_core", "user", "list"], env=env, capture_output=True,
@@ -77,6 +78,7 @@ def test_accounts_are_created_from_the_command_line(clean_scribe_env):
     assert "erin  admin" in listed.stdout
     accounts = Accounts(configured_store(clean_scribe_env))  # the database the CLI just wrote to
     assert accounts.verify("erin", PASSWORD).is_admin
+    assert accounts.signature("erin") == "Erin Ode, DO"
 
 
 def test_serving_beyond_loopback_is_refused_until_an_account_exists(clean_scribe_env):
@@ -94,3 +96,17 @@ def test_serving_beyond_loopback_is_refused_until_an_account_exists(clean_scribe
                     "--password-stdin"], input=PASSWORD + "\n", env=env, check=True, capture_output=True, text=True)
     allowed = check("0.0.0.0")
     assert allowed.returncode == 0 and "local accounts" in allowed.stderr
+
+
+def test_a_signers_display_name_is_kept_for_an_account_and_for_the_single_user(accounts):
+    """On both stores: in the user's row for an account, in `meta` for a signer without one ("local")."""
+    accounts.add("dana", PASSWORD, display_name="Dana Smith", credentials="MD")
+    assert accounts.signature("dana") == "Dana Smith, MD"
+    assert accounts.signature("local") == ""
+    assert accounts.set_signature("local", "Lee  Park", "") == "Lee Park"
+    assert accounts.set_signature("local", "Lee Park", "NP") == "Lee Park, NP"  # changed, not added twice
+    assert accounts.signature("local") == "Lee Park, NP" and accounts.signature("dana") == "Dana Smith, MD"
+    with pytest.raises(ConfigurationError, match="name to sign with"):
+        accounts.set_signature("dana", "   ", "MD")
+    with pytest.raises(ConfigurationError, match="may not contain"):
+        accounts.set_signature("dana", "<script>", "MD")

@@ -193,3 +193,22 @@ def test_building_the_redactor_logs_no_warning(caplog):
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
     supported = {e for r in analyzer.registry.recognizers for e in r.supported_entities}
     assert {e for entities in POLICY_ENTITIES.values() for e in entities} <= supported
+
+
+@pytest.mark.parametrize(("sentence", "number"), [
+    ("Okay, your medical record number here is 4471902.", "4471902"),
+    ("MRN 4471902 is on the wristband.", "4471902"),
+    ("Your record number four four seven one nine zero two, right?", "four four seven one nine zero two"),
+])
+def test_a_spoken_record_number_is_redacted_in_each_way_it_is_said(sentence, number):
+    text = _redact_one(sentence)
+    assert number not in text and "[HEALTHCARE_NUMBER]" in text
+
+
+@pytest.mark.parametrize("sentence", [
+    "Take two tablets three times a day, one in the morning and two at night.",
+    "Blood pressure was 138 over 86 and the A1c on March 3rd was 7.2.",
+    "Let's record your blood pressure: one forty over ninety, two puffs four times a day.",
+])
+def test_doses_readings_and_clinical_dates_are_never_taken_for_a_record_number(sentence):
+    assert _redact_one(sentence) == sentence

@@ -41,8 +41,16 @@ def test_signing_makes_the_note_read_only_and_an_amendment_adds_a_version(app, s
     _clean_note(services, ready_id)
     at = app("pages/note.py", encounter=ready_id)
     at.button(key="doc_sign").click().run()
+    assert "Say once how you sign notes" in _text(at)  # "local" names nobody: the install asks once
+    at.text_input(key="doc_signer_name").input("Dana Smith").run()
+    at.text_input(key="doc_signer_credentials").input("MD").run()
+    at.button(key="doc_signer_save").click().run()
+    assert "You sign as **Dana Smith, MD**." in _text(at)
+    at.button(key="doc_sign").click().run()
+    if any(b.key == "doc_sign_confirm" for b in at.button):  # the fake draft may leave items to confirm
+        at.button(key="doc_sign_confirm").click().run()
     assert not at.exception
-    assert "Signed: version 1." in _text(at)
+    assert "Signed: version 1, as Dana Smith, MD." in _text(at)
     assert at.toggle(key="note_edit").disabled and at.button(key="note_redraft").disabled
     first = services.store.note(ready_id).sections[0]
     [area] = [a for a in at.text_area if a.key.endswith(f"_{first.key}") and a.key.startswith("doc_amend_")]
@@ -53,6 +61,31 @@ def test_signing_makes_the_note_read_only_and_an_amendment_adds_a_version(app, s
     assert "Amended: version 2." in _text(at)
     assert "Also reports hay fever." in [s.text for s in services.store.note(ready_id).sections[0].statements]
     assert any("+Also reports hay fever." in c.value.replace("- ", "") or "hay fever" in c.value for c in at.code)
+
+
+def test_open_items_are_listed_and_confirmed_before_the_signature_is_applied(app, services, ready_id):
+    _clean_note(services, ready_id)
+    note = services.store.note(ready_id)
+    transcript = services.store.transcript(ready_id)
+    first = transcript.utterances[0]
+    # A line citing an utterance that does not say its number: the consistency check flags it as not backed.
+    note.sections[0].statements.append(Statement("Takes 40 mg of atorvastatin.", [first.id]))
+    services.store.save_note(ready_id, note)
+    services.scribe.accounts.set_signature("local", "Dana Smith", "MD")
+    at = app("pages/note.py", encounter=ready_id)
+    at.button(key="doc_sign").click().run()
+    assert not at.exception
+    assert "Before you sign: 1 open item(s)" in _text(at) and "Not backed:** Takes 40 mg of atorvastatin" in _text(at)
+    assert services.scribe.queries.sign_off(_local(), ready_id).status == "preliminary"  # not signed yet
+    at.button(key="doc_sign_confirm").click().run()
+    assert "Signed: version 1, as Dana Smith, MD." in _text(at)
+    assert services.scribe.queries.sign_off(_local(), ready_id).latest.signed_by == "Dana Smith, MD"
+
+
+def _local():
+    from scribe_core.access import SINGLE_USER, Viewer
+
+    return Viewer(SINGLE_USER)
 
 
 def test_the_summary_is_written_editable_graded_and_printable(app, services, ready_id):

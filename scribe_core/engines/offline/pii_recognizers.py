@@ -3,8 +3,9 @@
 Measured gaps of the stock recognisers on transcripts: street addresses, ZIP codes after a state,
 phone numbers as ASR writes them ("555213-4876", "555 213 4876"), spoken email addresses
 ("john dot smith at gmail dot com") and medical record numbers, which are only PII next to a
-keyword ("MRN", "record number"). The keyword recogniser tags the number alone, so the note keeps
-"MRN [HEALTHCARE_NUMBER]" rather than losing the sentence.
+keyword ("MRN", "record number"), in digits or read out one digit at a time. The keyword
+recogniser tags the number alone, so the note keeps "MRN [HEALTHCARE_NUMBER]" rather than losing
+the sentence.
 
 spaCy's small model also misses names and places it has not seen ("my husband Tomasz", "the Leeds
 address"). Context recognisers catch a capitalised word where only a name or a place can stand:
@@ -41,13 +42,26 @@ def _pattern(entity: str, name: str, regex: str, score: float, *, case_sensitive
                              patterns=[Pattern(name=name, regex=regex, score=score)])
 
 
+# Words that may sit between "record number" and the number itself.
+_FILLER = (r"here|there|on|in|at|file|the|our|your|his|her|their|my|system|chart|records?|is|was|it's|its|it|"
+           r"that|we|have|has|for|you|reads|says|should|be|still|just|so|ok|okay|um|uh|and")
+# A number read out digit by digit ("four four seven one nine zero two"): at least five digit words,
+# so "one or two" or "two three times" never qualify.
+_DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|double|triple)"
+_SPOKEN_DIGITS = rf"{_DIGIT_WORD}(?:[\s-]+{_DIGIT_WORD}){{4,}}"
+
+
 def _keyword_number_recognizer() -> Any:
     from presidio_analyzer import EntityRecognizer, RecognizerResult
 
     keyword = re.compile(
         r"\b(mrn|medical record(?: number)?|record number|chart number|patient id|health card(?: number)?|"
-        r"insurance(?: id| number)?|member id|account number)\b\W{0,3}(?:is\s+|number\s+|#\s*|no\.?\s*)?"
-        r"(?P<id>[A-Z]{0,3}[- ]?\d[\d -]{3,18}\d)",
+        r"insurance(?: id| number)?|member id|account number)\b\W{0,3}"
+        # A few words may stand between the keyword and the number, but only words that cannot be a
+        # dose, a reading or a date: "your medical record number here is 4471902".
+        rf"(?:(?:{_FILLER})\W{{1,3}}){{0,5}}"
+        r"(?:is\s+|number\s+|#\s*|no\.?\s*)?"
+        rf"(?P<id>[A-Z]{{0,3}}[- ]?\d[\d -]{{3,18}}\d|{_SPOKEN_DIGITS})",
         re.IGNORECASE,
     )
 

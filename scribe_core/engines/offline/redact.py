@@ -9,9 +9,10 @@
   keep-list protects (`scribe_core.clinical_keep_list`: drugs, recreational substances, alcohol
   and tobacco, conditions, procedures, anatomy, doses, durations, vital signs), so "like
   marijuana" is never a PERSON and "Dr. Chen" keeps "Dr.". DATE_TIME is redacted only when it is
-  a calendar date (month name with a number, d/m/y, or a year), never a duration ("for 2 weeks")
-  or a relative day ("yesterday"); ORGANIZATION and NRP are not redacted at all (the policy has no
-  such category, and spaCy calls many drugs an ORG).
+  a calendar date (month name with a number, d/m/y, or a year) said as a birth date ("born",
+  "date of birth", "DOB" just before it), never a clinical date ("the A1c on March 3rd"), a
+  duration ("for 2 weeks") or a relative day ("yesterday"); ORGANIZATION and NRP are not redacted
+  at all (the policy has no such category, and spaCy calls many drugs an ORG).
 - Replacements use AssemblyAI's `entity_name` substitution: "[PERSON_NAME]", "[PHONE_NUMBER]".
 """
 
@@ -129,11 +130,15 @@ def find_pii(text: str, policies: tuple[str, ...] = DEFAULT_PII_POLICIES) -> lis
     for r in results:
         span = text[r.start:r.end]
         tag = entity_policy[r.entity_type].upper()
+        if r.entity_type == "LOCATION" and not any(c.isalpha() for c in span):
+            continue  # spaCy sometimes calls "02/11/2026" a place; ZIP codes have their own recognisers
         if r.entity_type == "DATE_TIME":
             if not _CALENDAR_DATE.search(span):
                 continue  # durations, ages, "today": clinical timing, not identity
             before = text[max(0, r.start - 60):r.start]
-            tag = "DATE_OF_BIRTH" if _DOB_CONTEXT.search(before) else "DATE"
+            if not _DOB_CONTEXT.search(before):
+                continue  # a clinical date ("the A1c on March 3rd", "started in 2019"): the note needs it
+            tag = "DATE_OF_BIRTH"
         findings += [Finding(start, end, tag) for start, end in subtract(r.start, r.end, kept, text)]
     return _merge(findings)
 
