@@ -120,8 +120,8 @@ def _check_section(i: int, raw: Any, lines: _Lines, seen: set[str], problems: li
     for field, limit in (("title", MAX_SECTION_TITLE), ("instructions", MAX_INSTRUCTIONS)):
         if not _text(raw.get(field)):
             problems.append(TemplateProblem(lines.section(i, field), f"{where}: {field!r} is missing or empty"))
-        elif (problem := _too_long(field, raw[field], limit)):
-            problems.append(TemplateProblem(lines.section(i, field), f"{where}: {problem}"))
+        elif (overlong := _too_long(field, raw[field], limit)):
+            problems.append(TemplateProblem(lines.section(i, field), f"{where}: {overlong}"))
     loinc = raw.get("loinc")
     if loinc is not None:
         problem = loinc_problem(loinc) if isinstance(loinc, str) else "'loinc' must be a string like \"10164-2\""
@@ -166,8 +166,8 @@ def parse_template(text: str, source: str = "template") -> NoteTemplate:
         problems.append(TemplateProblem(lines.top("name"), "'name' must be 1-40 lower-case letters, digits, - or _"))
     if not _text(data.get("title")):
         problems.append(TemplateProblem(lines.top("title"), "'title' is missing or empty"))
-    elif (problem := _too_long("title", data["title"], MAX_TITLE)):
-        problems.append(TemplateProblem(lines.top("title"), problem))
+    elif (overlong := _too_long("title", data["title"], MAX_TITLE)):
+        problems.append(TemplateProblem(lines.top("title"), overlong))
     doc_code = data.get("document_loinc", PROGRESS_NOTE_LOINC)
     problem = loinc_problem(doc_code) if isinstance(doc_code, str) else "'document_loinc' must be a string"
     if problem:
