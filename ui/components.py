@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Callable
 
@@ -43,20 +44,22 @@ def play_stretch(services: Services, viewer: Viewer, encounter_id: str, start_ms
 # checkbox) fits beside the utterance panel in a 1400 px window, ~36 characters a line; rows grow to
 # show the wrapped text, and the grid widens the column in a wider window.
 TRANSCRIPT_TEXT_WIDTH_PX = 270
-_CHARS_PER_LINE = 36
-_LINE_PX = 21
-_MAX_LINES = 7
+# Every row of the transcript grid is the same height: two wrapped lines, so a visit's rows stay
+# readable side by side (a row as tall as the longest utterance left three rows in view). The full text of
+# a longer utterance shows on selection, in the panel beside the grid.
+TRANSCRIPT_ROW_PX = 65  # Streamlit wraps a text cell only in rows taller than 4rem (64 px)
+_HEADER_PX = 36
+_ROWS_SHOWN = 13
 
 
 def transcript_row_height(texts: list[str]) -> int | None:
-    """One row height for the table that fits the longest text wrapped (at most 7 lines; the rest
-    shows on hover and in the utterance panel). None keeps Streamlit's single-line rows."""
-    longest = max((len(t) for t in texts), default=0)
-    lines = min(_MAX_LINES, -(-longest // _CHARS_PER_LINE))
-    if lines <= 1:
-        return None
-    # Streamlit wraps a text cell only when rows are taller than 4rem (64 px).
-    return max(65, 12 + _LINE_PX * lines)
+    """The fixed row height when any utterance needs wrapping; None keeps Streamlit's single-line rows."""
+    return TRANSCRIPT_ROW_PX if any(len(t) > 40 for t in texts) else None
+
+
+def transcript_grid_height(rows: int, row_px: int | None) -> int:
+    """Tall enough for up to 13 rows, so about 12 are in view below the page's controls at 1080 px."""
+    return _HEADER_PX + (row_px or 35) * max(1, min(rows, _ROWS_SHOWN)) + 2
 
 
 def step_badge(e: Encounter) -> StepLabel:
@@ -164,23 +167,32 @@ def wait_for(services: Services, viewer: Viewer, encounter_id: str, what: str, r
     poll()
 
 
-# Scrolls the transcript's own scroll box (not the page) to the first highlighted utterance. It is a
-# fixed script with no data in it; the transcript itself is rendered separately, escaped, without JS.
-_SCROLL_TO_HIGHLIGHT = """
+# Scrolls the transcript's own scroll box (not the page) to the first evidence utterance. The script
+# names only the utterance id (like "U37", never its words), and differs for each pick: Streamlit leaves an
+# unchanged st.html element in place, so a fixed script ran once and later picks never scrolled. It waits
+# for the transcript to be drawn (it may arrive after the script) rather than trusting one fixed delay.
+_SCROLL_TO_UTTERANCE = """
 <script>
-setTimeout(() => {
-  const hit = parent.document.querySelector('.scribe-utt.hl') || document.querySelector('.scribe-utt.hl');
-  if (!hit) return;
-  let box = hit.parentElement;
-  while (box && !(box.scrollHeight > box.clientHeight + 4 && /(auto|scroll)/.test(getComputedStyle(box).overflowY))) {
-    box = box.parentElement;
-  }
-  if (box) box.scrollTo({top: hit.getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop - 24,
-                         behavior: 'smooth'});
-}, 150);
+(() => {
+  const wanted = %s;
+  let tries = 0;
+  const go = () => {
+    const doc = parent.document || document;
+    const hit = [...doc.querySelectorAll('.scribe-utt.hl')].find(el => el.dataset.utterance === wanted);
+    if (!hit) { if (++tries < 40) setTimeout(go, 100); return; }
+    let box = hit.parentElement;
+    while (box && !(box.scrollHeight > box.clientHeight + 4 && /(auto|scroll)/.test(getComputedStyle(box).overflowY))) {
+      box = box.parentElement;
+    }
+    if (box) box.scrollTop = hit.getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop - 24;
+    hit.scrollIntoView({block: 'nearest'});
+  };
+  setTimeout(go, 50);
+})();
 </script>
 """
 
 
-def scroll_to_highlight() -> None:
-    st.html(_SCROLL_TO_HIGHLIGHT, unsafe_allow_javascript=True)
+def scroll_to_utterance(utterance_id: str) -> None:
+    """Bring the utterance (highlighted in transcript_html) into view within its scroll box."""
+    st.html(_SCROLL_TO_UTTERANCE % json.dumps(utterance_id), unsafe_allow_javascript=True)

@@ -51,7 +51,7 @@ def show_unavailable(err: EncounterUnavailableError, *, key: str) -> None:
 
 
 def pick_encounter(queries: EncounterQueries, viewer: Viewer, *, key: str, label: str = "Encounter",
-                   stop_if_unavailable: bool = True) -> Encounter | None:
+                   stop_if_unavailable: bool = True, show_label: bool = True) -> Encounter | None:
     """A selectbox over the encounters the viewer may open, following and updating the shared selection.
 
     With nothing selected it starts on the newest one. A selected id the core refuses (unknown,
@@ -85,7 +85,20 @@ def pick_encounter(queries: EncounterQueries, viewer: Viewer, *, key: str, label
 
     zone = viewer_zone()
     chosen = st.selectbox(
-        label, list(by_id), key=key, on_change=changed, format_func=lambda i: encounter_title(by_id[i], zone)
+        label, list(by_id), key=key, on_change=changed, format_func=lambda i: encounter_title(by_id[i], zone),
+        label_visibility="visible" if show_label else "collapsed",
     )
     select(chosen)
     return by_id[chosen]
+
+
+def tell_if_unavailable(queries: EncounterQueries, viewer: Viewer) -> None:
+    """On a page that shows no single encounter (Home, Encounters, Live…): a requested ?encounter= the core
+    refuses is said, as the encounter pages say it, rather than silently ignored."""
+    current = selected_id()
+    if current is None:
+        return
+    try:
+        queries.encounter(viewer, current)
+    except EncounterUnavailableError as err:
+        show_unavailable(err, key="requested_encounter")
