@@ -13,9 +13,10 @@ from scribe_core.access import Viewer
 from scribe_core.bootstrap import Services
 from scribe_core.errors import EncounterUnavailableError, ScribeError
 from scribe_core.model import DOCTOR, PATIENT, Encounter, Transcript, Utterance
+from scribe_core.queries import EncounterQueries
 
 from .access import idle_expired
-from .labels import StepLabel, clock, step_label
+from .labels import StepLabel, clock, step_label, time_left
 from .local_time import viewer_zone
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|$~<>:])")
@@ -137,6 +138,19 @@ def redraft_with_feedback(redraft: Callable[[], Encounter], *, working: str, don
     st.rerun()
 
 
+def job_progress(queries: EncounterQueries, viewer: Viewer, label: StepLabel, e: Encounter) -> None:
+    """A job's progress bar and, for an offline job, its time left. The bar spans the whole offline job
+    (every step, from the core's shares), so it moves as each step finishes; a remote job shows its
+    step's own progress (an upload's share sent) when it has one."""
+    done = queries.share_done(viewer, e)
+    shown = done if done is not None else label.progress
+    if shown is not None:
+        st.progress(shown)
+    left = queries.time_left_s(viewer, e)
+    if left is not None:
+        st.caption(f":material/timer: {time_left(left).capitalize()} (estimated from this machine's speed)")
+
+
 def wait_for(services: Services, viewer: Viewer, encounter_id: str, what: str, ready: Callable[[], object]) -> None:
     """While an encounter is in flight, show its step and rerun the page when `ready()` becomes true."""
     queries = services.scribe.queries
@@ -158,10 +172,7 @@ def wait_for(services: Services, viewer: Viewer, encounter_id: str, what: str, r
         if not current.state.in_flight:
             st.rerun()
         with st.container(border=True):
-            step_badge(current)
-            label = step_label(current, viewer_zone())
-            if label.progress is not None:
-                st.progress(label.progress)
+            job_progress(queries, viewer, step_badge(current), current)
             st.caption(f"The {what} appears here by itself as soon as it is ready.")
 
     poll()
