@@ -20,7 +20,7 @@ from ..model import DOCTOR, PATIENT, EncounterState, Transcript
 DEFAULT_RETRY_DELAYS_S = (15.0, 30.0, 60.0, 120.0, 240.0)
 
 # The offline engine's real-time factor (processing seconds per audio second) measured by
-# `python -m scribe_core.eval` on the 2-core reference machine (README): asr 0.085 + diarization
+# `python -m scribe_core.eval` on the 2-core reference machine (docs/offline-engine.md): asr 0.085 + diarization
 # 0.016 + redaction 0.001. Used until this machine has finished offline jobs of its own.
 OFFLINE_RTF = 0.10
 # Each step's share of that time, in the order the offline engine runs them.
