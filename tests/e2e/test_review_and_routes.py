@@ -132,8 +132,11 @@ def test_the_transcript_grid_shows_at_least_twelve_rows_of_a_visit_at_1080_px(se
     row_px = (content_px - header_px) / 40
     visible_px = min(box["y"] + box["height"], VIEWPORT["height"]) - max(box["y"], 0) - header_px
     rows_in_view = visible_px / row_px
-    page.close()
     assert rows_in_view >= 12, f"{rows_in_view:.1f} rows in view (rows {row_px:.0f} px, grid top {box['y']:.0f})"
+    # Selecting a row (its checkbox, first column) shows its full text beside the grid.
+    page.mouse.click(box["x"] + 12, box["y"] + header_px + row_px * 5.5)  # the sixth row, U6
+    expect(page.get_by_test_id("stText").filter(has_text=LINES[5])).to_be_visible(timeout=15_000)
+    page.close()
 
 
 @pytest.mark.parametrize(("path", "title"), [
