@@ -16,11 +16,19 @@ from scribe_core.errors import ScribeError
 from ui import access
 from ui.engine import engine_info, settings_rows
 from ui.services import get_services
+from ui.state import tell_if_unavailable
+
+# Pages that pick an encounter themselves and already say when the requested one cannot be shown.
+_PICKS_ITS_OWN = {"note", "transcript", "review", "privacy"}
 
 st.set_page_config(page_title="AI Scribe", page_icon="🩺", layout="wide")
 
+# The default page is served at the root and its own url_path is not served at all, so /record (a link
+# people bookmark) gets a hidden second entry for the same page.
 PAGES = [
-    st.Page("pages/record.py", title="New encounter", icon=":material/mic:", url_path="record", default=True),
+    st.Page("pages/record.py", title="New encounter", icon=":material/mic:", url_path="home", default=True),
+    st.Page("pages/record.py", title="New encounter", icon=":material/mic:", url_path="record",
+            visibility="hidden"),
     st.Page("pages/live.py", title="Live visit", icon=":material/settings_voice:", url_path="live"),
     st.Page("pages/status.py", title="Encounters", icon=":material/monitor_heart:", url_path="status"),
     st.Page("pages/transcript.py", title="Transcript", icon=":material/record_voice_over:", url_path="transcript"),
@@ -73,4 +81,6 @@ with st.sidebar:
             lines.append(f"- `{row['setting']}` {shown}")
         st.markdown("\n".join(lines))
 
+if page.url_path not in _PICKS_ITS_OWN:
+    tell_if_unavailable(services.scribe.queries, viewer)
 page.run()

@@ -45,10 +45,11 @@ from benchmarks.previous_extractive import PreviousExtractiveWriter  # noqa: E40
 from scribe_core.clinical.open_items import empty_plan_sections  # noqa: E402
 from scribe_core.clinical.support import spoken_numbers  # noqa: E402
 from scribe_core.clinical.transcript_import import parse_transcript_text  # noqa: E402
+from scribe_core.documents.templates import builtin_template  # noqa: E402
 from scribe_core.eval.note_facts import PERSON, junk_reasons, reference_has_plan, speech_recognition_style  # noqa: E402
 from scribe_core.model import DOCTOR, Note, Transcript  # noqa: E402
 from scribe_core.notes.extractive import ExtractiveNoteWriter  # noqa: E402
-from scribe_core.documents.templates import builtin_template  # noqa: E402
+
 ACI = builtin_template('aci')
 SOAP = builtin_template('soap')
 

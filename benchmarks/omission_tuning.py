@@ -23,9 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.aci_data import load, omission_figures  # noqa: E402
 from scribe_core.clinical.omission import FLAGGED_KINDS  # noqa: E402
 from scribe_core.clinical.transcript_import import parse_transcript_text  # noqa: E402
+from scribe_core.documents.templates import builtin_template  # noqa: E402
 from scribe_core.eval.note_facts import speech_recognition_style  # noqa: E402
 from scribe_core.notes.extractive import ExtractiveNoteWriter  # noqa: E402
-from scribe_core.documents.templates import builtin_template  # noqa: E402
+
 ACI = builtin_template('aci')
 
 ALL = frozenset({"answer", "number", "drug", "dose", "exam", "result", "order", "referral", "follow_up"})

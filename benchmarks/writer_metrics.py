@@ -68,8 +68,8 @@ def main() -> None:
 
     from scribe_core.clinical.support import drug_names, spoken_numbers
     from scribe_core.clinical.transcript_import import parse_transcript_text
-    from scribe_core.notes.extractive import ExtractiveNoteWriter
     from scribe_core.documents.templates import builtin_template
+    from scribe_core.notes.extractive import ExtractiveNoteWriter
     ACI = builtin_template('aci')
 
     spec = importlib.util.spec_from_file_location("numbers_", HERE / "scribe_core" / "clinical" / "numbers.py")

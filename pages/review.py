@@ -7,7 +7,7 @@ import streamlit as st
 from scribe_core.clinical import possibly_missing
 from ui.access import current_viewer
 from ui.actions import note_version
-from ui.components import empty_state, md_escape, play_stretch, scroll_to_highlight, transcript_html, wait_for
+from ui.components import empty_state, md_escape, play_stretch, scroll_to_utterance, transcript_html, wait_for
 from ui.labels import clock
 from ui.services import get_services
 from ui.state import pick_encounter
@@ -81,4 +81,4 @@ with transcript_col:
     with st.container(height=560, border=False, key="review_transcript"):
         st.html(transcript_html(transcript, {u.id for u in evidence}))
     if evidence:
-        scroll_to_highlight()
+        scroll_to_utterance(min(evidence, key=lambda u: u.start_ms).id)

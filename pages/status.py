@@ -15,8 +15,8 @@ from scribe_core.errors import ScribeError
 from scribe_core.model import Encounter, EncounterState
 from ui import actions
 from ui.access import current_viewer, idle_expired
-from ui.components import empty_state, md_escape, step_badge
-from ui.labels import consent_line, duration, engine_name, time_left, when
+from ui.components import empty_state, job_progress, md_escape, step_badge
+from ui.labels import consent_line, duration, engine_name, when
 from ui.live_visits import get_live_visits
 from ui.local_time import viewer_zone
 from ui.services import get_services
@@ -56,11 +56,7 @@ def card(row: EncounterRow, highlighted: bool) -> None:
                 st.caption(f":material/verified_user: {consent}")
         with state:
             label = step_badge(e)
-            if label.progress is not None:
-                st.progress(label.progress)
-            left = queries.time_left_s(viewer, e)
-            if left is not None:
-                st.caption(f":material/timer: {time_left(left).capitalize()} (estimated from this machine's speed)")
+            job_progress(queries, viewer, label, e)
             if label.detail:
                 st.markdown(f":red[{label.detail}]" if label.text == "Failed" else label.detail)
         with buttons, st.container(horizontal=True, horizontal_alignment="right"):

@@ -11,11 +11,12 @@ import pandas as pd
 import streamlit as st
 
 from scribe_core.documents.templates import TemplateError
-from scribe_core.documents.templates.validate import ROLES
+from scribe_core.documents.templates.validate import MAX_INSTRUCTIONS, MAX_SECTION_TITLE, MAX_TITLE, ROLES
 from scribe_core.errors import ConfigurationError
-from scribe_core.notes.base import NoteTemplate, SectionSpec
+from scribe_core.notes.base import NoteTemplate
 from ui.access import current_viewer
 from ui.services import get_services
+from ui.template_rows import sections_from_rows
 
 COLUMNS = ["key", "title", "instructions", "loinc", "role", "required"]
 
@@ -55,24 +56,23 @@ if not viewer.is_admin:
     st.info("Only an admin defines clinic templates.", icon=":material/lock:")
     st.stop()
 st.caption("Start from any template, then rename it and change its sections. Rows are shown in order; a role "
-           f"({', '.join(ROLES)}) tells the offline writer what goes in a section without a LOINC code.")
+           f"({', '.join(ROLES)}) tells the offline writer what goes in a section without a LOINC code. "
+           f"Section titles hold up to {MAX_SECTION_TITLE} characters, instructions up to {MAX_INSTRUCTIONS}.")
 base = templates[st.selectbox("Start from", names, key="templates_base", format_func=lambda n: templates[n].title)]
 name = st.text_input("Name (lower case, digits, - or _)", key="templates_name", value=f"{base.name}_clinic")
-title = st.text_input("Title", key="templates_title", value=f"{base.title} (clinic)")
+title = st.text_input("Title", key="templates_title", value=f"{base.title} (clinic)", max_chars=MAX_TITLE)
 specialty = st.text_input("Specialty", key="templates_specialty", value=base.specialty)
 loinc = st.text_input("Document LOINC code", key="templates_loinc", value=base.loinc)
 rows = pd.DataFrame([{"key": s.key, "title": s.title, "instructions": s.guidance, "loinc": s.loinc or "",
                       "role": s.role, "required": s.required} for s in base.sections], columns=COLUMNS)
 edited = st.data_editor(rows, num_rows="dynamic", hide_index=True, key=f"templates_rows_{base.name}",
-                        column_config={"role": st.column_config.SelectboxColumn(options=["", *ROLES]),
+                        column_config={"title": st.column_config.TextColumn(max_chars=MAX_SECTION_TITLE),
+                                       "instructions": st.column_config.TextColumn(max_chars=MAX_INSTRUCTIONS),
+                                       "role": st.column_config.SelectboxColumn(options=["", *ROLES]),
                                        "required": st.column_config.CheckboxColumn()})
 
 if st.button("Save clinic template", key="templates_save", type="primary", icon=":material/save:"):
-    sections = tuple(
-        SectionSpec(key=str(r["key"] or "").strip(), title=str(r["title"] or "").strip(),
-                    guidance=str(r["instructions"] or "").strip(), loinc=str(r["loinc"] or "").strip() or None,
-                    required=bool(r["required"]), role=str(r["role"] or "").strip())
-        for r in edited.to_dict("records") if any(str(v or "").strip() for k, v in r.items() if k != "required"))
+    sections = sections_from_rows(edited.to_dict("records"))
     try:
         library.save_custom(NoteTemplate(name=name.strip(), title=title.strip(), sections=sections,
                                          loinc=loinc.strip(), specialty=specialty.strip()), by=viewer.name)

@@ -16,6 +16,7 @@ from ui.components import (
     play_stretch,
     redraft_with_feedback,
     show_flash,
+    transcript_grid_height,
     transcript_row_height,
     wait_for,
 )
@@ -27,7 +28,7 @@ services = get_services()
 viewer = current_viewer()
 queries = services.scribe.queries
 st.title("Transcript")
-encounter = pick_encounter(queries, viewer, key="transcript_pick")
+encounter = pick_encounter(queries, viewer, key="transcript_pick", show_label=False)  # room for the grid
 if encounter is None:
     empty_state("No encounters yet, so there is no transcript to show.")
     st.stop()
@@ -40,41 +41,8 @@ if transcript is None:
 
 show_flash()
 editable = not encounter.state.in_flight
-if not transcript.roles_confirmed:
-    st.warning(
-        "**Speaker roles are not confirmed.** The engine told the speakers apart but guessed which one is the "
-        "Doctor. Check a few lines; if they are the wrong way round, swap them and the note is re-drafted.",
-        icon=":material/help:",
-    )
-    if st.button("Roles are right", key="transcript_confirm_roles", icon=":material/check_circle:",
-                 disabled=encounter.state.in_flight):
-        services.scribe.confirm_roles(encounter.id, by=viewer)
-        flash("Roles confirmed.")
-        st.rerun()
-
-bar = st.columns([2, 2, 3], vertical_alignment="bottom")
-with bar[0]:
-    if st.button("Swap Doctor and Patient", key="transcript_swap", icon=":material/swap_horiz:",
-                 disabled=not editable, width="stretch"):
-        redraft_with_feedback(lambda: actions.swap_roles_and_redraft(services, shown_id, by=viewer),
-                              working="Swapping roles and re-drafting the note…",
-                              done="Roles swapped and the note re-drafted.",
-                              failed_prefix="Roles swapped, but the note could not be re-drafted")
-with bar[1]:
-    if st.button("Re-draft the note", key="transcript_redraft", icon=":material/refresh:",
-                 disabled=not editable, width="stretch",
-                 help="Write the note again from this transcript, e.g. after correcting roles."):
-        redraft_with_feedback(lambda: services.scribe.redraft(shown_id, by=viewer), working="Re-drafting the note…",
-                              done="Note re-drafted from the corrected transcript.",
-                              failed_prefix="The note could not be re-drafted")
-with bar[2]:
-    roles = sorted({u.role for u in transcript.utterances} | {DOCTOR, PATIENT})
-    shown_role = st.segmented_control("Show", ["All", *roles], key="transcript_role_filter", default="All")
 if not editable:
     st.caption("Corrections are available once the note has been drafted.")
-
-rows = [u for u in transcript.utterances if shown_role in (None, "All") or u.role == shown_role]
-st.session_state["_transcript_row_ids"] = [u.id for u in rows]
 
 
 def row_selected() -> None:
@@ -83,9 +51,40 @@ def row_selected() -> None:
         st.session_state["transcript_utterance"] = st.session_state["_transcript_row_ids"][picked[0]]
 
 
+# The controls sit beside the grid rather than above it, so the grid starts high enough to show a dozen
+# rows on a 1080-pixel screen.
 table, panel = st.columns([5, 2], gap="large")
+with panel:
+    if not transcript.roles_confirmed:
+        st.warning(
+            "**Speaker roles are not confirmed.** The engine told the speakers apart but guessed which one is the "
+            "Doctor. Check a few lines; if they are the wrong way round, swap them and the note is re-drafted.",
+            icon=":material/help:",
+        )
+        if st.button("Roles are right", key="transcript_confirm_roles", icon=":material/check_circle:",
+                     disabled=encounter.state.in_flight):
+            services.scribe.confirm_roles(encounter.id, by=viewer)
+            flash("Roles confirmed.")
+            st.rerun()
+    if st.button("Swap Doctor and Patient", key="transcript_swap", icon=":material/swap_horiz:",
+                 disabled=not editable, width="stretch"):
+        redraft_with_feedback(lambda: actions.swap_roles_and_redraft(services, shown_id, by=viewer),
+                              working="Swapping roles and re-drafting the note…",
+                              done="Roles swapped and the note re-drafted.",
+                              failed_prefix="Roles swapped, but the note could not be re-drafted")
+    if st.button("Re-draft the note", key="transcript_redraft", icon=":material/refresh:",
+                 disabled=not editable, width="stretch",
+                 help="Write the note again from this transcript, e.g. after correcting roles."):
+        redraft_with_feedback(lambda: services.scribe.redraft(shown_id, by=viewer), working="Re-drafting the note…",
+                              done="Note re-drafted from the corrected transcript.",
+                              failed_prefix="The note could not be re-drafted")
+    roles = sorted({u.role for u in transcript.utterances} | {DOCTOR, PATIENT})
+    shown_role = st.segmented_control("Show", ["All", *roles], key="transcript_role_filter", default="All")
+rows = [u for u in transcript.utterances if shown_role in (None, "All") or u.role == shown_role]
+st.session_state["_transcript_row_ids"] = [u.id for u in rows]
 with table:
-    # Text last and wrapped (rows grow to fit it), so every column fits beside the panel at 1400 px.
+    # Text last and wrapped within a fixed row height, so every column fits beside the panel at 1400 px.
+    row_px = transcript_row_height([u.text for u in rows])
     frame = pd.DataFrame(
         [{"id": u.id, "role": u.role, "start": clock(u.start_ms), "end": clock(u.end_ms),
           "confidence": u.confidence, "text": u.text} for u in rows],
@@ -93,7 +92,7 @@ with table:
     )
     st.dataframe(
         frame, hide_index=True, key="transcript_table", on_select=row_selected, selection_mode="single-row",
-        height=520, row_height=transcript_row_height([u.text for u in rows]),
+        height=transcript_grid_height(len(rows), row_px), row_height=row_px,
         column_config={
             "id": st.column_config.TextColumn("#", width=40),
             "role": st.column_config.TextColumn("Role", width=64),
@@ -104,7 +103,8 @@ with table:
             "text": st.column_config.TextColumn("Text", width=TRANSCRIPT_TEXT_WIDTH_PX),
         },
     )
-    st.caption(f"{len(rows)} of {len(transcript.utterances)} utterances · select a row to play it")
+    st.caption(f"{len(rows)} of {len(transcript.utterances)} utterances · select a row to read it in full and "
+               "play it")
 
 with panel:
     st.subheader("Utterance")

@@ -9,6 +9,7 @@
     sign_off(viewer, id)                  the note's status (draft, final, amended) and its latest signed version
     ehr_sends(viewer, id)                 the copies of the note sent to an EHR (server id, time, version)
     time_left_s(viewer, encounter)        an offline job's estimated time left
+    share_done(viewer, encounter)         an offline job's share done across its steps (for a progress bar)
     tombstones(viewer)                    purged encounters: a clinician's own, every one for an admin
     audit_log(viewer)                     admins only
 
@@ -29,13 +30,13 @@ from typing import Any
 from .access import Viewer
 from .accounts import Accounts
 from .documents.signoff import NoteStatus, note_status
-from .documents.templates import TemplateLibrary
+from .documents.templates import TemplateRepository
 from .documents.versions import EhrCopy, NoteVersions
 from .encounter_list import EncounterFilter, EncounterRow, encounter_list
 from .errors import EncounterNotFoundError, EncounterPurgedError
 from .model import Encounter, EncounterState, Note, Tombstone, Transcript
 from .store import EncounterStore
-from .usecases.decisions import measured_rtf, time_left_s
+from .usecases.decisions import measured_rtf, offline_done, time_left_s
 
 _AUDIO_TYPES = {".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".mp4": "audio/mp4", ".webm": "audio/webm",
                 ".ogg": "audio/ogg", ".flac": "audio/flac", ".wav": "audio/wav"}
@@ -58,7 +59,7 @@ class EncounterQueries:
         return self._store.list(owner=viewer.owner_filter)
 
     def listing(self, viewer: Viewer, wanted: EncounterFilter | None = None) -> list[EncounterRow]:
-        templates = TemplateLibrary(self._store.data_dir).all()
+        templates = TemplateRepository(self._store).all()
         return encounter_list(self._store, viewer, wanted, signature=Accounts(self._store).signature,
                               template_title=lambda name: templates[name].title if name in templates else name)
 
@@ -113,16 +114,34 @@ class EncounterQueries:
         return NoteVersions(self._store).sends(encounter_id)
 
     def time_left_s(self, viewer: Viewer, encounter: Encounter) -> float | None:
-        """An offline job's estimated seconds left, from this machine's measured real-time factor."""
+        """An offline job's estimated seconds left: this machine's measured real-time factor × the recording's
+        length at first, then the job's own pace as its steps finish."""
         viewer.check(encounter)
         if self._sends_audio_off(encounter.engine) or not encounter.state.in_flight or encounter.retry_at is not None:
             return None
         if encounter.state in (EncounterState.TRANSCRIBED, EncounterState.DRAFTING):
             return 0.0  # the extractive draft takes well under a second
-        return time_left_s(encounter.duration_s, self.offline_rtf(), encounter.step, encounter.progress)
+        rtf, started = self._offline_timings()
+        elapsed_s = None
+        if encounter.id in started and encounter.updated is not None:
+            elapsed_s = (encounter.updated - datetime.fromisoformat(started[encounter.id])).total_seconds()
+        return time_left_s(encounter.duration_s, rtf, encounter.step, encounter.progress, elapsed_s)
+
+    def share_done(self, viewer: Viewer, encounter: Encounter) -> float | None:
+        """The share of an offline job done (0..1) across all its steps; None for a remote service's job."""
+        viewer.check(encounter)
+        if self._sends_audio_off(encounter.engine) or not encounter.state.in_flight:
+            return None
+        if encounter.state in (EncounterState.TRANSCRIBED, EncounterState.DRAFTING):
+            return 1.0
+        return offline_done(encounter.step, encounter.progress)
 
     def offline_rtf(self) -> float:
         """Median processing seconds per audio second of this machine's recent offline transcriptions."""
+        return self._offline_timings()[0]
+
+    def _offline_timings(self) -> tuple[float, dict[str, str]]:
+        """This machine's real-time factor, and when each unfinished offline transcription started."""
         offline = {encounter_id: duration_s for encounter_id, (engine, duration_s) in self._store.lengths().items()
                    if duration_s and not self._sends_audio_off(engine)}
         started: dict[str, Any] = {}
@@ -136,7 +155,7 @@ class EncounterQueries:
             elif entry["action"] == "transcribed" and encounter_id in started:
                 spent_s = _seconds_between(started.pop(encounter_id), entry["at"])
                 jobs.append((spent_s, float(offline[encounter_id] or 0)))
-        return measured_rtf(jobs[-20:])
+        return measured_rtf(jobs[-20:]), started
 
     def tombstones(self, viewer: Viewer) -> list[Tombstone]:
         return self._store.tombstones(owner=viewer.owner_filter)

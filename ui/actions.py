@@ -13,8 +13,8 @@ from scribe_core.access import Viewer
 from scribe_core.bootstrap import Services
 from scribe_core.keyterms import parse_keyterms  # noqa: F401  (the pages' name for the core's rule)
 from scribe_core.model import Encounter, Statement
-from scribe_core.patient import PatientIdentity
 from scribe_core.notes.edits import edited_note, edited_statements, note_version  # noqa: F401  (the same)
+from scribe_core.patient import PatientIdentity
 from scribe_core.usecases import AudioSource
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

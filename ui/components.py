@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Callable
 
@@ -12,9 +13,10 @@ from scribe_core.access import Viewer
 from scribe_core.bootstrap import Services
 from scribe_core.errors import EncounterUnavailableError, ScribeError
 from scribe_core.model import DOCTOR, PATIENT, Encounter, Transcript, Utterance
+from scribe_core.queries import EncounterQueries
 
 from .access import idle_expired
-from .labels import StepLabel, clock, step_label
+from .labels import StepLabel, clock, step_label, time_left
 from .local_time import viewer_zone
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|$~<>:])")
@@ -43,20 +45,22 @@ def play_stretch(services: Services, viewer: Viewer, encounter_id: str, start_ms
 # checkbox) fits beside the utterance panel in a 1400 px window, ~36 characters a line; rows grow to
 # show the wrapped text, and the grid widens the column in a wider window.
 TRANSCRIPT_TEXT_WIDTH_PX = 270
-_CHARS_PER_LINE = 36
-_LINE_PX = 21
-_MAX_LINES = 7
+# Every row of the transcript grid is the same height: two wrapped lines, so a visit's rows stay
+# readable side by side (a row as tall as the longest utterance left three rows in view). The full text of
+# a longer utterance shows on selection, in the panel beside the grid.
+TRANSCRIPT_ROW_PX = 65  # Streamlit wraps a text cell only in rows taller than 4rem (64 px)
+_HEADER_PX = 36
+_ROWS_SHOWN = 13
 
 
 def transcript_row_height(texts: list[str]) -> int | None:
-    """One row height for the table that fits the longest text wrapped (at most 7 lines; the rest
-    shows on hover and in the utterance panel). None keeps Streamlit's single-line rows."""
-    longest = max((len(t) for t in texts), default=0)
-    lines = min(_MAX_LINES, -(-longest // _CHARS_PER_LINE))
-    if lines <= 1:
-        return None
-    # Streamlit wraps a text cell only when rows are taller than 4rem (64 px).
-    return max(65, 12 + _LINE_PX * lines)
+    """The fixed row height when any utterance needs wrapping; None keeps Streamlit's single-line rows."""
+    return TRANSCRIPT_ROW_PX if any(len(t) > 40 for t in texts) else None
+
+
+def transcript_grid_height(rows: int, row_px: int | None) -> int:
+    """Tall enough for up to 13 rows, so about 12 are in view below the page's controls at 1080 px."""
+    return _HEADER_PX + (row_px or 35) * max(1, min(rows, _ROWS_SHOWN)) + 2
 
 
 def step_badge(e: Encounter) -> StepLabel:
@@ -136,6 +140,19 @@ def redraft_with_feedback(redraft: Callable[[], Encounter], *, working: str, don
     st.rerun()
 
 
+def job_progress(queries: EncounterQueries, viewer: Viewer, label: StepLabel, e: Encounter) -> None:
+    """A job's progress bar and, for an offline job, its time left. The bar spans the whole offline job
+    (every step, from the core's shares), so it moves as each step finishes; a remote job shows its
+    step's own progress (an upload's share sent) when it has one."""
+    done = queries.share_done(viewer, e)
+    shown = done if done is not None else label.progress
+    if shown is not None:
+        st.progress(shown)
+    left = queries.time_left_s(viewer, e)
+    if left is not None:
+        st.caption(f":material/timer: {time_left(left).capitalize()} (estimated from this machine's speed)")
+
+
 def wait_for(services: Services, viewer: Viewer, encounter_id: str, what: str, ready: Callable[[], object]) -> None:
     """While an encounter is in flight, show its step and rerun the page when `ready()` becomes true."""
     queries = services.scribe.queries
@@ -157,32 +174,38 @@ def wait_for(services: Services, viewer: Viewer, encounter_id: str, what: str, r
         if not current.state.in_flight:
             st.rerun()
         with st.container(border=True):
-            step_badge(current)
-            label = step_label(current, viewer_zone())
-            if label.progress is not None:
-                st.progress(label.progress)
+            job_progress(queries, viewer, step_badge(current), current)
             st.caption(f"The {what} appears here by itself as soon as it is ready.")
 
     poll()
 
 
-# Scrolls the transcript's own scroll box (not the page) to the first highlighted utterance. It is a
-# fixed script with no data in it; the transcript itself is rendered separately, escaped, without JS.
-_SCROLL_TO_HIGHLIGHT = """
+# Scrolls the transcript's own scroll box (not the page) to the first evidence utterance. The script
+# names only the utterance id (like "U37", never its words), and differs for each pick: Streamlit leaves an
+# unchanged st.html element in place, so a fixed script ran once and later picks never scrolled. It waits
+# for the transcript to be drawn (it may arrive after the script) rather than trusting one fixed delay.
+_SCROLL_TO_UTTERANCE = """
 <script>
-setTimeout(() => {
-  const hit = parent.document.querySelector('.scribe-utt.hl') || document.querySelector('.scribe-utt.hl');
-  if (!hit) return;
-  let box = hit.parentElement;
-  while (box && !(box.scrollHeight > box.clientHeight + 4 && /(auto|scroll)/.test(getComputedStyle(box).overflowY))) {
-    box = box.parentElement;
-  }
-  if (box) box.scrollTo({top: hit.getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop - 24,
-                         behavior: 'smooth'});
-}, 150);
+(() => {
+  const wanted = %s;
+  let tries = 0;
+  const go = () => {
+    const doc = parent.document || document;
+    const hit = [...doc.querySelectorAll('.scribe-utt.hl')].find(el => el.dataset.utterance === wanted);
+    if (!hit) { if (++tries < 40) setTimeout(go, 100); return; }
+    let box = hit.parentElement;
+    while (box && !(box.scrollHeight > box.clientHeight + 4 && /(auto|scroll)/.test(getComputedStyle(box).overflowY))) {
+      box = box.parentElement;
+    }
+    if (box) box.scrollTop = hit.getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop - 24;
+    hit.scrollIntoView({block: 'nearest'});
+  };
+  setTimeout(go, 50);
+})();
 </script>
 """
 
 
-def scroll_to_highlight() -> None:
-    st.html(_SCROLL_TO_HIGHLIGHT, unsafe_allow_javascript=True)
+def scroll_to_utterance(utterance_id: str) -> None:
+    """Bring the utterance (highlighted in transcript_html) into view within its scroll box."""
+    st.html(_SCROLL_TO_UTTERANCE % json.dumps(utterance_id), unsafe_allow_javascript=True)

@@ -52,7 +52,7 @@ def show_unavailable(err: EncounterUnavailableError, *, key: str) -> None:
 
 
 def pick_encounter(queries: EncounterQueries, viewer: Viewer, *, key: str, label: str = "Encounter",
-                   stop_if_unavailable: bool = True) -> Encounter | None:
+                   stop_if_unavailable: bool = True, show_label: bool = True) -> Encounter | None:
     """A selectbox over the encounters the viewer may open, following and updating the shared selection.
 
     With nothing selected it starts on the newest one. A selected id the core refuses (unknown,
@@ -86,7 +86,8 @@ def pick_encounter(queries: EncounterQueries, viewer: Viewer, *, key: str, label
 
     zone = viewer_zone()
     chosen = st.selectbox(
-        label, list(by_id), key=key, on_change=changed, format_func=lambda i: encounter_title(by_id[i], zone)
+        label, list(by_id), key=key, on_change=changed, format_func=lambda i: encounter_title(by_id[i], zone),
+        label_visibility="visible" if show_label else "collapsed",
     )
     select(chosen)
     patient_header(by_id[chosen])
@@ -101,3 +102,15 @@ def patient_header(encounter: Encounter) -> None:
             st.markdown(f":material/person: **Patient:** {md_escape(who)}")
         else:
             st.caption(":material/person_off: Patient not identified at intake (no name or record number given).")
+
+
+def tell_if_unavailable(queries: EncounterQueries, viewer: Viewer) -> None:
+    """On a page that shows no single encounter (Home, Encounters, Live…): a requested ?encounter= the core
+    refuses is said, as the encounter pages say it, rather than silently ignored."""
+    current = selected_id()
+    if current is None:
+        return
+    try:
+        queries.encounter(viewer, current)
+    except EncounterUnavailableError as err:
+        show_unavailable(err, key="requested_encounter")

@@ -5,7 +5,9 @@
     swapped_roles        Doctor and Patient exchanged throughout a transcript
     with_role            one utterance given another role
     measured_rtf         this machine's real-time factor, from finished jobs
-    time_left_s          how long an offline job still needs, from that factor and the recording's length
+    offline_done         the share of an offline job done, across its steps
+    time_left_s          how long an offline job still needs: from that factor and the recording's length
+                         until the job has shown its own pace, then from its own pace
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from ..model import DOCTOR, PATIENT, EncounterState, Transcript
 DEFAULT_RETRY_DELAYS_S = (15.0, 30.0, 60.0, 120.0, 240.0)
 
 # The offline engine's real-time factor (processing seconds per audio second) measured by
-# `python -m scribe_core.eval` on the 2-core reference machine (README): asr 0.085 + diarization
+# `python -m scribe_core.eval` on the 2-core reference machine (docs/offline-engine.md): asr 0.085 + diarization
 # 0.016 + redaction 0.001. Used until this machine has finished offline jobs of its own.
 OFFLINE_RTF = 0.10
 # Each step's share of that time, in the order the offline engine runs them.
@@ -86,20 +88,35 @@ def measured_rtf(jobs: Iterable[tuple[float, float]], *, default: float = OFFLIN
     return statistics.median(ratios) if ratios else default
 
 
-def time_left_s(duration_s: float | None, rtf: float, step: str | None, fraction: float | None) -> float | None:
+def offline_done(step: str | None, fraction: float | None) -> float:
+    """The share of an offline job done (0..1): the finished steps' shares plus the running step's part.
+
+    Before the engine starts (waiting, queued, starting) nothing is done.
+    """
+    done = 0.0
+    for name, share in OFFLINE_STEP_SHARES:
+        if step == name:
+            return done + share * min(1.0, max(0.0, fraction or 0.0))
+        done += share
+    return 0.0
+
+
+# Below this share done, the job's own pace says little (the first seconds also load the models).
+_OWN_PACE_FROM = 0.1
+
+
+def time_left_s(duration_s: float | None, rtf: float, step: str | None, fraction: float | None,
+                elapsed_s: float | None = None) -> float | None:
     """Seconds an offline job still needs; None when the recording's length is unknown.
 
-    Before the engine starts, the whole job is left; within a step, its unfinished share.
+    At first: the recording's length × this machine's real-time factor, less what is done. Once a tenth
+    is done and the job's running time is known, its own pace (elapsed / done) decides, so an estimate
+    that was too short (a slower machine, a busy one) corrects itself as the steps finish.
     """
     if not duration_s or duration_s <= 0:
         return None
     total_s = duration_s * rtf
-    done = 0.0
-    for name, share in OFFLINE_STEP_SHARES:
-        if step == name:
-            done += share * min(1.0, max(0.0, fraction or 0.0))
-            break
-        done += share
-    else:  # not (yet) in one of the engine's steps: waiting, queued, starting
-        done = 0.0
+    done = offline_done(step, fraction)
+    if elapsed_s is not None and elapsed_s > 0 and done >= _OWN_PACE_FROM:
+        return max(0.0, elapsed_s * (1.0 - done) / done)
     return max(0.0, total_s * (1.0 - done))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from scribe_core.clinical import check_consistency
+from scribe_core.documents.templates import builtin_template
 from scribe_core.model import Note, Section, Statement
 from scribe_core.notes.extractive import ExtractiveNoteWriter
-from scribe_core.documents.templates import builtin_template
+
 SOAP = builtin_template('soap')
 
 

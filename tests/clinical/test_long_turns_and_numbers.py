@@ -12,8 +12,9 @@ from scribe_core.clinical.facts import extract_facts
 from scribe_core.clinical.numbers import normalise_numbers
 from scribe_core.clinical.support import unsupported_claims
 from scribe_core.clinical.transcript_import import parse_transcript_text
-from scribe_core.notes.extractive import ExtractiveNoteWriter
 from scribe_core.documents.templates import builtin_template
+from scribe_core.notes.extractive import ExtractiveNoteWriter
+
 ACI = builtin_template('aci')
 
 # One turn as raw speech recognition gives it: exam, results and plan, no punctuation, no capitals.

@@ -9,13 +9,14 @@ import re
 from scribe_core.clinical import add_missing, facts_to_statement, parse_transcript_text, possibly_missing
 from scribe_core.clinical.content_units import detect
 from scribe_core.clinical.omission import uncovered_units
+from scribe_core.documents.templates import builtin_template
 from scribe_core.model import Note, Section, Statement
 from scribe_core.notes.extractive import ExtractiveNoteWriter
-from scribe_core.documents.templates import builtin_template
-ACI = builtin_template('aci')
-SOAP = builtin_template('soap')
 
 from .conftest import ACI_DIR
+
+ACI = builtin_template('aci')
+SOAP = builtin_template('soap')
 
 
 def _without(note: Note, *fragments: str) -> Note:

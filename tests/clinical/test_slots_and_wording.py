@@ -9,8 +9,9 @@ from scribe_core.clinical.slots import visit_slots
 from scribe_core.clinical.support import unsupported_claims
 from scribe_core.clinical.transcript_import import parse_transcript_text
 from scribe_core.clinical.wording import note_sentences
-from scribe_core.notes.extractive import ExtractiveNoteWriter
 from scribe_core.documents.templates import builtin_template
+from scribe_core.notes.extractive import ExtractiveNoteWriter
+
 ACI = builtin_template('aci')
 
 VISIT = parse_transcript_text("""[doctor] hey dragon ms. lee is a 64 year old female here for follow up of her \

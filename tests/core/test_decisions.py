@@ -88,3 +88,27 @@ def test_time_left_counts_down_through_the_offline_steps():
     assert half_asr == pytest.approx(60.0 * (1 - 0.5 * 0.085 / 0.102))
     assert time_left_s(None, 0.1, "transcribing", 0.5) is None
     assert time_left_s(600, 0.1, "transcribing", 7.0) == pytest.approx(60.0 * (1 - 0.085 / 0.102))  # clamped
+
+
+def test_the_share_done_grows_as_each_offline_step_finishes():
+    from scribe_core.usecases.decisions import offline_done
+
+    shares = [offline_done("queued", None), offline_done("transcribing", 0.0), offline_done("transcribing", 0.5),
+              offline_done("diarizing", 0.0), offline_done("diarizing", 1.0), offline_done("redacting", 1.0)]
+    assert shares[0] == shares[1] == 0.0
+    assert shares == sorted(shares) and shares[2] > 0.3 and shares[-1] == pytest.approx(1.0)
+
+
+def test_the_time_left_follows_the_jobs_own_pace_once_it_has_one():
+    from scribe_core.usecases.decisions import offline_done, time_left_s
+
+    # A 5-minute recording, this machine's factor unknown (0.10): 30 s expected. The job is slower:
+    # halfway after 50 s. The factor alone still said "15 s left" (under a minute) all the way.
+    halfway = offline_done("transcribing", 0.6)
+    assert time_left_s(300.0, 0.10, "transcribing", 0.6) == pytest.approx(30.0 * (1 - halfway))
+    own_pace = time_left_s(300.0, 0.10, "transcribing", 0.6, elapsed_s=50.0)
+    assert own_pace == pytest.approx(50.0 * (1 - halfway) / halfway)
+    assert own_pace > 3 * time_left_s(300.0, 0.10, "transcribing", 0.6)  # type: ignore[operator]
+    # Too little done to go on (the first seconds also load the models): the factor still decides.
+    assert time_left_s(300.0, 0.10, "transcribing", 0.01, elapsed_s=20.0) == pytest.approx(
+        30.0 * (1 - offline_done("transcribing", 0.01)))

@@ -156,3 +156,21 @@ def test_whether_audio_leaves_is_read_from_the_registered_class_without_building
                     writer_for_engine=lambda engine: FakeNoteWriter(), default_engine="offline")
     assert scribe.sends_audio_off("assemblyai") and not scribe.sends_audio_off("offline")
     assert scribe.sends_audio_off("no-such-engine")  # when in doubt, promise nothing stays here
+
+
+def test_an_offline_jobs_share_done_and_time_left_follow_its_progress(scribe):
+    import time
+
+    waiting = scribe.submit(io.BytesIO(wav_bytes(seconds=60.0)), "long.wav", by=ALICE, engine="local")
+    assert scribe.queries.share_done(ALICE, waiting) == 0.0
+    store = scribe.queries._store  # the worker's own writes, as processing makes them
+    store.update_audited(waiting.id, ("transcription_started", "system", "local:job"),
+                         state=EncounterState.TRANSCRIBING, step="starting")
+    time.sleep(0.5)
+    running = store.update(waiting.id, step="transcribing", progress=0.8)
+    done = scribe.queries.share_done(ALICE, running)
+    assert done is not None and 0.5 < done < 1.0  # the bar moves with the step
+    left = scribe.queries.time_left_s(ALICE, running)
+    assert left is not None and left < 60.0 * 0.10 * (1 - done)  # faster than the default factor: its own pace
+    remote = scribe.submit(io.BytesIO(wav_bytes()), "remote.wav", by=ALICE, engine="fake")
+    assert scribe.queries.share_done(ALICE, remote) is None

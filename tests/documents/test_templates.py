@@ -135,3 +135,29 @@ def test_cli_lists_shows_and_checks_templates(tmp_path):
     assert added.returncode == 0 and "sports: saved as a clinic template" in added.stdout
     listed = _cli("templates", "list", env_dir=tmp_path)
     assert "sports" in listed.stdout and "clinic" in listed.stdout
+
+
+def test_titles_and_instructions_over_their_limits_are_refused_with_the_limit_named():
+    from scribe_core.documents.templates.validate import MAX_INSTRUCTIONS, MAX_SECTION_TITLE, MAX_TITLE
+    assert (MAX_TITLE, MAX_SECTION_TITLE, MAX_INSTRUCTIONS) == (80, 120, 2000)
+    at_limit = GOOD.replace('"Sports medicine"', '"' + "S" * 80 + '"').replace(
+        'title = "Injury"', 'title = "' + "I" * 120 + '"').replace(
+        '"How and when it happened."', '"' + "h" * 2000 + '"')
+    assert parse_template(at_limit).title == "S" * 80
+    too_long = GOOD.replace('"Sports medicine"', '"' + "S" * 81 + '"').replace(
+        'title = "Injury"', 'title = "' + "I" * 121 + '"').replace(
+        '"How and when it happened."', '"' + "h" * 2001 + '"')
+    with pytest.raises(TemplateError) as err:
+        parse_template(too_long)
+    found = {(p.line, p.message) for p in err.value.problems}
+    assert found == {(2, "'title' is 81 characters long; keep it to 80 or fewer"),
+                     (7, "section 1: 'title' is 121 characters long; keep it to 120 or fewer"),
+                     (8, "section 1: 'instructions' is 2001 characters long; keep it to 2000 or fewer")}
+
+
+def test_cli_check_applies_the_length_limits(tmp_path):
+    long_file = tmp_path / "long.toml"
+    long_file.write_text(GOOD.replace('"How and when it happened."', '"' + "h" * 2001 + '"'))
+    checked = _cli("templates", "check", str(long_file), env_dir=tmp_path)
+    assert checked.returncode == 1
+    assert f"{long_file}, line 8: section 1: 'instructions' is 2001 characters long" in checked.stderr

@@ -48,6 +48,9 @@ def test_an_offline_encounter_runs_from_upload_to_an_extractive_note(offline_app
         expect(page.get_by_text(re.compile(r"(About \d+ min left|Under a minute left|Almost done)"))).to_be_visible(
             timeout=30_000)
         expect(page.get_by_text(re.compile(r"\d\d \w{3} \d{4}, \d\d:\d\d E[SD]T · ")).first).to_be_visible()
+        # The bar spans the whole job and moves as it goes (it stayed empty while a step had no fraction).
+        page.wait_for_function("""() => [...document.querySelectorAll('[data-testid=stProgress] [role=progressbar]')]
+            .some(bar => Number(bar.getAttribute('aria-valuenow')) > 0)""", timeout=240_000)
         # Model loading (first use in this server) plus ~45 s of audio on 2 cores.
         expect(page.get_by_role("button", name=re.compile("Open note"))).to_be_visible(timeout=240_000)
         page.get_by_role("button", name=re.compile("Open note")).click()

@@ -35,7 +35,7 @@ def test_the_release_data_dir_is_adopted_without_loss(release_dir):
     before.close()
 
     store = EncounterStore(release_dir, Vault(FIXTURE_KEY))
-    assert store.schema_version == 9
+    assert store.schema_version == 10
     after = sqlite3.connect(release_dir / "scribe.sqlite3")
     for table, count in counts.items():
         assert after.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == count, table  # noqa: S608
@@ -64,7 +64,7 @@ def test_the_release_data_dir_is_adopted_without_loss(release_dir):
     store.add(Encounter(id="new1", created=utc_now(), source_name="next.wav", engine="offline"),
               io.BytesIO(b"RIFFnext"), ".wav")
     again = EncounterStore(release_dir, Vault(FIXTURE_KEY))
-    assert again.schema_version == 9 and again.audio_bytes("new1") == b"RIFFnext"
+    assert again.schema_version == 10 and again.audio_bytes("new1") == b"RIFFnext"
     assert [e.id for e in again.list()][0] == "new1"
 
 
@@ -81,7 +81,7 @@ def test_an_older_release_database_gets_the_missing_release_migrations_first(tmp
     db.commit()
     db.close()
     store = EncounterStore(data, Vault(FIXTURE_KEY))
-    assert store.schema_version == 9
+    assert store.schema_version == 10
     old = store.get("old1")
     assert (old.state, old.attempts, old.retry_at) == (EncounterState.FAILED, 0, None)  # release migration 4
     assert NoteVersions(store).all("old1") == []  # release migration 5
@@ -109,4 +109,4 @@ def test_a_database_that_already_has_the_consent_columns_is_adopted_too(tmp_path
     db.commit()
     db.close()
     store = EncounterStore(data, Vault(FIXTURE_KEY))
-    assert store.schema_version == 9 and store.get("live1").consent.by == "dr.lee"
+    assert store.schema_version == 10 and store.get("live1").consent.by == "dr.lee"

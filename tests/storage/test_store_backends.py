@@ -43,7 +43,7 @@ def raw_rows(store, sql):
 
 def test_a_second_open_migrates_nothing_twice(store, tmp_path, database_url):
     again = EncounterStore(tmp_path / "data", Vault(TEST_KEY), database_url_setting=database_url)
-    assert again.schema_version == store.schema_version == 9
+    assert again.schema_version == store.schema_version == 10
     assert store.db.dialect == ("sqlite" if not database_url else "postgresql")
 
 

@@ -85,14 +85,15 @@ def test_a_transient_failure_reads_as_waiting_to_retry_with_its_reason():
     assert label.text.startswith("Waiting to retry (try 2 at") and "Could not reach" in label.detail
 
 
-def test_transcript_rows_grow_to_wrap_long_text_and_stay_single_lines_for_short_text():
-    from ui.components import transcript_row_height
+def test_transcript_rows_have_one_fixed_height_that_wraps_two_lines_whatever_the_longest_text():
+    from ui.components import TRANSCRIPT_ROW_PX, transcript_grid_height, transcript_row_height
 
     assert transcript_row_height([]) is None and transcript_row_height(["Any fever?", "No."]) is None
-    two_lines = transcript_row_height(["x" * 50])
-    assert two_lines is not None and two_lines > 64  # Streamlit wraps text only in rows taller than 4rem
-    assert transcript_row_height(["x" * 200, "short"]) > two_lines
-    assert transcript_row_height(["x" * 5000]) == transcript_row_height(["x" * 10000])  # capped
+    assert TRANSCRIPT_ROW_PX > 64  # Streamlit wraps text only in rows taller than 4rem
+    # One very long utterance no longer makes every row as tall as itself.
+    assert transcript_row_height(["x" * 50]) == transcript_row_height(["x" * 5000, "short"]) == TRANSCRIPT_ROW_PX
+    assert transcript_grid_height(40, TRANSCRIPT_ROW_PX) >= 36 + 12 * TRANSCRIPT_ROW_PX
+    assert transcript_grid_height(3, TRANSCRIPT_ROW_PX) < transcript_grid_height(40, TRANSCRIPT_ROW_PX)
 
 
 class LabelledEngine:

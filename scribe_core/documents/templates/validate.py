@@ -35,6 +35,10 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 _TOP_KEYS = {"name", "title", "document_loinc", "document_display", "specialty", "description", "sections"}
 _SECTION_KEYS = {"key", "title", "instructions", "loinc", "role", "required"}
 _LINE_COL = re.compile(r"\(at line (\d+), column \d+\)")
+# Longest text a field may hold: what the pages, the note and the EHR document can show in full.
+MAX_TITLE = 80  # the template's own title, as pickers list it
+MAX_SECTION_TITLE = 120
+MAX_INSTRUCTIONS = 2000
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,14 @@ def _text(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
+def _too_long(field: str, value: str, limit: int) -> str:
+    """'' when `value` fits in `limit` characters, else what to do about it."""
+    length = len(value.strip())
+    if length <= limit:
+        return ""
+    return f"{field!r} is {length} characters long; keep it to {limit} or fewer"
+
+
 def _check_section(i: int, raw: Any, lines: _Lines, seen: set[str], problems: list[TemplateProblem]) -> SectionSpec:
     where = f"section {i + 1}"
     if not isinstance(raw, dict):
@@ -105,9 +117,11 @@ def _check_section(i: int, raw: Any, lines: _Lines, seen: set[str], problems: li
         problems.append(TemplateProblem(lines.section(i, "key"), f"{where}: key {key!r} is used twice"))
     else:
         seen.add(key)
-    for field in ("title", "instructions"):
+    for field, limit in (("title", MAX_SECTION_TITLE), ("instructions", MAX_INSTRUCTIONS)):
         if not _text(raw.get(field)):
             problems.append(TemplateProblem(lines.section(i, field), f"{where}: {field!r} is missing or empty"))
+        elif (overlong := _too_long(field, raw[field], limit)):
+            problems.append(TemplateProblem(lines.section(i, field), f"{where}: {overlong}"))
     loinc = raw.get("loinc")
     if loinc is not None:
         problem = loinc_problem(loinc) if isinstance(loinc, str) else "'loinc' must be a string like \"10164-2\""
@@ -152,6 +166,8 @@ def parse_template(text: str, source: str = "template") -> NoteTemplate:
         problems.append(TemplateProblem(lines.top("name"), "'name' must be 1-40 lower-case letters, digits, - or _"))
     if not _text(data.get("title")):
         problems.append(TemplateProblem(lines.top("title"), "'title' is missing or empty"))
+    elif (overlong := _too_long("title", data["title"], MAX_TITLE)):
+        problems.append(TemplateProblem(lines.top("title"), overlong))
     doc_code = data.get("document_loinc", PROGRESS_NOTE_LOINC)
     problem = loinc_problem(doc_code) if isinstance(doc_code, str) else "'document_loinc' must be a string"
     if problem:
