@@ -125,19 +125,21 @@ def _copy_store(args: argparse.Namespace) -> int:
     """The store this installation uses (its settings), copied into the database `--to` names."""
     from dataclasses import replace
 
-    from sqlalchemy.exc import OperationalError
-
     from .config import Secret, Settings
+    from .crypto import Vault
+    from .errors import ConfigurationError
     from .jobs.wiring import open_store
-    from .storage.copying import copy_store
+    from .storage.copying import copy_store, open_target
 
     settings = Settings.from_env()
-    source = open_store(settings)
+    vault = Vault(settings.encryption_key.reveal())  # the copy keeps every row sealed under the same key
+    source = open_store(settings, vault)
     try:
-        target = open_store(replace(settings, database_url=Secret(args.to), recordings=args.recordings,
-                                    recordings_dir=str(args.recordings_dir or "")), source.vault)
-    except OperationalError as exc:  # the driver's reason names the host and user, never the password
-        print(f"error: could not open the target database: {exc.orig}", file=sys.stderr)
+        target = open_target(lambda: open_store(replace(settings, database_url=Secret(args.to),
+                                                        recordings=args.recordings,
+                                                        recordings_dir=str(args.recordings_dir or "")), vault))
+    except ConfigurationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     try:
         report = copy_store(source, target)

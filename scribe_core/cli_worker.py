@@ -57,7 +57,7 @@ def _work(concurrency: int) -> int:
     serve(WorkerRuntime(scribe=services.scribe, store=store, queue=queue, takeover_s=takeover,
                         retention_hours=settings.retention_hours))
     log.info("worker: %d at once; takeover after %g s", concurrency, takeover)
-    worker_app(store.db.url).run_worker(
+    worker_app(store.database_url).run_worker(
         queues=[ENCOUNTER_QUEUE, MAINTENANCE_QUEUE], concurrency=concurrency, install_signal_handlers=True,
         update_heartbeat_interval=max(1.0, takeover / 4), stalled_worker_timeout=takeover, delete_jobs="successful")
     return 0

@@ -10,13 +10,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ..model import Encounter
-from ..storage.database import Database
-from ..storage.jobs import encounter_lock, has_job
+from ..storage.jobs import encounter_lock
 
-__all__ = ["QueueClient", "encounter_lock", "has_job"]
+__all__ = ["QueueClient", "encounter_lock"]
 
 if TYPE_CHECKING:
-    from .queue import ProcrastinateQueue
+    from ..storage import EncounterStore
 
 
 class QueueClient:
@@ -24,15 +23,13 @@ class QueueClient:
     the store has already enqueued each job with its state change, so there is nothing to start here,
     and resuming after a crash and retention are the workers' cluster-wide periodic tasks."""
 
-    def __init__(self, queue: ProcrastinateQueue, database: Database) -> None:
-        self.queue, self.database = queue, database
+    def __init__(self, store: EncounterStore) -> None:
+        self.store = store
 
     def enqueue(self, encounter_id: str, at: datetime | None = None) -> Future[Encounter | None]:
         """Make sure a job is queued or running (a no-op when the state change already queued one); one
         due at `at` otherwise. The future is settled at once: a worker process does the work."""
-        with self.database.transaction() as connection:
-            if at is not None or not has_job(connection, encounter_id):
-                self.queue.enqueue(connection, encounter_id, at=at)
+        self.store.queue_job(encounter_id, at)
         done: Future[Encounter | None] = Future()
         done.set_result(None)
         return done

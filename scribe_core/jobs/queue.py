@@ -10,33 +10,23 @@ never runs two of them at once, and the same queueing lock, so at most one waits
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-import psycopg
 from procrastinate import App, PsycopgConnector, SyncPsycopgConnector
 from procrastinate.exceptions import AlreadyEnqueued
-from sqlalchemy import Connection, text
 
-from ..storage.database import Database
-from .client import encounter_lock
+from ..storage.jobs import encounter_lock, psycopg_connection
 
 TASK_NAMESPACE = "scribe"
 PROCESS_TASK = "scribe:process_encounter"  # the blueprint's "process_encounter" in the app's namespace
 ENCOUNTER_QUEUE = "encounters"
 MAINTENANCE_QUEUE = "maintenance"
-_SCHEMA_LOCK = 0x5C21BF
 
 
 def libpq_url(sqlalchemy_url: str) -> str:
     """The libpq form of a store URL (psycopg and Procrastinate take postgresql://, not postgresql+psycopg://)."""
     return sqlalchemy_url.replace("postgresql+psycopg://", "postgresql://", 1)
 
-
-def psycopg_connection(connection: Connection) -> psycopg.Connection:
-    """The psycopg connection under a SQLAlchemy one, inside the same transaction."""
-    raw = connection.connection.driver_connection
-    if not isinstance(raw, psycopg.Connection):
-        raise TypeError("Procrastinate jobs need the store on Postgres (psycopg)")
-    return raw
 
 
 def worker_app(database_url: str) -> App:
@@ -57,7 +47,7 @@ class ProcrastinateQueue:
         self.database_url = database_url
         self.deferring = App(connector=SyncPsycopgConnector(conninfo=libpq_url(database_url)))
 
-    def enqueue(self, connection: Connection, encounter_id: str, *, at: datetime | None = None) -> None:
+    def enqueue(self, connection: Any, encounter_id: str, *, at: datetime | None = None) -> None:
         raw = psycopg_connection(connection)
         lock = encounter_lock(encounter_id)
         # A savepoint: a job already waiting (AlreadyEnqueued) must not abort the caller's transaction.
@@ -70,13 +60,3 @@ class ProcrastinateQueue:
         else:
             savepoint.commit()
 
-
-def ensure_schema(database: Database, app: App) -> bool:
-    """Create Procrastinate's tables in the store's database unless they exist; True if created."""
-    with database.transaction() as connection:
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
-        if connection.execute(text("SELECT to_regclass('procrastinate_jobs')")).scalar() is not None:
-            return False
-        # Straight to psycopg with no parameters: the schema's own '%' signs are not placeholders.
-        psycopg_connection(connection).execute(app.schema_manager.get_schema())
-        return True

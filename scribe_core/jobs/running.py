@@ -5,7 +5,6 @@ holding the encounter's lock, so no two processes ever work on one encounter."""
 from __future__ import annotations
 
 from ..model import Encounter, utc_now
-from ..storage.jobs import encounter_lock
 from ..usecases import Scribe
 
 
@@ -16,7 +15,7 @@ def run_held(scribe: Scribe, encounter_id: str) -> Encounter | None:
     encounter = scribe.store.get(encounter_id)
     if encounter.retry_at is not None and encounter.retry_at > utc_now():
         return encounter
-    with scribe.store.db.exclusive(encounter_lock(encounter_id)) as held:
+    with scribe.store.hold_encounter(encounter_id) as held:
         if not held:
             return None
         return scribe.process(encounter_id)

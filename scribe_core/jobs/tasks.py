@@ -25,7 +25,6 @@ from procrastinate import Blueprint, JobContext
 
 from ..model import utc_now
 from ..storage import EncounterStore
-from ..storage.jobs import stranded
 from ..usecases import Scribe
 from .queue import ENCOUNTER_QUEUE, MAINTENANCE_QUEUE, PROCESS_TASK, ProcrastinateQueue
 from .running import run_held
@@ -67,8 +66,7 @@ def process_encounter(encounter_id: str) -> None:
     encounter = run_held(current.scribe, encounter_id)
     if encounter is None:
         log.warning("encounter %s is still held by a silent worker; trying again later", encounter_id)
-        with current.store.db.transaction() as connection:
-            current.queue.enqueue(connection, encounter_id, at=utc_now() + timedelta(seconds=current.takeover_s))
+        current.store.queue_job(encounter_id, at=utc_now() + timedelta(seconds=current.takeover_s))
         return
     log.info("encounter %s: %s", encounter_id, encounter.state.value)
 
@@ -86,11 +84,7 @@ async def sweep(context: JobContext, timestamp: int) -> None:
 
 def enqueue_stranded(current: WorkerRuntime) -> list[str]:
     """Give a job to every encounter in flight that has none waiting or running."""
-    with current.store.db.transaction() as connection:
-        rows = stranded(connection)
-        for encounter_id, retry_at in rows:
-            current.queue.enqueue(connection, encounter_id, at=retry_at)
-    return [encounter_id for encounter_id, _ in rows]
+    return current.store.queue_stranded()
 
 
 @blueprint.periodic(cron="*/10 * * * *")

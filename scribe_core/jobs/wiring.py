@@ -38,12 +38,12 @@ def open_store(settings: Settings, vault: Vault | None = None) -> EncounterStore
 
 def attach_queue(store: EncounterStore) -> ProcrastinateQueue | None:
     """On Postgres, make the store enqueue jobs on Procrastinate (creating its tables on first use)."""
-    if store.db.is_sqlite:
+    if store.is_sqlite:
         return None
-    from .queue import ProcrastinateQueue, ensure_schema
+    from .queue import ProcrastinateQueue
 
-    queue = ProcrastinateQueue(store.db.url)
-    ensure_schema(store.db, queue.deferring)
+    queue = ProcrastinateQueue(store.database_url)
+    store.ensure_job_tables(queue.deferring.schema_manager.get_schema)
     store.jobs = queue
     return queue
 
@@ -54,4 +54,4 @@ def queue_client(store: EncounterStore) -> QueueClient | None:
         return None
     from .queue import ProcrastinateQueue
 
-    return QueueClient(store.jobs, store.db) if isinstance(store.jobs, ProcrastinateQueue) else None
+    return QueueClient(store) if isinstance(store.jobs, ProcrastinateQueue) else None

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Connection, Table, func, select, text, update
+from sqlalchemy.exc import OperationalError
 
 from ..errors import ConfigurationError, InvalidStateError
 from . import schema as t
@@ -45,6 +47,15 @@ class CopyReport:
         if self.recordings_into_directory:
             out.append(f"recordings copied into the recordings directory: {self.recordings_into_directory}")
         return out
+
+
+def open_target(open_store: Callable[[], EncounterStore]) -> EncounterStore:
+    """The copy's target store, or a ConfigurationError with the driver's reason (it names the host and
+    user, never the password)."""
+    try:
+        return open_store()
+    except OperationalError as exc:
+        raise ConfigurationError(f"could not open the target database: {exc.orig}") from None
 
 
 def copy_store(source: EncounterStore, target: EncounterStore) -> CopyReport:

@@ -30,6 +30,7 @@ from .base import JobQueue
 from .database import Database, database_url
 from .edited_documents import EditedDocumentRows
 from .encounters import EncounterRows
+from .jobs import JobRows
 from .migrations import migrate, schema_version
 from .remote import RemoteRequests
 from .signed_notes import SignedNoteRows
@@ -40,7 +41,7 @@ _KEY_CHECK = "scribe-key-check"
 
 
 class EncounterStore(EncounterRows, AuditAndPurge, RemoteRequests, SignedNoteRows, EditedDocumentRows,
-                     ClinicTemplateRows):
+                     ClinicTemplateRows, JobRows):
     def __init__(self, data_dir: Path, vault: Vault, *, database_url_setting: str = "",
                  recordings_dir: Path | None = None, recordings_in_database: bool = False,
                  jobs: JobQueue | None = None) -> None:
