@@ -12,11 +12,12 @@ import pytest
 from sqlalchemy import text
 
 from scribe_core.crypto import Vault
-from scribe_core.jobs.client import QueueClient, has_job
+from scribe_core.jobs.client import QueueClient
 from scribe_core.jobs.tasks import WorkerRuntime, enqueue_stranded
 from scribe_core.jobs.wiring import attach_queue, queue_client
 from scribe_core.model import Encounter, EncounterState, utc_now
 from scribe_core.storage import EncounterStore
+from scribe_core.storage.jobs import has_job
 from tests.audio_files import tone_file
 from tests.conftest import TEST_KEY
 from tests.fakes.assemblyai import FakeAssemblyAI
