@@ -114,3 +114,25 @@ class AppServer:
         return get_json(f"{self.fake}/_fake/state")
 
 
+
+
+def app_with_one_ready_encounter(folder: Path, fake_server, engine, source_name: str) -> AppServer:  # type: ignore[no-untyped-def]
+    """An app (not yet started) whose store holds one encounter, transcribed by `engine` (a fake transcriber)
+    and drafted by the fake note writer before the app starts; its id in `app.encounter_id`."""
+    import io
+
+    from scribe_core.access import SINGLE_USER, Viewer
+    from scribe_core.crypto import Vault
+    from scribe_core.store import EncounterStore
+    from scribe_core.usecases import Scribe
+    from tests.ui.fakes import FakeNoteWriter, wav_bytes
+
+    app = AppServer(folder, fake_server)
+    store = EncounterStore(app.data_dir, Vault(app.env["SCRIBE_ENCRYPTION_KEY"]))
+    writer = FakeNoteWriter()
+    scribe = Scribe(store=store, transcribers={"fake": lambda: engine}, writer_for_engine=lambda e: writer,
+                    default_engine="fake")
+    encounter = scribe.submit(io.BytesIO(wav_bytes()), source_name, by=Viewer(SINGLE_USER))
+    assert scribe.process(encounter.id).state.value == "ready"
+    app.encounter_id = encounter.id
+    return app

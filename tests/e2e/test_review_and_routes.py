@@ -7,17 +7,11 @@ writer cites each one), then the app is opened at 1920x1080.
 
 from __future__ import annotations
 
-import io
-
 import pytest
 
-from scribe_core.access import SINGLE_USER, Viewer
-from scribe_core.crypto import Vault
 from scribe_core.model import Transcript, Utterance
-from scribe_core.store import EncounterStore
-from scribe_core.usecases import Scribe
 
-from .app_server import AppServer
+from .app_server import app_with_one_ready_encounter
 from .test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, heading
 
 pytestmark = pytest.mark.browser
@@ -55,16 +49,8 @@ class NormalVisit:
 
 @pytest.fixture(scope="module")
 def server(fake_server, tmp_path_factory):
-    from tests.ui.fakes import FakeNoteWriter, wav_bytes
-
-    app = AppServer(tmp_path_factory.mktemp("review"), fake_server)
-    store = EncounterStore(app.data_dir, Vault(app.env["SCRIBE_ENCRYPTION_KEY"]))
-    engine, writer = NormalVisit(), FakeNoteWriter()
-    scribe = Scribe(store=store, transcribers={"fake": lambda: engine}, writer_for_engine=lambda e: writer,
-                    default_engine="fake")
-    encounter = scribe.submit(io.BytesIO(wav_bytes()), "normal-visit.wav", by=Viewer(SINGLE_USER))
-    assert scribe.process(encounter.id).state.value == "ready"
-    app.encounter_id = encounter.id
+    app = app_with_one_ready_encounter(tmp_path_factory.mktemp("review"), fake_server,
+                                       NormalVisit(), "normal-visit.wav")
     app.start()
     yield app
     app.stop()

@@ -7,17 +7,11 @@ asks for (tests/ui/test_helpers.py) and seen in test-artifacts/30-transcript-140
 
 from __future__ import annotations
 
-import io
-
 import pytest
 
-from scribe_core.access import SINGLE_USER, Viewer
-from scribe_core.crypto import Vault
 from scribe_core.model import Transcript, Utterance
-from scribe_core.store import EncounterStore
-from scribe_core.usecases import Scribe
 
-from .app_server import AppServer
+from .app_server import app_with_one_ready_encounter
 from .test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, heading
 
 pytestmark = pytest.mark.browser
@@ -46,16 +40,8 @@ class LongUtterances:
 
 @pytest.fixture(scope="module")
 def server(fake_server, tmp_path_factory):
-    from tests.ui.fakes import FakeNoteWriter, wav_bytes
-
-    app = AppServer(tmp_path_factory.mktemp("layout"), fake_server)
-    store = EncounterStore(app.data_dir, Vault(app.env["SCRIBE_ENCRYPTION_KEY"]))
-    engine, writer = LongUtterances(), FakeNoteWriter()
-    scribe = Scribe(store=store, transcribers={"fake": lambda: engine}, writer_for_engine=lambda e: writer,
-                    default_engine="fake")
-    encounter = scribe.submit(io.BytesIO(wav_bytes()), "long-visit.wav", by=Viewer(SINGLE_USER))
-    assert scribe.process(encounter.id).state.value == "ready"
-    app.encounter_id = encounter.id
+    app = app_with_one_ready_encounter(tmp_path_factory.mktemp("layout"), fake_server,
+                                       LongUtterances(), "long-visit.wav")
     app.start()
     yield app
     app.stop()
