@@ -85,12 +85,17 @@ def pick_encounter(queries: EncounterQueries, viewer: Viewer, *, key: str, label
         select(st.session_state[key])
 
     zone = viewer_zone()
-    chosen = st.selectbox(
-        label, list(by_id), key=key, on_change=changed, format_func=lambda i: encounter_title(by_id[i], zone),
-        label_visibility="visible" if show_label else "collapsed",
-    )
+    # A page short of height (the transcript grid) hides the label and names the patient beside the picker.
+    picker, who = (st.container(), st.container()) if show_label else \
+        st.columns([3, 2], vertical_alignment="center")
+    with picker:
+        chosen = st.selectbox(
+            label, list(by_id), key=key, on_change=changed, format_func=lambda i: encounter_title(by_id[i], zone),
+            label_visibility="visible" if show_label else "collapsed",
+        )
     select(chosen)
-    patient_header(by_id[chosen])
+    with who:
+        patient_header(by_id[chosen])
     return by_id[chosen]
 
 

@@ -73,7 +73,9 @@ def _walk(page, app_server: AppServer, visit: Path, tmp_path: Path, timings: dic
 
     # 2. The clinician changes the dose in a drafted line: it keeps its citation, which no longer backs it.
     page.get_by_text("Edit the note").click()
-    expect(page.locator("textarea").filter(has_text="amoxicillin 500 mg")).to_have_count(1, timeout=15_000)
+    # The dose may stand in more than one section (the plan and the medication list): the first is edited.
+    expect(page.locator("textarea").filter(has_text="amoxicillin 500 mg").first).to_be_visible(timeout=15_000)
+    expect(button(page, "Save note")).to_be_visible()
     areas = page.locator("textarea")
     area = next(areas.nth(i) for i in range(areas.count()) if "amoxicillin 500 mg" in areas.nth(i).input_value())
     area.fill(area.input_value().replace("500 mg", "875 mg"))
