@@ -7,7 +7,8 @@ it, and measure the summary's Flesch-Kincaid grade (textstat; target <= 8) and h
 appear nowhere in the dialogue (target 0; numbers spoken as words count as the same number). The
 baseline, measured in the same run: the same figures for the note text a patient would otherwise be
 handed. Also: sentences per summary, the share of summaries with any "what to do" line, and the
-share of summary sentences that trace to a note statement (must be 100 %).
+share of summary sentences that trace to a note statement or, for the parts built from the visit's own
+words (medicines, follow-up, warning signs), to utterances (must be 100 %).
 """
 
 from __future__ import annotations
@@ -61,7 +62,9 @@ def measure(limit: int | None, template_name: str) -> dict[str, float]:
         sentences.append(len(summary.sentences()))
         with_todo += any(p.heading == TODO and p.sentences for p in summary.parts)
         refs = {f"{sec.key}#{i}" for sec in note.sections for i in range(len(sec.statements))}
-        traced += sum(bool(s.sources) and set(s.sources) <= refs for s in summary.sentences())
+        said = transcript.utterance_ids()
+        traced += sum((bool(s.sources) or bool(s.evidence)) and set(s.sources) <= refs and set(s.evidence) <= said
+                      for s in summary.sentences())
         total += len(summary.sentences())
     n = len(grades)
     return {"n": n, "grade": statistics.mean(grades), "grade_max": max(grades),

@@ -4,13 +4,14 @@
     python -m scribe_core templates show NAME
     python -m scribe_core templates check FILE
     python -m scribe_core export ID --fhir FILE --patient PID | --pdf FILE | --summary FILE
-                                    | --letter SPECIALTY FILE [--question TEXT]
+                                    | --letter SPECIALTY FILE [--question TEXT] [--clinician NAME]
     python -m scribe_core sign ID --clinician NAME     mark the note final, signed as NAME ("Dana Smith, MD")
     python -m scribe_core versions ID [--diff]         signed versions, and what each amendment changed
     python -m scribe_core send ID --patient PID        send the signed note to the EHR (SCRIBE_FHIR_*)
 
 A summary or letter FILE ending in .pdf is printed as PDF, .json as JSON (with each sentence's
-sources and the reading grade), anything else as text.
+sources and the reading grade), anything else as text. Both are signed with `--clinician NAME` (else the
+account's display name); without a name they say "unsigned draft", never a login name.
 
 `register(subparsers)` adds the commands to the main parser; `run(args)` answers them (None when the
 command is not one of these). Exit codes as in cli.py: 0 success, 1 the check or send failed, 2 bad usage.
@@ -55,6 +56,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     what.add_argument("--letter", nargs=2, metavar=("SPECIALTY", "FILE"), help="a referral letter (.pdf or text)")
     export.add_argument("--patient", help="the patient's id in the EHR: an MRN, or Patient/<id>")
     export.add_argument("--question", default="", help="the question the referral letter asks")
+    export.add_argument("--clinician", default="", metavar="NAME",
+                        help='who signs the summary or letter, e.g. "Dana Smith, MD" (without it: unsigned draft)')
     sign = sub.add_parser("sign", help="mark the note final (read-only; later changes are amendments)")
     sign.add_argument("id")
     sign.add_argument("--clinician", default="", metavar="NAME",
@@ -162,6 +165,8 @@ def _documents(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace, docs: ClinicDocuments, by: Viewer, patient_system: str) -> int:
     from .documents.fhir import PatientId
+    from .documents.model import UNSIGNED
+    from .documents.sentence_check import failing_lines
 
     if args.fhir:
         if not args.patient:
@@ -174,7 +179,7 @@ def _export(args: argparse.Namespace, docs: ClinicDocuments, by: Viewer, patient
         args.pdf.write_bytes(docs.note_pdf(args.id, by=by))
         target = args.pdf
     elif args.summary:
-        summary = docs.summary(args.id, by=by)
+        summary = docs.summary(args.id, by=by, clinician=" ".join(args.clinician.split()))
         target = args.summary
         if target.suffix.lower() == ".pdf":
             target.write_bytes(docs.summary_pdf(args.id, summary, by=by))
@@ -182,10 +187,13 @@ def _export(args: argparse.Namespace, docs: ClinicDocuments, by: Viewer, patient
             target.write_text(json.dumps(asdict(summary), indent=2, ensure_ascii=False))
         else:
             target.write_text(summary.text())
-        print(f"reading level: Flesch-Kincaid grade {summary.reading_grade:.1f}", file=sys.stderr)
+        if summary.whole_sentences and not failing_lines(summary.text()):
+            print(f"reading level: Flesch-Kincaid grade {summary.reading_grade:.1f}", file=sys.stderr)
+        _say_who_signed(summary.clinician)
     else:
         specialty, file = args.letter
-        letter = docs.referral(args.id, specialty, args.question, by=by)
+        letter = docs.referral(args.id, specialty, args.question, by=by, clinician=" ".join(args.clinician.split()))
+        _say_who_signed("" if letter.signature == UNSIGNED else letter.signature)
         target = Path(file)
         if target.suffix.lower() == ".pdf":
             target.write_bytes(docs.letter_pdf(args.id, letter, by=by))
@@ -193,6 +201,11 @@ def _export(args: argparse.Namespace, docs: ClinicDocuments, by: Viewer, patient
             target.write_text(letter.text())
     print(f"written to {target}", file=sys.stderr)
     return 0
+
+
+def _say_who_signed(clinician: str) -> None:
+    print(f"signed by {clinician}" if clinician else
+          "unsigned draft: pass --clinician NAME (e.g. \"Dana Smith, MD\") to sign it", file=sys.stderr)
 
 
 def _sign(docs: ClinicDocuments, by: Viewer, args: argparse.Namespace) -> int:

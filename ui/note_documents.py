@@ -19,6 +19,7 @@ from scribe_core.documents.fhir import PatientId
 from scribe_core.documents.model import DRAFT, NoteDocument
 from scribe_core.documents.open_items import OpenItemsError
 from scribe_core.documents.pdf import edited_text_pdf
+from scribe_core.documents.sentence_check import failing_lines, lines_to_check
 from scribe_core.documents.service import ClinicDocuments
 from scribe_core.documents.signoff import signing_problems, version_diff
 from scribe_core.documents.summary import reading_grade
@@ -155,10 +156,26 @@ def _keep_edit(docs: ClinicDocuments, viewer: Viewer, encounter_id: str, kind: s
                      st.session_state[key], by=viewer)
 
 
+def _reading_level(text: str) -> None:
+    """The reading grade, shown only when every line is a whole sentence (a grade of fragments means nothing)."""
+    failing = failing_lines(text)
+    sentences = lines_to_check(text)
+    if sentences and not failing:
+        st.metric("Reading level (Flesch-Kincaid grade)", f"{reading_grade(' '.join(sentences)):.1f}",
+                  help="Aim for 8 or lower.")
+        return
+    st.caption("Reading level not shown: " + ("no sentences yet." if not sentences else
+               "these lines are not whole sentences a patient can read on their own:"))
+    for line, problem in failing:
+        st.markdown(f"- {md_escape(line)} ({problem})")
+
+
 def _summary_tab(docs: ClinicDocuments, viewer: Viewer, doc: NoteDocument, text_leaves: bool) -> None:
     key = f"doc_summary_{doc.encounter_id}"
-    st.caption("Plain language for the patient, written from the note: each sentence restates a note statement."
-               + (" The note's statements are sent to the note-writing LLM endpoint." if text_leaves else ""))
+    st.caption("Plain language for the patient: what was found and what to do from the note; medicines, when to "
+               "come back and warning signs from what was said at the visit. Signed with your display name."
+               + (" The note's statements (the patient's name and number masked) are sent to the note-writing LLM "
+                  "endpoint." if text_leaves else ""))
     if st.button("Write the after-visit summary" if key not in st.session_state else "Write it again from the note",
                  key="doc_summary_make", icon=":material/summarize:"):
         try:
@@ -175,7 +192,7 @@ def _summary_tab(docs: ClinicDocuments, viewer: Viewer, doc: NoteDocument, text_
     if key in st.session_state:
         text = st.text_area("After-visit summary (editable, saved as you leave the box)", key=key, height=320,
                             on_change=_keep_edit, args=(docs, viewer, doc.encounter_id, "summary", key))
-        st.metric("Reading level (Flesch-Kincaid grade)", f"{reading_grade(text):.1f}", help="Aim for 8 or lower.")
+        _reading_level(text)
         st.download_button("Download summary PDF", edited_text_pdf(SUMMARY_TITLE, doc, text),
                            file_name=f"summary-{doc.encounter_id}.pdf", mime="application/pdf",
                            key="doc_summary_pdf", icon=":material/print:", on_click="ignore")

@@ -38,12 +38,14 @@ class SourcedSentence:
 
     text: str
     sources: list[str] = field(default_factory=list)  # "section_key#index" of the note statements it restates
+    evidence: list[str] = field(default_factory=list)  # utterance ids, for a line built from the visit's own words
 
 
 @dataclass
 class SummaryPart:
     heading: str
     sentences: list[SourcedSentence] = field(default_factory=list)
+    nothing_said: str = ""  # what the part says, plainly, when the visit gave it nothing ("" leaves it out)
 
 
 @dataclass
@@ -53,14 +55,17 @@ class PatientSummary:
     parts: list[SummaryPart]
     reading_grade: float  # Flesch-Kincaid grade of the whole text
     writer: str = ""  # "from the note" (offline) or "llm:<model>"
+    clinician: str = ""  # the signature ("Dana Smith, MD"); "" prints as an unsigned draft
+    whole_sentences: bool = True  # every sentence passed the whole-sentence check: only then is the grade shown
 
     def text(self) -> str:
         out = []
         for part in self.parts:
-            if part.sentences:
+            if part.sentences or part.nothing_said:
                 out.append(part.heading)
-                out += [f"- {s.text}" for s in part.sentences]
+                out += [f"- {s.text}" for s in part.sentences] or [part.nothing_said]
                 out.append("")
+        out.append(signature_line(self.clinician))
         return "\n".join(out).strip() + "\n"
 
     def sentences(self) -> list[SourcedSentence]:
@@ -86,6 +91,14 @@ class ReferralLetter:
             out.append("")
         out += [self.closing, "", self.signature]
         return "\n".join(out).strip() + "\n"
+
+
+UNSIGNED = "Unsigned draft: no clinician named yet."
+
+
+def signature_line(clinician: str) -> str:
+    """How a patient document or letter is signed: the clinician's display name, never a login name."""
+    return f"Your clinician: {clinician}" if clinician else UNSIGNED
 
 
 def statement_ref(section_key: str, index: int) -> str:

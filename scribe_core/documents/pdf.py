@@ -18,7 +18,7 @@ from fpdf.enums import XPos, YPos
 
 from ..errors import ConfigurationError
 from ..model import Note
-from .model import DRAFT, NoteDocument, PatientSummary, ReferralLetter
+from .model import DRAFT, NoteDocument, PatientSummary, ReferralLetter, signature_line
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 _TYPOGRAPHY = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "...",
@@ -135,8 +135,11 @@ def _lines(n: int) -> str:
 
 
 def summary_pdf(doc: NoteDocument, summary: PatientSummary) -> bytes:
-    blocks = [(p.heading, [s.text for s in p.sentences]) for p in summary.parts if p.sentences]
-    return render("Your visit summary", doc, blocks)
+    """Each part with its sentences, or the plain line saying the visit gave it nothing; signed at the end
+    with the clinician's display name (or marked an unsigned draft)."""
+    blocks = [(p.heading, [s.text for s in p.sentences] or [p.nothing_said]) for p in summary.parts
+              if p.sentences or p.nothing_said]
+    return render("Your visit summary", doc, blocks, outro=[signature_line(summary.clinician)])
 
 
 def letter_pdf(doc: NoteDocument, letter: ReferralLetter) -> bytes:

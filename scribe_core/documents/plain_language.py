@@ -38,7 +38,8 @@ _PATIENT_FIRST = {"i": "you", "i'm": "you're", "i've": "you've", "i'd": "you'd",
                   "my": "your", "mine": "yours", "myself": "yourself", "am": "are"}
 _DOCTOR_FIRST = {"i": "we", "i'm": "we're", "i've": "we've", "i'd": "we'd", "i'll": "we'll", "me": "us",
                  "my": "our", "mine": "ours", "myself": "ourselves", "am": "are"}
-_FIRST = re.compile(r"\b(i|i'm|i've|i'd|i'll|me|my|mine|myself)\b|(?<=\bi )am\b|(?<=\bI )am\b", re.IGNORECASE)
+# Longest first: "i" alone would match the start of "i'm" and leave "we'm".
+_FIRST = re.compile(r"\b(i'm|i've|i'd|i'll|i|me|my|mine|myself)\b|(?<=\bi )am\b|(?<=\bI )am\b", re.IGNORECASE)
 # The subject, an optional hedge or adverb ("she likely has"), and the verb that follows it.
 _THIRD_SUBJECT = re.compile(r"\b(the patient|patient|she|he)\b(\s+(?:(?:likely|probably|possibly|also|still|now|"
                             r"usually|often|never|already|may|might|could)\s+)?)([a-z']+)", re.IGNORECASE)
@@ -76,6 +77,13 @@ def _keep_case(original: str, replacement: str) -> str:
     return replacement[:1].upper() + replacement[1:] if original[:1].isupper() else replacement
 
 
+def _first_person(match: re.Match[str], table: dict[str, str]) -> str:
+    """ "I" is always capitalised; its replacement is only at the start of a sentence ("..., we would")."""
+    word = table[match.group(0).lower()]
+    starts = re.search(r"(^|[.!?]\s+)$", match.string[:match.start()]) is not None
+    return word[:1].upper() + word[1:] if starts else word
+
+
 def _replace_keeping_case(word: str, match: re.Match[str]) -> str:
     return _keep_case(match.group(0), word)
 
@@ -97,7 +105,7 @@ def second_person(text: str, speaker: str = "") -> str:
     """`text` addressed to the patient. `speaker` is DOCTOR or PATIENT when the text is a quote."""
     if speaker in (DOCTOR, PATIENT):
         table = _PATIENT_FIRST if speaker == PATIENT else _DOCTOR_FIRST
-        text = _FIRST.sub(lambda m: _keep_case(m.group(0), table[m.group(0).lower()]), text)
+        text = _FIRST.sub(lambda m: _first_person(m, table), text)
     text = _THIRD_SUBJECT.sub(lambda m: f"{_keep_case(m.group(1), 'you')}{m.group(2)}{_verb_for_you(m.group(3))}",
                               text)
     text = _HER.sub(lambda m: _keep_case(m.group(0), "you"), text)

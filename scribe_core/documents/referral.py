@@ -1,24 +1,33 @@
-"""A referral letter to a chosen specialty, drafted from the note: a pure function, no language model.
+"""A referral letter to a chosen specialty, drafted from the visit and the note: a pure function, no language model.
 
-    Reason for referral     the assessment
+    Reason for referral     the referral as the doctor said it ("refer you to physical therapy to strengthen
+                            that area"; marked when it was only a possibility) and the problem it is about
+                            (the note's assessment lines that name it; else the assessment, reassurance and
+                            small talk left out)
     History                 the subjective sections (history, symptoms; not medications or allergies)
-    Findings                examination and results
-    Current medications     the medications section, and note lines that name a dose
+    Findings                examination, and the vital signs and results said at the visit (slots)
+    Current medications     the visit's medicine list (slots: name, dose as said, new / changed / continued /
+                            stopped); without a transcript, the note's medication lines
     Allergies               when the template has an allergies section
     Plan so far             the plan
     Question                what the referring clinician asks (typed by them; a neutral default)
 
-Lines are the note's statements as written, so doses and findings are the note's own words; lines
-the note flags as unsupported are left out (the letter leaves the clinic). The clinician edits the
-text before it is sent.
+Lines the note flags as unsupported are left out (the letter leaves the clinic). The letter is signed with
+the clinician's display name; without one it says it is an unsigned draft, never a login name. The
+clinician edits the text before it is sent.
 """
 
 from __future__ import annotations
 
 import re
 
-from ..model import Note
-from .model import NoteDocument, ReferralLetter
+from ..clinical.advice import Referral, referral_to
+from ..clinical.slots import visit_slots
+from ..clinical.support import spoken_numbers
+from ..clinical.wording import content_words
+from ..model import Note, Transcript
+from .medicines import medicine_list
+from .model import UNSIGNED, NoteDocument, ReferralLetter
 from .templates.roles import section_roles
 
 DEFAULT_QUESTION = "I would be grateful for your assessment and advice on further management."
@@ -26,32 +35,80 @@ _DOSE = re.compile(r"\b\d+(\.\d+)?\s*(mg|milligrams?|mcg|micrograms?|g|grams?|ml
                    re.IGNORECASE)
 
 
+# Reassurance and pleasantries are not a reason to refer anyone.
+_NOT_A_PROBLEM = re.compile(r"\b(?:nothing to (?:be )?worr\w*|don't worry|not worried|reassur\w*|"
+                            r"sounds? (?:good|great)|"
+                            r"take care|thank\w*|good to see|nice to (?:see|meet)|how are you|you're welcome|bye)\b",
+                            re.IGNORECASE)
+
+
 def _lines(note: Note, roles: dict[str, str], wanted: set[str]) -> list[str]:
     return [s.text for sec in note.sections if roles[sec.key] in wanted for s in sec.statements if not s.unsupported]
 
 
-def draft_referral(doc: NoteDocument, specialty: str, question: str = "") -> ReferralLetter:
+def _referral_line(referral: Referral) -> str:
+    what = f"Referral to {referral.specialty}" + (f" {referral.reason}" if referral.reason else "")
+    if referral.conditional:
+        return f"{what} was discussed as a possibility at the visit (\"{referral.text}\")."
+    return f"{what}, as discussed at the visit."
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:5] for w in content_words(text) if len(w) > 3}
+
+
+def reason_for_referral(assessment: list[str], referral: Referral | None) -> list[str]:
+    """The referral as said, then the problem it is about: the assessment lines that share a word with it,
+    or, when none does, the assessment's clinical lines (reassurance and small talk are never a reason)."""
+    problems = [line for line in assessment if not _NOT_A_PROBLEM.search(line)]
+    if referral is None:
+        return problems
+    about = _stems(f"{referral.specialty} {referral.reason}")
+    related = [line for line in problems if _stems(line) & about]
+    return [_referral_line(referral), *(related or problems)]
+
+
+def _findings(note_findings: list[str], transcript: Transcript | None) -> list[str]:
+    """The examination, then each vital sign or result said at the visit whose numbers it does not state."""
+    if transcript is None:
+        return note_findings
+    slots = visit_slots(transcript)
+    stated = spoken_numbers(" ".join(note_findings))
+    said = [item.text for item in (*slots.vitals, *slots.results) if not spoken_numbers(item.text) <= stated]
+    return note_findings + said
+
+
+def draft_referral(doc: NoteDocument, specialty: str, question: str = "", *, transcript: Transcript | None = None,
+                   clinician: str = "") -> ReferralLetter:
+    """The letter; `transcript` gives the visit's own words (referral, medicine list, vitals, results),
+    `clinician` the signature (the display name; "" leaves the letter an unsigned draft)."""
     specialty = " ".join(specialty.split())
     if not specialty:
         raise ValueError("Name the specialty the patient is referred to.")
     note, template = doc.note, doc.template
     roles = section_roles(template, [s.key for s in note.sections])
-    medications = _lines(note, roles, {"medications"})
-    # Doses stated elsewhere (a SOAP note keeps medications in Subjective and changes in the Plan).
-    medications += [line for line in _lines(note, roles, {"subjective", "plan"}) if _DOSE.search(line)
-                    and line not in medications]
-    history = [line for line in _lines(note, roles, {"subjective"}) if line not in medications]
+    if transcript is not None and (medicines := medicine_list(visit_slots(transcript).medications, transcript)):
+        medications = [m.for_letter() for m in medicines]
+    else:
+        medications = _lines(note, roles, {"medications"})
+        # Doses stated elsewhere (a SOAP note keeps medications in Subjective and changes in the Plan).
+        medications += [line for line in _lines(note, roles, {"subjective", "plan"}) if _DOSE.search(line)
+                        and line not in medications]
+    dosed = [line for line in _lines(note, roles, {"subjective", "plan"}) if _DOSE.search(line)]
+    history = [line for line in _lines(note, roles, {"subjective"}) if line not in medications and line not in dosed
+               and not _NOT_A_PROBLEM.search(line)]
+    referral = referral_to(transcript, specialty) if transcript is not None else None
     paragraphs = [
-        ("Reason for referral", _lines(note, roles, {"assessment"})),
+        ("Reason for referral", reason_for_referral(_lines(note, roles, {"assessment"}), referral)),
         ("History", history),
-        ("Findings", _lines(note, roles, {"objective"})),
+        ("Findings", _findings(_lines(note, roles, {"objective"}), transcript)),
         ("Current medications", medications),
     ]
     if any(roles[s.key] == "allergies" for s in note.sections):
         paragraphs.append(("Allergies", _lines(note, roles, {"allergies"})))
-    paragraphs += [("Plan so far", [line for line in _lines(note, roles, {"plan"}) if line not in medications]),
+    paragraphs += [("Plan so far", [line for line in _lines(note, roles, {"plan"})
+                                    if line not in medications and line not in dosed]),
                    ("Question", [" ".join(question.split()) or DEFAULT_QUESTION])]
-    author = doc.signed_by or doc.author or "The referring clinician"
     return ReferralLetter(
         specialty=specialty,
         salutation=f"Dear {specialty} colleague,",
@@ -59,6 +116,5 @@ def draft_referral(doc: NoteDocument, specialty: str, question: str = "") -> Ref
                 f"Please find a summary of the visit below.",
         paragraphs=paragraphs,
         closing="Yours sincerely,",
-        signature=author,
+        signature=" ".join(clinician.split()) or UNSIGNED,
     )
-

@@ -20,6 +20,7 @@ from ..access import SINGLE_USER, Viewer
 from ..errors import InvalidStateError
 from ..model import Note
 from ..notes.base import NoteTemplate
+from ..patient import PatientIdentity
 from ..usecases.scribe import Scribe
 from . import pdf, signoff
 from .edited import EditedDocument, EditedDocuments
@@ -90,21 +91,28 @@ class ClinicDocuments:
         return self.versions.all(encounter_id)
 
     # -- patient and colleague documents ---------------------------------------------------------
-    def summary(self, encounter_id: str, *, by: Viewer) -> PatientSummary:
+    def summary(self, encounter_id: str, *, by: Viewer, clinician: str = "") -> PatientSummary:
+        """`clinician`: the signature as typed on the CLI (--clinician); else the viewer's display name."""
         doc = self.note_document(encounter_id, by=by)
         encounter = self.store.get(encounter_id)
         writer = self.scribe.writer_for_engine(encounter.engine)
+        transcript, signed = self.store.transcript(encounter_id), clinician or self.signature(by)
         if not self.scribe.sends_text_off(encounter.engine):
-            return summarize(doc.note, doc.template, self.store.transcript(encounter_id))
-        summary, result = summarize_with_writer(doc.note, writer)
+            return summarize(doc.note, doc.template, transcript, clinician=signed)
+        summary, result = summarize_with_writer(
+            doc.note, writer, patient=PatientIdentity(encounter.patient_name, encounter.patient_mrn),
+            transcript=transcript, clinician=signed)
         for request_id in result.remote_request_ids:
             confirmed = any(d.remote_id == request_id and d.confirmed for d in result.remote_deletions)
             self.store.add_remote_request(encounter_id, "llm_request", request_id, deleted=confirmed)
         self.store.audit("summary_drafted", encounter_id, actor=by.name, remote_result=getattr(writer, "name", "llm"))
         return summary
 
-    def referral(self, encounter_id: str, specialty: str, question: str = "", *, by: Viewer) -> ReferralLetter:
-        return draft_referral(self.note_document(encounter_id, by=by), specialty, question)
+    def referral(self, encounter_id: str, specialty: str, question: str = "", *, by: Viewer,
+                 clinician: str = "") -> ReferralLetter:
+        return draft_referral(self.note_document(encounter_id, by=by), specialty, question,
+                              transcript=self.store.transcript(encounter_id),
+                              clinician=clinician or self.signature(by))
 
     def save_edited(self, encounter_id: str, kind: str, title: str, text: str, *, by: Viewer) -> EditedDocument:
         """Keep the clinician's edit of the summary ("summary") or the referral letter ("letter")."""

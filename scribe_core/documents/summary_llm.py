@@ -4,7 +4,13 @@ The note's statements go to the writer as numbered lines (the ids it must cite),
 "template" whose sections are the patient's headings and whose instructions ask for plain language
 in the second person. The writer's prompt rules, JSON schema, retries, citation check and request
 deletion are the note writer's own (notes/llm.py). Then every sentence is checked again here: one
-that cites no note statement, or states a number its statements do not, is dropped.
+that cites no note statement, states a number its statements do not, or is not a whole sentence
+(sentence_check.py) is dropped.
+
+The patient's name and record number, as typed at intake, are masked in every line before it leaves the
+machine (the note may name the patient: a clinician's edit, an offline draft); a placeholder the writer
+repeats is put back here, locally. Your medicines, When to come back and Get help right away if are the
+visit's own (summary.visit_parts) when the transcript is at hand, exactly as in the offline summary.
 """
 
 from __future__ import annotations
@@ -12,8 +18,10 @@ from __future__ import annotations
 from ..clinical.support import spoken_numbers
 from ..model import Note, Transcript, Utterance
 from ..notes.base import DraftResult, NoteTemplate, NoteWriter, SectionSpec
+from ..patient import MRN_PLACEHOLDER, NAME_PLACEHOLDER, PatientIdentity
 from .model import PatientSummary, SourcedSentence, SummaryPart, statement_ref
-from .summary import FOUND, MEDICINES, RETURN, TODO, WARNING, reading_grade
+from .sentence_check import sentence_problem
+from .summary import FOUND, MEDICINES, NOTHING_SAID, RETURN, TODO, WARNING, reading_grade, visit_parts
 
 NOTE_ROLE = "Note"
 SUMMARY_TEMPLATE = NoteTemplate(
@@ -33,8 +41,10 @@ SUMMARY_TEMPLATE = NoteTemplate(
 )
 
 
-def note_as_lines(note: Note) -> tuple[Transcript, dict[str, str]]:
-    """The note's checkable statements as citeable lines, and each line id's statement reference."""
+def note_as_lines(note: Note, patient: PatientIdentity | None = None) -> tuple[Transcript, dict[str, str]]:
+    """The note's checkable statements as citeable lines (the patient's name and number masked), and each line
+    id's statement reference."""
+    patient = patient or PatientIdentity()
     utterances: list[Utterance] = []
     refs: dict[str, str] = {}
     for sec in note.sections:
@@ -42,25 +52,44 @@ def note_as_lines(note: Note) -> tuple[Transcript, dict[str, str]]:
             if st.unsupported:
                 continue  # nobody could check it against the visit: not for the patient
             uid = f"U{len(utterances) + 1}"
-            utterances.append(Utterance(uid, NOTE_ROLE, 0, 0, f"{sec.title}: {st.text}"))
+            utterances.append(Utterance(uid, NOTE_ROLE, 0, 0, patient.mask(f"{sec.title}: {st.text}")))
             refs[uid] = statement_ref(sec.key, index)
     return Transcript(utterances=utterances, roles_confirmed=True), refs
 
 
-def summarize_with_writer(note: Note, writer: NoteWriter) -> tuple[PatientSummary, DraftResult]:
-    """The summary, and the writer's result (its remote request ids, for the purge to delete)."""
-    lines, refs = note_as_lines(note)
+def _unmasked(text: str, patient: PatientIdentity) -> str:
+    """A placeholder the writer repeated, put back on this machine."""
+    if patient.name:
+        text = text.replace(NAME_PLACEHOLDER, patient.name)
+    return text.replace(MRN_PLACEHOLDER, patient.mrn) if patient.mrn else text
+
+
+def summarize_with_writer(note: Note, writer: NoteWriter, *, patient: PatientIdentity | None = None,
+                          transcript: Transcript | None = None,
+                          clinician: str = "") -> tuple[PatientSummary, DraftResult]:
+    """The summary, and the writer's result (its remote request ids, for the purge to delete). Only the
+    note's lines, masked, are sent; `transcript` stays here (it gives the visit's medicines, follow-up and
+    warning signs)."""
+    patient = patient or PatientIdentity()
+    lines, refs = note_as_lines(note, patient)
     result = writer.draft(lines, SUMMARY_TEMPLATE)
     texts = {u.id: u.text for u in lines.utterances}
+    from_visit = visit_parts(transcript) if transcript is not None else {}
     parts = []
     for section in result.note.sections:
-        part = SummaryPart(section.title)
+        part = SummaryPart(section.title, nothing_said=NOTHING_SAID.get(section.title, ""))
+        if section.title in (MEDICINES, RETURN, WARNING) and section.title in from_visit:
+            part.sentences = list(from_visit[section.title])
+            parts.append(part)
+            continue
         for st in section.statements:
             cited = [e for e in st.evidence if e in refs]
             stated = spoken_numbers(" ".join(texts[e] for e in cited))
-            if cited and spoken_numbers(st.text) <= stated:
-                part.sentences.append(SourcedSentence(st.text, [refs[e] for e in cited]))
+            text = _unmasked(st.text, patient)
+            if cited and spoken_numbers(st.text) <= stated and sentence_problem(text) is None:
+                part.sentences.append(SourcedSentence(text, [refs[e] for e in cited]))
         parts.append(part)
-    summary = PatientSummary(parts=parts, reading_grade=0.0, writer=getattr(writer, "name", "llm"))
+    summary = PatientSummary(parts=parts, reading_grade=0.0, writer=getattr(writer, "name", "llm"),
+                             clinician=clinician)
     summary.reading_grade = reading_grade(" ".join(s.text for s in summary.sentences()))
     return summary, result

@@ -13,6 +13,7 @@ from scribe_core.documents.pdf import letter_pdf, note_pdf, summary_pdf
 from scribe_core.documents.plain_language import for_patient
 from scribe_core.documents.referral import DEFAULT_QUESTION, draft_referral
 from scribe_core.documents.summary import FOUND, MEDICINES, RETURN, TODO, WARNING, summarize
+from scribe_core.clinical.support import spoken_numbers
 from scribe_core.documents.templates import builtin_templates
 from scribe_core.model import DOCTOR, PATIENT, Note, Section, Statement
 
@@ -45,22 +46,26 @@ def test_note_statements_are_said_again_in_the_second_person(text, speaker, expe
 def test_the_summary_sorts_what_was_found_what_to_do_when_to_return_and_warning_signs(note, transcript):
     summary = summarize(note, builtin_templates()["soap"], transcript)
     parts = {p.heading: [s.text for s in p.sentences] for p in summary.parts}
-    assert "Likely stable angina." in parts[FOUND]
-    assert "Increase amlodipine to 10 mg once a day." in parts[TODO]
-    assert "Start aspirin 75 mg daily." in parts[TODO]
-    assert parts[RETURN] == ["Follow-up in four weeks."]
-    assert parts[WARNING] == ["Call 911 for chest pain at rest or pain lasting more than 15 minutes."]
-    assert parts[MEDICINES] == []  # a SOAP note has no medications section: current drugs are history
+    assert "This is likely stable angina." in parts[FOUND]  # a bare finding made a sentence, its hedge kept
+    # Medicines from what was said: every one with its dose and what to do with it.
+    assert parts[MEDICINES] == ["Change your amlodipine to 10 mg once a day.",
+                                "You told us you take atorvastatin 40 mg at night.", "Start aspirin 75 mg daily."]
+    assert not any("amlodipine" in s or "aspirin" in s for s in parts[TODO])  # said once, in the medicine list
+    assert any("stress echo" in s for s in parts[TODO])
+    assert parts[RETURN] == ["Come back for a follow-up visit in 4 weeks."]
+    assert parts[WARNING] == ["If you get chest pain at rest or pain lasting more than 15 minutes, call 911."]
     assert 0 < summary.reading_grade <= 8
 
 
-def test_every_summary_sentence_traces_to_a_note_statement_and_its_numbers(note, transcript):
+def test_every_summary_sentence_traces_to_a_note_statement_or_utterance_and_its_numbers(note, transcript):
     summary = summarize(note, builtin_templates()["soap"], transcript)
     statements = {f"{sec.key}#{i}": st.text for sec in note.sections for i, st in enumerate(sec.statements)}
+    said = {u.id: u.text for u in transcript.utterances}
     for sentence in summary.sentences():
-        assert sentence.sources and all(ref in statements for ref in sentence.sources)
-        cited = " ".join(statements[ref] for ref in sentence.sources)
-        assert set(re.findall(r"\d+", sentence.text)) <= set(re.findall(r"\d+", cited)), sentence.text
+        assert sentence.sources or sentence.evidence, sentence.text
+        assert all(ref in statements for ref in sentence.sources) and all(e in said for e in sentence.evidence)
+        cited = " ".join([statements[ref] for ref in sentence.sources] + [said[e] for e in sentence.evidence])
+        assert spoken_numbers(sentence.text) <= spoken_numbers(cited), sentence.text
 
 
 def test_unsupported_statements_never_reach_the_patient(note):
@@ -81,14 +86,14 @@ def test_a_specialty_template_summary_reads_its_sections_by_code():
                                  Statement("Follow up in 6 weeks.", ["U5"])]),
     ])
     parts = {p.heading: [s.text for s in p.sentences] for p in summarize(note, template).parts}
-    assert parts[FOUND] == ["Plaque psoriasis."]
+    assert parts[FOUND] == ["Your clinician noted plaque psoriasis."]
     assert parts[MEDICINES] == ["Uses hydrocortisone 1% cream twice a day."]
     assert parts[TODO] == ["Start clobetasol 0.05% ointment once a day for 2 weeks."]
     assert parts[RETURN] == ["Follow up in 6 weeks."]
 
 
 def test_the_referral_letter_carries_reason_history_findings_medications_and_the_question(draft_doc):
-    letter = draft_referral(draft_doc, "Cardiology", "Is he a candidate for angiography?")
+    letter = draft_referral(draft_doc, "Cardiology", "Is he a candidate for angiography?", clinician="Dr Ada Lovelace")
     sections = dict(letter.paragraphs)
     assert sections["Reason for referral"] == ["Likely stable angina."]
     assert sections["History"] == ["Chest tightness on climbing stairs for about three weeks."]
@@ -175,4 +180,4 @@ def test_the_note_command_adds_the_patient_summary_to_its_json(tmp_path):
     summary = json.loads(done.stdout)["patient_summary"]
     sentences = [s["text"] for p in summary["parts"] for s in p["sentences"]]
     assert any("paracetamol 500 mg" in s for s in sentences) and summary["reading_grade"] > 0
-    assert all(p["sentences"] == [] or all(s["sources"] for s in p["sentences"]) for p in summary["parts"])
+    assert all(s["sources"] or s["evidence"] for p in summary["parts"] for s in p["sentences"])
