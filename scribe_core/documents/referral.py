@@ -25,7 +25,7 @@ from ..clinical.advice import Referral, referral_to
 from ..clinical.slots import visit_slots
 from ..clinical.support import spoken_numbers
 from ..clinical.wording import content_words
-from ..model import Note, Transcript
+from ..model import Note, Statement, Transcript
 from .medicines import medicine_list
 from .model import UNSIGNED, NoteDocument, ReferralLetter
 from .templates.roles import section_roles
@@ -42,8 +42,12 @@ _NOT_A_PROBLEM = re.compile(r"\b(?:nothing to (?:be )?worr\w*|don't worry|not wo
                             re.IGNORECASE)
 
 
+def _statements(note: Note, roles: dict[str, str], wanted: set[str]) -> list[Statement]:
+    return [s for sec in note.sections if roles[sec.key] in wanted for s in sec.statements if not s.unsupported]
+
+
 def _lines(note: Note, roles: dict[str, str], wanted: set[str]) -> list[str]:
-    return [s.text for sec in note.sections if roles[sec.key] in wanted for s in sec.statements if not s.unsupported]
+    return [s.text for s in _statements(note, roles, wanted)]
 
 
 def _referral_line(referral: Referral) -> str:
@@ -57,15 +61,22 @@ def _stems(text: str) -> set[str]:
     return {w[:5] for w in content_words(text) if len(w) > 3}
 
 
-def reason_for_referral(assessment: list[str], referral: Referral | None) -> list[str]:
-    """The referral as said, then the problem it is about: the assessment lines that share a word with it,
-    or, when none does, the assessment's clinical lines (reassurance and small talk are never a reason)."""
-    problems = [line for line in assessment if not _NOT_A_PROBLEM.search(line)]
-    if referral is None:
-        return problems
+def reason_for_referral(assessment: list[Statement], referral: Referral | None,
+                        transcript: Transcript | None = None) -> list[str]:
+    """The referral as said, then the problem it is about: the assessment lines that share a word with it or
+    were said closest before it (a problem-by-problem plan names the problem first), or, when none is, the
+    assessment's clinical lines. Reassurance and small talk are never a reason."""
+    problems = [s for s in assessment if not _NOT_A_PROBLEM.search(s.text) and len(s.text.split()) > 2]
+    if referral is None or transcript is None:
+        return [s.text for s in problems]
     about = _stems(f"{referral.specialty} {referral.reason}")
-    related = [line for line in problems if _stems(line) & about]
-    return [_referral_line(referral), *(related or problems)]
+    at = {u.id: i for i, u in enumerate(transcript.utterances)}
+    said_at = at.get(referral.evidence[0], len(at))
+    before = [max(at[e] for e in s.evidence if e in at) for s in problems if any(e in at for e in s.evidence)]
+    nearest = max((i for i in before if i <= said_at), default=None)
+    related = [s.text for s in problems if _stems(s.text) & about
+               or (nearest is not None and nearest in {at.get(e) for e in s.evidence})]
+    return [_referral_line(referral), *(related or [s.text for s in problems])]
 
 
 def _findings(note_findings: list[str], transcript: Transcript | None) -> list[str]:
@@ -99,7 +110,7 @@ def draft_referral(doc: NoteDocument, specialty: str, question: str = "", *, tra
                and not _NOT_A_PROBLEM.search(line)]
     referral = referral_to(transcript, specialty) if transcript is not None else None
     paragraphs = [
-        ("Reason for referral", reason_for_referral(_lines(note, roles, {"assessment"}), referral)),
+        ("Reason for referral", reason_for_referral(_statements(note, roles, {"assessment"}), referral, transcript)),
         ("History", history),
         ("Findings", _findings(_lines(note, roles, {"objective"}), transcript)),
         ("Current medications", medications),

@@ -23,10 +23,11 @@ _FINITE = re.compile(
     r"told|said|use|uses|keep|keeps|make|makes|help|helps|hurt|hurts|\w+ed|\w+n't)\b|'(?:s|re|ll|ve|d|m)\b|"
     r"\b(?:it|this|that|he|she|(?:your|the|our) \w+)\s+\w+s\b",
     re.IGNORECASE)
-_INSTRUCTION = re.compile(
-    r"^(?:please\s+)?(?:take|start|stop|keep|continue|call|come|go|return|rest|drink|eat|avoid|stay|use|get|"
-    r"make|try|apply|check|walk|follow|book|bring|see|watch|let|ask|tell|limit|cut|wear|put|do|don't|never|"
-    r"always|change|increase|decrease|lower|raise|seek|phone|contact|schedule)\b", re.IGNORECASE)
+_IMPERATIVE = (r"(?:please\s+)?(?:just\s+)?(?:take|start|stop|keep|continue|call|come|go|return|rest|drink|eat|avoid|"
+               r"stay|use|get|make|try|apply|check|walk|follow|book|bring|see|watch|let|ask|tell|limit|cut|wear|"
+               r"put|do|don't|never|always|change|increase|decrease|lower|raise|seek|phone|contact|schedule|give)\b")
+# An instruction: at the start, or after a condition ("If it gets worse, call us.").
+_INSTRUCTION = re.compile(rf"^{_IMPERATIVE}|,\s+{_IMPERATIVE}", re.IGNORECASE)
 # A clause that cannot stand alone: "'cause ...", "which ...", or a verb with nothing before it ("Might be ...").
 _SUBORDINATE_START = re.compile(r"^(?:(?:just |only )?to [a-z]+|because|'cause|cause|cos|which|who|whom|whose|"
                                 r"whereas|although|though|"
@@ -88,14 +89,14 @@ def sentence_problem(text: str) -> str | None:
         return "it keeps spoken filler or a correction"
     if _SUBORDINATE_START.match(text):
         return "it is part of a sentence (it starts where a clause does)"
-    if not (_INSTRUCTION.match(text) or _FINITE.search(text)):
+    if not (_INSTRUCTION.search(text) or _FINITE.search(text)):
         return "it is a phrase, not a sentence" if _PREPOSITION_START.match(text) else NO_VERB
     return None
 
 
 def has_verb(text: str) -> bool:
     """A finite verb, or an instruction's opening verb ("Take ...")."""
-    return bool(_INSTRUCTION.match(text) or _FINITE.search(text))
+    return bool(_INSTRUCTION.search(text) or _FINITE.search(text))
 
 
 def is_whole_sentence(text: str) -> bool:

@@ -85,3 +85,30 @@ def test_the_cli_lists_open_items_and_refuses_to_purge_a_signed_note_never_sent(
     refused = cli("purge", "enc-1")
     assert refused.returncode != 0 and "never sent to the EHR" in refused.stderr
     assert cli("purge", "enc-1", "--include-unsent-signed").returncode == 0
+
+
+def test_the_summary_and_letter_are_signed_by_the_clinician_named_or_say_unsigned_draft(tmp_path):
+    _stored_encounter()
+    summary, letter = tmp_path / "summary.txt", tmp_path / "letter.txt"
+    unnamed = cli("export", "enc-1", "--summary", str(summary))
+    assert unnamed.returncode == 0 and "unsigned draft" in unnamed.stderr and "--clinician" in unnamed.stderr
+    assert summary.read_text().rstrip().endswith("Unsigned draft: no clinician named yet.")
+    assert cli("export", "enc-1", "--letter", "Cardiology", str(letter)).returncode == 0
+    assert letter.read_text().rstrip().endswith("Unsigned draft: no clinician named yet.")
+    for text in (summary.read_text(), letter.read_text()):
+        assert "cli:" not in text and "local" not in text.split()  # a login name never signs a document
+    named = cli("export", "enc-1", "--summary", str(summary), "--clinician", "Dana  Smith, MD")
+    assert named.returncode == 0 and "signed by Dana Smith, MD" in named.stderr
+    assert summary.read_text().rstrip().endswith("Your clinician: Dana Smith, MD")
+    signed = cli("export", "enc-1", "--letter", "Cardiology", str(letter), "--clinician", "Dana Smith, MD")
+    assert signed.returncode == 0
+    assert letter.read_text().rstrip().endswith("Yours sincerely,\n\nDana Smith, MD")
+    # Medicines, follow-up and the warning sign come from what was said, with the doses as said.
+    text = summary.read_text()
+    for line in ("- Change your amlodipine to 10 mg once a day.", "- Start aspirin 75 mg daily.",
+                 "- Come back for a follow-up visit in 4 weeks.",
+                 "- If you get chest pain at rest or pain lasting more than 15 minutes, call 911."):
+        assert line in text
+    pdf = tmp_path / "summary.pdf"
+    assert cli("export", "enc-1", "--summary", str(pdf), "--clinician", "Dana Smith, MD").returncode == 0
+    assert "Your clinician: Dana Smith, MD" in " ".join(page.extract_text() for page in PdfReader(pdf).pages)

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import io
-import re
 
 import pytest
 from pypdf import PdfReader
 
+from scribe_core.clinical.support import spoken_numbers
 from scribe_core.documents.model import NoteDocument
 from scribe_core.documents.pdf import letter_pdf, note_pdf, summary_pdf
 from scribe_core.documents.plain_language import for_patient
 from scribe_core.documents.referral import DEFAULT_QUESTION, draft_referral
 from scribe_core.documents.summary import FOUND, MEDICINES, RETURN, TODO, WARNING, summarize
-from scribe_core.clinical.support import spoken_numbers
 from scribe_core.documents.templates import builtin_templates
 from scribe_core.model import DOCTOR, PATIENT, Note, Section, Statement
 

@@ -95,3 +95,21 @@ def test_note_lines_sent_to_the_writer_keep_their_statement_references(note):
     lines, refs = note_as_lines(note)
     assert refs["U1"] == "subjective#0" and lines.by_id("U1").text.startswith("Subjective: Chest tightness")
     assert json.dumps(refs)  # plain data, nothing else travels
+
+
+def test_the_patients_name_and_number_are_masked_before_the_llm_summary_is_requested(gateway, note, transcript):
+    from scribe_core.documents.summary import MEDICINES
+    from scribe_core.patient import MRN_PLACEHOLDER, NAME_PLACEHOLDER, PatientIdentity
+
+    note.sections[0].statements[0].text = "Ana Diaz (MRN 4471902) has chest tightness on climbing stairs."
+    patient = PatientIdentity("Ana Diaz", "4471902")
+    summary, _ = summarize_with_writer(note, llm_writer(gateway), patient=patient, transcript=transcript,
+                                       clinician="Dana Smith, MD")
+    sent = json.dumps(_last_request_body(gateway))
+    assert "Ana" not in sent and "Diaz" not in sent and "4471902" not in sent
+    assert NAME_PLACEHOLDER in sent and MRN_PLACEHOLDER in sent
+    assert not any(NAME_PLACEHOLDER in s.text or MRN_PLACEHOLDER in s.text for s in summary.sentences())
+    # The medicines come from what was said at the visit, as in the offline summary; the summary is signed.
+    medicines = [s.text for p in summary.parts if p.heading == MEDICINES for s in p.sentences]
+    assert "Start aspirin 75 mg daily." in medicines
+    assert summary.text().rstrip().endswith("Your clinician: Dana Smith, MD")

@@ -183,3 +183,27 @@ def test_the_privacy_page_says_a_copy_sent_to_the_ehr_is_not_deleted(app, servic
                                              datetime(2026, 3, 4, tzinfo=UTC), "local")
     at = app("pages/privacy.py", encounter=ready_id)
     assert "The note sent to the EHR (DocumentReference/1001) is not deleted: the EHR keeps it." in _text(at)
+
+
+def test_the_reading_grade_is_shown_only_when_every_line_is_a_whole_sentence(app, ready_id):
+    at = app("pages/note.py", encounter=ready_id)
+    at.button(key="doc_summary_make").click().run()
+    text = at.text_area(key=f"doc_summary_{ready_id}").value
+    assert text.rstrip().endswith("Unsigned draft: no clinician named yet.")  # "local" names nobody
+    at.text_area(key=f"doc_summary_{ready_id}").input(text + "\n- We want.\n").run()
+    assert not at.exception
+    assert not any(m.label == "Reading level (Flesch-Kincaid grade)" for m in at.metric)
+    shown = _text(at)
+    assert "Reading level not shown" in shown and "We want" in shown, [m for m in shown.split("  ") if "We" in m]
+    at.text_area(key=f"doc_summary_{ready_id}").input(text).run()
+    assert any(m.label == "Reading level (Flesch-Kincaid grade)" for m in at.metric)
+
+
+def test_the_summary_is_signed_with_the_display_name(app, services, ready_id):
+    services.scribe.accounts.set_signature("local", "Dana Smith", "MD")
+    at = app("pages/note.py", encounter=ready_id)
+    at.button(key="doc_summary_make").click().run()
+    assert at.text_area(key=f"doc_summary_{ready_id}").value.rstrip().endswith("Your clinician: Dana Smith, MD")
+    at.text_input(key="doc_letter_specialty").input("Dermatology").run()
+    at.button(key="doc_letter_make").click().run()
+    assert at.text_area(key=f"doc_letter_{ready_id}").value.rstrip().endswith("Dana Smith, MD")
