@@ -5,6 +5,8 @@
     instructions(transcript)    "make sure that you're getting some rest", "I would recommend staying isolated",
                                 "we will just get a covid swab": what the doctor asked the patient to do, or said
                                 the clinic will do
+    impressions(transcript)     "it seems that you might just be having a cold": what the doctor thinks is going
+                                on, hedge and all
     return_visits(transcript)   "we want to see you again in a couple weeks": when to come back, as said (the slots
                                 hold intervals with a number; this also keeps "a couple of weeks", "next month")
     referrals(transcript)       "I'd like to refer you to physical therapy to strengthen that area":
@@ -54,6 +56,13 @@ _INSTRUCTION = re.compile(
 _NOT_INSTRUCTION = re.compile(r"\b(?:questions?|does that sound|is that okay|let's (?:just )?(?:take a look|see|"
                               r"first see|examine|listen)|i'll (?:take a look|examine|listen)|before we|"
                               r"get into that|talk about that|we can go on)\b", re.IGNORECASE)
+# The doctor's impression, said to the patient ("it sounds like", "I think this is", "you might have").
+_IMPRESSION = re.compile(
+    r"\b(?:(?:i|we) think (?:this|that|it|you)|it (?:seems|sounds|looks) like|it seems that|"
+    r"this (?:is|looks|sounds) like|"
+    r"you (?:might|may|probably|likely) (?:just )?(?:have|be having)|(?:most|more) likely|consistent with|"
+    r"(?:your|the) (?:x-?ray|scan|mri|ct|labs?|results?|ecg|ekg|echo\w*|blood work) (?:shows?|showed|came back))\b",
+    re.IGNORECASE)
 _RETURN = re.compile(
     r"\b(?:see (?:you|her|him) (?:again|back)|come (?:back|in|see (?:me|us))|follow[- ]?up|check back|return|"
     r"recheck|touch base|next (?:visit|appointment))\b[^.?]{0,40}?\b(?:(?:in|after|within) (?:about |another |"
@@ -140,6 +149,21 @@ def instructions(transcript: Transcript) -> list[Advice]:
     half = (len(transcript.utterances) - 1) / 2
     return _told(transcript, lambda s, text: s.utterance_index >= half and bool(_INSTRUCTION.search(text))
                  and not _NOT_INSTRUCTION.search(text))
+
+
+def is_impression(text: str) -> bool:
+    return bool(_IMPRESSION.search(text))
+
+
+def is_instruction(text: str) -> bool:
+    return bool(_INSTRUCTION.search(text)) and not _NOT_INSTRUCTION.search(text)
+
+
+def impressions(transcript: Transcript) -> list[Advice]:
+    """What the doctor told the patient they think is going on, from the second half of the visit."""
+    half = (len(transcript.utterances) - 1) / 2
+    return _told(transcript, lambda s, text: s.utterance_index >= half and bool(_IMPRESSION.search(text))
+                 and not _INSTRUCTION.search(text) and not _a_warning_sign(s, text))
 
 
 def return_visits(transcript: Transcript) -> list[Advice]:

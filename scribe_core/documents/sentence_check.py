@@ -58,7 +58,8 @@ _GARBLED = re.compile(r"\b(?:you is|you has|you was|you does|them is|us is)\b|"
 _FILLER = re.compile(r"\b(?:um+|uh+|eh|mhm|mm-?hmm|you know|kind of|kinda|sort of|sorta|gonna|wanna|sorry|i mean|"
                      r"or rather|notate|slash)\b|\blike,|\w-[.!]$|\b(\w+),? \1\b|\b(\w+'\w+) \w+ \2\b|"
                      r"\b(\w+ \w+) (?:\w+ ){0,3}\3\b|"
-                     r"\b(?:about|around|like|in|of|to|the|a|an|with|for|your|our|just),\s", re.IGNORECASE)
+                     r"\b(?:about|around|like|in|of|to|the|a|an|with|for|your|our|just|probably|maybe|basically|"
+                     r"really|actually),\s", re.IGNORECASE)
 MIN_WORDS = 3
 NO_VERB, TOO_SHORT = "it has no verb", "it is too short to say anything whole"
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from ..clinical.advice import instructions, return_visits, warning_signs
+from ..clinical.advice import impressions, instructions, is_impression, is_instruction, return_visits, warning_signs
 from ..clinical.certainty import dropped_hedge
 from ..clinical.slots import visit_slots
 from ..clinical.support import spoken_numbers
@@ -67,7 +67,7 @@ _GENERIC = {"not", "no", "you", "your", "you're", "we", "we'll", "our", "us", "h
             "getting", "take", "make", "would", "should", "say", "said", "just", "will", "can", "could", "may",
             "might", "also", "any", "some", "about", "like", "want", "need", "going", "this", "that", "with", "from",
             "into", "them", "they", "their", "there", "here", "then", "well", "really", "very", "sure", "okay",
-            "come", "back"}
+            "come", "back", "noted", "clinician"}
 _HEDGE_START = re.compile(r"^(likely|probably|probable|possibly|possible|suspected|presumed|presumably)\s+(.+)$",
                           re.IGNORECASE)
 # A finding written as a phrase ("Plaque psoriasis.", "ECG: sinus rhythm."), not a stray piece of speech.
@@ -144,8 +144,11 @@ def visit_parts(transcript: Transcript) -> dict[str, list[SourcedSentence]]:
     warnings = warning_signs(transcript)
     warned = {a.text for a in warnings}
     candidates = {
+        # Each piece of a long sentence is kept only when it is itself an impression, or advice.
+        FOUND: [(line, a.evidence) for a in impressions(transcript) for line in for_patient(a.text, DOCTOR)
+                if is_impression(line)],
         TODO: [(line, a.evidence) for a in instructions(transcript) if a.text not in warned
-               for line in for_patient(a.text, DOCTOR)],
+               for line in for_patient(a.text, DOCTOR) if is_instruction(line)],
         MEDICINES: [(m.for_patient(), m.evidence) for m in medicines],
         # The slots' interval ("Follow up in 3 months."), else the doctor's own sentence ("in a couple weeks").
         RETURN: [(_follow_up_line(f.text), f.evidence) for f in slots.follow_up] or
