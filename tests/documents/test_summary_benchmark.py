@@ -17,3 +17,4 @@ def test_offline_summaries_of_aci_bench_test1_read_at_grade_8_or_lower_with_no_i
     assert figures["grade"] <= 8.0
     assert figures["absent"] == 0
     assert figures["traced_pct"] == 100.0
+    assert figures["failing_pct"] == 0.0  # every summary line is a whole sentence
