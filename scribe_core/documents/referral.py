@@ -42,6 +42,9 @@ _NOT_A_PROBLEM = re.compile(r"\b(?:nothing to (?:be )?worr\w*|don't worry|not wo
                             re.IGNORECASE)
 
 
+_HEDGE_ALONE = re.compile(r"\s*(?:i|we|the clinician) (?:think|thinks|guess|mean|see)\s*[.!]?\s*", re.IGNORECASE)
+
+
 def _statements(note: Note, roles: dict[str, str], wanted: set[str]) -> list[Statement]:
     return [s for sec in note.sections if roles[sec.key] in wanted for s in sec.statements if not s.unsupported]
 
@@ -66,7 +69,7 @@ def reason_for_referral(assessment: list[Statement], referral: Referral | None,
     """The referral as said, then the problem it is about: the assessment lines that share a word with it or
     were said closest before it (a problem-by-problem plan names the problem first), or, when none is, the
     assessment's clinical lines. Reassurance and small talk are never a reason."""
-    problems = [s for s in assessment if not _NOT_A_PROBLEM.search(s.text) and len(s.text.split()) > 2]
+    problems = [s for s in assessment if not _NOT_A_PROBLEM.search(s.text) and not _HEDGE_ALONE.fullmatch(s.text)]
     if referral is None or transcript is None:
         return [s.text for s in problems]
     about = _stems(f"{referral.specialty} {referral.reason}")

@@ -182,3 +182,18 @@ def test_every_summary_line_is_a_whole_traced_sentence_with_only_numbers_that_we
 def test_follow_up_intervals_are_kept_as_said():
     assert [a.text for a in return_visits(train_dialogue("D2N004"))] == [
         "I want to see you again in a couple weeks."]
+
+
+def test_the_reason_for_referral_is_never_reassurance_or_small_talk():
+    from scribe_core.documents.templates import builtin_templates
+    from scribe_core.model import Note, Section, Statement
+
+    note = Note(template="soap", sections=[Section("assessment", "Assessment", [
+        Statement("Plaque psoriasis.", ["U1"]), Statement("I think.", ["U1"]),
+        Statement("Most likely it's nothing to be worried about.", ["U2"]),
+        Statement("Take care, good to see you.", ["U3"])])])
+    doc = NoteDocument("enc-1", datetime(2026, 3, 4, tzinfo=UTC), builtin_templates()["soap"], note,
+                       author="local")
+    letter = draft_referral(doc, "Dermatology")
+    assert dict(letter.paragraphs)["Reason for referral"] == ["Plaque psoriasis."]
+    assert letter.signature == UNSIGNED  # the encounter's owner ("local") is a login, not a signature
