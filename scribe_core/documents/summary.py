@@ -226,9 +226,8 @@ def summarize(note: Note, template: NoteTemplate | None = None, transcript: Tran
                 # its statement's hedge in the rewording is left out rather than told as certain.
                 if sentence is None or sentence.lower() in seen or dropped_hedge(sentence, [statement.text]):
                     continue
-                if _says_again(sentence, parts[heading].sentences) or \
-                        any(_says_again(sentence, lines) for lines in from_visit.values()):
-                    continue
+                if any(_says_again(sentence, lines) for lines in from_visit.values()):
+                    continue  # the visit's own words already say it
                 seen.add(sentence.lower())
                 parts[heading].sentences.append(SourcedSentence(sentence, [statement_ref(section.key, index)]))
     summary = PatientSummary(parts=list(parts.values()), reading_grade=0.0, writer=_OFFLINE_WRITER,
