@@ -7,7 +7,8 @@ must show the chief complaint, pertinent negatives, a medication line, an assess
 the doctor advised, and a "Possibly missing" list equal to what the omission check computes for the note
 as stored (empty only when nothing is missing). Then the after-visit summary: its parts, the doctor's plan,
 the plain "nothing was said" lines, an unsigned-draft signature until the clinician names themself, and the
-reading grade. Assertions are on clinical content the transcript holds, not on the writer's exact sentences.
+reading grade; and a referral letter whose reason is no small talk. Assertions are on clinical content the
+transcript holds, not on the writer's exact sentences.
 
     .venv/bin/python -m pytest tests/e2e/test_sample_documents_browser.py -q
 """
@@ -84,6 +85,7 @@ def test_the_samples_note_and_after_visit_summary_in_the_browser(sample_app):
         shoot(page, "sample-documents-note")
         _the_after_visit_summary_is_built_from_what_was_said(page)
         shoot(page, "sample-documents-summary")
+        _the_referral_letter_gives_no_small_talk_as_its_reason(page)
         browser.close()
 
 
@@ -135,3 +137,18 @@ def _the_after_visit_summary_is_built_from_what_was_said(page: Page) -> None:
     for defect in ("We want.", "Your clinician doesn't think it does anything.", "but for."):
         assert defect not in text
     expect(page.get_by_text("Reading level (Flesch-Kincaid grade)")).to_be_visible()
+
+
+def _the_referral_letter_gives_no_small_talk_as_its_reason(page: Page) -> None:
+    page.get_by_role("tab", name="Referral letter").click()
+    specialty = page.get_by_role("textbox", name="Refer to (specialty)")
+    specialty.fill("Infectious disease")
+    specialty.press("Enter")
+    page.get_by_role("button", name=re.compile("Draft the referral letter")).click()
+    area = page.get_by_role("textbox", name=re.compile("Referral letter"))
+    expect(area).to_be_visible(timeout=30_000)
+    letter = area.input_value()
+    assert letter.startswith("Dear Infectious disease colleague,")
+    reason = letter.split("Reason for referral", 1)[1].split("History", 1)[0]
+    assert "worried" not in reason and "take care" not in reason.lower()
+    assert letter.rstrip().endswith("Unsigned draft: no clinician named yet.")
