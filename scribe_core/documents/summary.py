@@ -59,7 +59,7 @@ _OFFLINE_WRITER = "summary from the note (no language model)"
 HEADINGS = (FOUND, TODO, MEDICINES, RETURN, WARNING)
 NOTHING_SAID = {FOUND: "Nothing your clinician found was recorded for this visit.",
                 TODO: "No steps for you were recorded at this visit.",
-                MEDICINES: "No medicines were started, changed, continued or stopped at this visit.",
+                MEDICINES: "No medicine was prescribed, changed or stopped at this visit.",
                 RETURN: "No time to come back was set at this visit.",
                 WARNING: "No warning signs were talked about at this visit."}
 COVERED = 0.8  # a line whose content words are this much in lines already kept says nothing new
