@@ -27,7 +27,7 @@ import re
 from ..clinical.advice import impressions, instructions, is_impression, is_instruction, return_visits, warning_signs
 from ..clinical.certainty import dropped_hedge
 from ..clinical.slots import visit_slots
-from ..clinical.support import spoken_numbers
+from ..clinical.support import drug_names, spoken_numbers
 from ..clinical.wording import content_words
 from ..model import DOCTOR, Note, Transcript
 from ..notes.base import NoteTemplate
@@ -136,8 +136,9 @@ def _follow_up_line(text: str) -> str:
 
 
 def visit_parts(transcript: Transcript) -> dict[str, list[SourcedSentence]]:
-    """Your medicines, When to come back and Get help right away if, from the visit's own words: each line
-    cites its utterances, and a line stating a number its utterances do not is left out."""
+    """Each part's lines from the visit's own words (the doctor's impression, advice, the medicine list, the
+    follow-up, warning signs): each line cites its utterances; a line stating a number or naming a drug its
+    utterances do not, or that is not a whole sentence, is left out."""
     slots = visit_slots(transcript)
     said = {u.id: u.text for u in transcript.utterances}
     medicines: list[MedicineLine] = medicine_list(slots.medications, transcript)
@@ -160,8 +161,9 @@ def visit_parts(transcript: Transcript) -> dict[str, list[SourcedSentence]]:
     for heading, lines in candidates.items():
         kept: list[SourcedSentence] = []
         for text, evidence in lines:
-            spoken = spoken_numbers(" ".join(said.get(e, "") for e in evidence))
-            if sentence_problem(text) is None and spoken_numbers(text) <= spoken and not _says_again(text, kept):
+            cited = " ".join(said.get(e, "") for e in evidence)
+            honest = spoken_numbers(text) <= spoken_numbers(cited) and drug_names(text) <= drug_names(cited)
+            if honest and sentence_problem(text) is None and not _says_again(text, kept):
                 kept.append(SourcedSentence(text, evidence=list(evidence)))
         out[heading] = kept
     out[TODO] = [s for s in out[TODO] if not _said_by_a_medicine_line(s.text, out[MEDICINES])
