@@ -16,13 +16,22 @@ from dataclasses import dataclass
 from ..clinical.numbers import normalise_numbers
 from ..clinical.register import clinical_units
 from ..clinical.slots import Medication
+from ..clinical.support import drug_names
+from ..clinical.visit import visit_sentences
 from ..model import DOCTOR, Transcript
 from .plain_language import plain_words
 
 DECIDED = ("new", "changed", "continued", "stopped")  # what the doctor decided at this visit
-_DOSE_AFTER = (r"\b[^.;?]{{0,30}}?\b(\d[\d,]*(?:\.\d+)?\s*(?:mg|mcg|units?|ml|mL|grams?|g)\b)"
-               r"(?:\s+(once daily|twice daily|three times daily|four times daily|daily|nightly|at night|at bedtime|"
-               r"every \d+ hours|as needed|a day|weekly|in the morning|b\.i\.d\.|t\.i\.d\.))?")
+_DOSE_AFTER = (r"\b[^.;?]{{0,30}}?\b((?:\d[\d,]*(?:\.\d+)?|one|two|three|four)\s*(?:mg|mcg|units?|ml|mL|grams?|g|"
+               r"puffs?|tablets?|capsules?|pills?|drops?|sprays?)\b)"
+               r"(?:,?\s+(once daily|twice daily|three times daily|four times daily|\d+ times (?:a day|daily)|daily|"
+               r"nightly|at night|at bedtime|every \d+ hours|as needed|a day|weekly|in the morning|b\.i\.d\.|"
+               r"t\.i\.d\.))?")
+# The doctor prescribing or ordering a medicine, by voice or by a dictated order ("hey dragon, order amoxicillin").
+_PRESCRIBING = re.compile(r"\b(?:order|prescrib\w*|treat (?:you|him|her) with|put (?:you|him|her) on|"
+                          r"start (?:you |him |her )?on|give (?:you|him|her)|send in|call in)\b", re.IGNORECASE)
+_NOT_NEW = re.compile(r"\b(?:refill|continue|keep|stay on|remain on|stop|hold|discontinue)\b", re.IGNORECASE)
+_CORRECTED = r"\W+(?:or\W+)?(?:i'm sorry|i am sorry|sorry|i mean|rather)\b"
 
 
 @dataclass(frozen=True)
@@ -62,10 +71,31 @@ class MedicineLine:
         return f"Take {what}." if self.by_doctor else f"You told us you take {what}."
 
 
+def prescribed(transcript: Transcript, known: list[Medication]) -> list[Medication]:
+    """Medicines the doctor prescribed or ordered that the slots do not hold yet: "we're going to treat you
+    with amoxicillin, 500 milligrams, three times a day", "hey dragon, order albuterol, two puffs as needed".
+    A drug the patient already takes is a refill, not a new medicine; a drug named and then corrected
+    ("penicillin or, I'm sorry, amoxicillin") is not prescribed."""
+    taken = {m.name.lower() for m in known if m.status in ("taking", "continued", "changed", "not taking")}
+    out = []
+    for s in visit_sentences(transcript):
+        order = _PRESCRIBING.search(s.cleaned)
+        if s.role != DOCTOR or s.is_question or order is None or _NOT_NEW.search(s.cleaned):
+            continue
+        after = s.cleaned[order.start():]
+        for name in sorted(drug_names(after)):
+            if name.lower() in taken or re.search(re.escape(name) + _CORRECTED, after, re.IGNORECASE):
+                continue
+            dose, frequency = _dose_in(name, [after]) or ("", "")
+            out.append(Medication(name, dose, frequency, "new", (s.utterance_id,), s.index))
+    return out
+
+
 def medicine_list(medications: list[Medication], transcript: Transcript) -> list[MedicineLine]:
-    """One line per medicine, in the order the medicines were first named."""
+    """One line per medicine, in the order the medicines were first named (the slots' mentions and what the
+    doctor prescribed)."""
     by_name: dict[str, list[Medication]] = {}
-    for m in sorted(medications, key=lambda m: m.order):
+    for m in sorted(medications + prescribed(transcript, medications), key=lambda m: m.order):
         by_name.setdefault(m.name.lower(), []).append(m)
     roles = {u.id: u.role for u in transcript.utterances}
     texts = {u.id: u.text for u in transcript.utterances}

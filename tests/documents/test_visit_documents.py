@@ -197,3 +197,14 @@ def test_the_reason_for_referral_is_never_reassurance_or_small_talk():
     letter = draft_referral(doc, "Dermatology")
     assert dict(letter.paragraphs)["Reason for referral"] == ["Plaque psoriasis."]
     assert letter.signature == UNSIGNED  # the encounter's owner ("local") is a login, not a signature
+
+
+@needs_aci
+def test_a_medicine_prescribed_aloud_or_by_a_dictated_order_is_listed_with_its_dose():
+    throat = train_dialogue("D2N010")  # "treat you with penicillin or, i'm sorry, amoxicillin, 500 milligrams, ..."
+    medicines = part(documents(throat)[0], MEDICINES)
+    assert medicines == ["Start amoxicillin 500 mg 3 times a day."]  # penicillin was corrected away
+    lungs = train_dialogue("D2N015")  # "hey, dragon, order combivent ... order albuterol, two puffs as needed"
+    medicines = part(documents(lungs)[0], MEDICINES)
+    assert "Start albuterol two puffs as needed." in medicines
+    assert "Start prednisone: the dose was not said at the visit, so check it with your clinician." in medicines
