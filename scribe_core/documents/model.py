@@ -53,10 +53,10 @@ class PatientSummary:
     """The after-visit summary: plain language, second person, every sentence traced to the note."""
 
     parts: list[SummaryPart]
-    reading_grade: float  # Flesch-Kincaid grade of the whole text
+    reading_grade: float  # Flesch-Kincaid grade of the whole text (0 unless every sentence is whole)
     writer: str = ""  # "from the note" (offline) or "llm:<model>"
     clinician: str = ""  # the signature ("Dana Smith, MD"); "" prints as an unsigned draft
-    whole_sentences: bool = True  # every sentence passed the whole-sentence check: only then is the grade shown
+    whole_sentences: bool = False  # every sentence passed the whole-sentence check: only then is a grade shown
 
     def text(self) -> str:
         out = []

@@ -232,7 +232,13 @@ def summarize(note: Note, template: NoteTemplate | None = None, transcript: Tran
                     continue  # the visit's own words already say it
                 seen.add(sentence.lower())
                 parts[heading].sentences.append(SourcedSentence(sentence, [statement_ref(section.key, index)]))
-    summary = PatientSummary(parts=list(parts.values()), reading_grade=0.0, writer=_OFFLINE_WRITER,
-                             clinician=clinician)
-    summary.reading_grade = reading_grade(" ".join(s.text for s in summary.sentences()))
+    return graded(PatientSummary(parts=list(parts.values()), reading_grade=0.0, writer=_OFFLINE_WRITER,
+                                 clinician=clinician))
+
+
+def graded(summary: PatientSummary) -> PatientSummary:
+    """The summary with its whole-sentence check and, only when every sentence passes, its reading grade."""
+    summary.whole_sentences = all(sentence_problem(s.text) is None for s in summary.sentences())
+    summary.reading_grade = reading_grade(" ".join(s.text for s in summary.sentences())) \
+        if summary.whole_sentences else 0.0
     return summary

@@ -21,7 +21,7 @@ from ..notes.base import DraftResult, NoteTemplate, NoteWriter, SectionSpec
 from ..patient import MRN_PLACEHOLDER, NAME_PLACEHOLDER, PatientIdentity
 from .model import PatientSummary, SourcedSentence, SummaryPart, statement_ref
 from .sentence_check import sentence_problem
-from .summary import FOUND, MEDICINES, NOTHING_SAID, RETURN, TODO, WARNING, reading_grade, visit_parts
+from .summary import FOUND, MEDICINES, NOTHING_SAID, RETURN, TODO, WARNING, graded, visit_parts
 
 NOTE_ROLE = "Note"
 SUMMARY_TEMPLATE = NoteTemplate(
@@ -91,5 +91,4 @@ def summarize_with_writer(note: Note, writer: NoteWriter, *, patient: PatientIde
         parts.append(part)
     summary = PatientSummary(parts=parts, reading_grade=0.0, writer=getattr(writer, "name", "llm"),
                              clinician=clinician)
-    summary.reading_grade = reading_grade(" ".join(s.text for s in summary.sentences()))
-    return summary, result
+    return graded(summary), result

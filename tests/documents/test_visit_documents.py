@@ -208,3 +208,15 @@ def test_a_medicine_prescribed_aloud_or_by_a_dictated_order_is_listed_with_its_d
     medicines = part(documents(lungs)[0], MEDICINES)
     assert "Start albuterol two puffs as needed." in medicines
     assert "Start prednisone: the dose was not said at the visit, so check it with your clinician." in medicines
+
+
+def test_the_reading_grade_is_measured_only_when_every_sentence_is_whole():
+    from scribe_core.documents.model import PatientSummary, SourcedSentence, SummaryPart
+    from scribe_core.documents.summary import graded
+
+    whole = graded(PatientSummary([SummaryPart(TODO, [SourcedSentence("Take ibuprofen 400 mg with food.", ["p#0"])])],
+                                  reading_grade=0.0))
+    assert whole.whole_sentences and whole.reading_grade > 0
+    broken = graded(PatientSummary([SummaryPart(TODO, [SourcedSentence("Take ibuprofen 400 mg with food.", ["p#0"]),
+                                                       SourcedSentence("We want.", ["p#1"])])], reading_grade=0.0))
+    assert not broken.whole_sentences and broken.reading_grade == 0.0
