@@ -176,6 +176,8 @@ def _summary_tab(docs: ClinicDocuments, viewer: Viewer, doc: NoteDocument, text_
                "come back and warning signs from what was said at the visit. Signed with your display name."
                + (" The note's statements (the patient's name and number masked) are sent to the note-writing LLM "
                   "endpoint." if text_leaves else ""))
+    if not docs.signature(viewer):
+        st.caption("Until you say how you sign (the Sign-off tab), the summary and letter end \"Unsigned draft\".")
     if st.button("Write the after-visit summary" if key not in st.session_state else "Write it again",
                  key="doc_summary_make", icon=":material/summarize:"):
         try:
