@@ -111,9 +111,9 @@ def _the_note_shows_the_visit(note, shown: str) -> None:
 def _possibly_missing_is_what_the_omission_check_computes(page: Page, missing: list[str]) -> None:
     panel = page.locator(".st-key-note_checks")
     expect(panel.get_by_text("Possibly missing", exact=True)).to_be_visible(timeout=15_000)
-    listed = " ".join(panel.inner_text().split())
     adds = panel.get_by_role("button", name=re.compile(r"^\S*\s*Add$"))
     expect(adds).to_have_count(len(missing))
+    listed = " ".join(panel.inner_text().split())  # read once the panel has rendered every item
     for fact in missing:
         assert " ".join(fact.split()) in listed, fact
     covered = panel.get_by_text("The note covers every clinically salient fact found in the conversation.")
