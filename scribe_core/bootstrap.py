@@ -18,7 +18,7 @@ from .documents.templates import TemplateRepository
 from .engines.base import Transcriber
 from .errors import ConfigurationError
 from .jobs.client import QueueClient
-from .jobs.wiring import open_store, queue_client
+from .jobs.wiring import THREADS, WORKER_PROCESS, job_executor, open_store, queue_client
 from .live.visits import LiveVisits
 from .notes.base import NoteWriter
 from .store import EncounterStore
@@ -32,7 +32,7 @@ class Services:
     store: EncounterStore
     scribe: Scribe
     templates: TemplateRepository  # the one template repository, in the database (every machine sees the same)
-    # In-process threads with SQLite; with Postgres, worker processes run the jobs and this only enqueues.
+    # SQLite: the runner (its jobs in a worker process, or on its threads); Postgres: it only enqueues.
     worker: Worker | QueueClient
     # Live visits: one per services object, so a visit outlives a page's reruns (ui/live_visits.py).
     live_visits: LiveVisits
@@ -84,7 +84,10 @@ def build_services(
     transcribers: dict[str, Callable[[], Transcriber]] | None = None,
     writer_for_engine: Callable[[str], NoteWriter] | None = None,
     max_parallel: int = 2,
+    jobs_in: str = THREADS,
 ) -> Services:
+    """`jobs_in` (SQLite): where the runner's jobs run, THREADS of this process or a WORKER_PROCESS (the
+    app server, server_services(): that process builds the same parts from the same settings)."""
     settings = settings or Settings.from_env()
     store = store or open_store(settings, Vault(settings.encryption_key.reveal()))
     store.sweep_tmp()
@@ -107,10 +110,25 @@ def build_services(
         retention_purges_unsent_signed=settings.retention_purges_unsent_signed,
         patient_identity_leaves=settings.patient_identity_leaves,
     )
-    worker = queue_client(store) or Worker(scribe, max_parallel=max_parallel)
+    worker = queue_client(store) or Worker(scribe, max_parallel=max_parallel, executor=job_executor(
+        scribe, settings, jobs_in, threads=max_parallel,
+        build_scribe=worker_process_scribe))
     scribe.jobs = worker  # the one path work runs by: use cases enqueue here
     return Services(settings=settings, store=store, scribe=scribe, templates=templates, worker=worker,
                     live_visits=LiveVisits(scribe, settings))
+
+
+def server_services(settings: Settings) -> Services:
+    """The app server's services. On SQLite its jobs run in a worker process of lower CPU priority: a long
+    draft or an offline transcription is pure-Python CPU that would hold the interpreter lock every page
+    of every user needs (on Postgres, Procrastinate worker processes run them already)."""
+    return build_services(settings, jobs_in=WORKER_PROCESS)
+
+
+def worker_process_scribe(settings: Settings) -> Scribe:
+    """What the app's job worker process (jobs/worker_process.py) runs jobs with: the same parts, built
+    there from the same settings; it runs them on its own threads."""
+    return build_services(settings, jobs_in=THREADS).scribe
 
 
 def template_repository(settings: Settings | None = None) -> TemplateRepository:

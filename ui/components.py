@@ -163,7 +163,8 @@ def wait_for(services: Services, viewer: Viewer, encounter_id: str, what: str, r
                    icon=":material/info:")
         return
 
-    @st.fragment(run_every=0.3)
+    # Once a second: each poll is a page-fragment run on the server that every other tab shares.
+    @st.fragment(run_every=1.0)
     def poll() -> None:
         if ready() or idle_expired(services):  # idle: the whole page reruns and the door signs out
             st.rerun()  # the whole page, now with the content

@@ -1,7 +1,7 @@
 """How a page gets the scribe's services: one composition seam, explicit and testable.
 
 Real app
-    `process_services()` calls `scribe_core.bootstrap.build_services()` once per server process
+    `process_services()` calls `scribe_core.bootstrap.server_services()` once per server process
     (`st.cache_resource`; settings from the environment, `.env`, then Streamlit secrets) and resumes
     whatever a crash or restart left in flight, so every browser tab shares one store and one worker.
 
@@ -22,7 +22,7 @@ import os
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from scribe_core.bootstrap import Services, build_services
+from scribe_core.bootstrap import Services, server_services
 from scribe_core.config import Settings
 
 SERVICES_KEY = "services"
@@ -44,7 +44,7 @@ def process_services() -> Services:
         logging.getLogger("scribe_core").setLevel(level.upper())
         if not logging.getLogger().handlers:
             logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
-    services = build_services(Settings.from_env(secrets=_streamlit_secrets()))
+    services = server_services(Settings.from_env(secrets=_streamlit_secrets()))
     services.worker.resume_unfinished()
     services.worker.start_retention(services.settings.retention_hours)
     services.live_visits.discard_expired(services.settings.retention_hours)  # visits never finished

@@ -1,6 +1,7 @@
 """Which store and which background runner a process gets, from its settings.
 
-    SQLite (SCRIBE_DATABASE_URL empty)   the store alone; jobs run on the in-process threaded Worker
+    SQLite (SCRIBE_DATABASE_URL empty)   the store alone; the app's runner (worker.Worker) runs its jobs
+                                         in a worker process of its own (jobs/worker_process.py)
     Postgres                             the store enqueues each job on Procrastinate in the state
                                          change's transaction; app servers hold a QueueClient and
                                          `python -m scribe_core worker` processes run the jobs
@@ -8,6 +9,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,12 +17,17 @@ from ..config import Settings
 from ..crypto import Vault
 from ..errors import ConfigurationError
 from ..storage import EncounterStore
+from ..usecases import Scribe
 from .client import QueueClient
+from .running import InThisProcess, JobExecutor
+from .worker_process import InWorkerProcess
 
 if TYPE_CHECKING:  # Procrastinate and psycopg load only when the store is on Postgres
     from .queue import ProcrastinateQueue
 
 RECORDINGS_PLACES = ("directory", "database")
+# Where a runner's jobs run (worker.Worker's executor).
+WORKER_PROCESS, THREADS = "worker process", "threads"
 
 
 def open_store(settings: Settings, vault: Vault | None = None) -> EncounterStore:
@@ -55,3 +62,14 @@ def queue_client(store: EncounterStore) -> QueueClient | None:
     from .queue import ProcrastinateQueue
 
     return QueueClient(store) if isinstance(store.jobs, ProcrastinateQueue) else None
+
+
+def job_executor(scribe: Scribe, settings: Settings, jobs_in: str, *, threads: int,
+                 build_scribe: Callable[[Settings], Scribe]) -> JobExecutor:
+    """Where the runner's jobs run: in a worker process that builds its Scribe with `build_scribe` from
+    the same settings, or on the runner's own threads."""
+    if jobs_in == WORKER_PROCESS:
+        return InWorkerProcess(scribe.store, settings, build_scribe, threads=threads)
+    if jobs_in == THREADS:
+        return InThisProcess(scribe)
+    raise ValueError(f"jobs run in {WORKER_PROCESS!r} or {THREADS!r}, not {jobs_in!r}")

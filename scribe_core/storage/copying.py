@@ -28,7 +28,8 @@ from . import schema as t
 from .recordings import IN_DATABASE, rows_from_encrypted
 from .store import EncounterStore
 
-# Parents before the rows that refer to them. `meta` stays behind: the target has its own key check.
+# Parents before the rows that refer to them. `meta` is copied apart (_copy_meta): the target keeps its own
+# key check.
 TABLES: tuple[Table, ...] = (t.encounters, t.transcripts, t.notes, t.note_versions, t.edited_documents, t.ehr_sends,
                              t.remote_requests, t.audit, t.tombstones, t.users, t.recording_chunks)
 _BATCH = 500
@@ -73,6 +74,7 @@ def copy_store(source: EncounterStore, target: EncounterStore) -> CopyReport:
                     for rows in result.partitions():
                         dst.execute(table.insert(), [dict(r) for r in rows])
                         report.rows[table.name] += len(rows)
+                _copy_meta(src, dst, report)
                 files = src.execute(select(t.encounters.c.id, t.encounters.c.audio_file)
                                     .where(t.encounters.c.audio_file.is_not(None))).all()
             for encounter_id, audio_file in files:
@@ -87,6 +89,16 @@ def copy_store(source: EncounterStore, target: EncounterStore) -> CopyReport:
             path.unlink(missing_ok=True)
         raise
     return report
+
+
+def _copy_meta(src: Connection, dst: Connection, report: CopyReport) -> None:
+    """The store's settings rows (a single-user install's signature, ...), but none the target already
+    holds: its key check was written when it was opened."""
+    held = set(dst.execute(select(t.meta.c.name)).scalars())
+    rows = [dict(r) for r in src.execute(select(t.meta)).mappings() if r["name"] not in held]
+    if rows:
+        dst.execute(t.meta.insert(), rows)
+        report.rows[t.meta.name] += len(rows)
 
 
 def _refuse_work_in_progress(source: EncounterStore) -> None:

@@ -29,10 +29,6 @@ def offline_app(tmp_path_factory):
     app.stop()
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "known defect: the draft runs on a thread of the app's own process, and a 4,000-line extractive draft "
-    "(about 6 s of pure-Python CPU) starves the Streamlit server's threads: 25 s against a 4.3 s baseline "
-    "measured in the same run on the shared 2-core machine. Fix: run SQLite jobs in a worker process."))
 def test_a_4000_line_import_is_drafted_while_another_tab_s_encounters_page_loads_quickly(offline_app, tmp_path):
     transcript = tmp_path / "long-visit.txt"
     transcript.write_text("\n".join(
@@ -59,7 +55,10 @@ def test_a_4000_line_import_is_drafted_while_another_tab_s_encounters_page_loads
         browser.close()
     print(f"Encounters page in a new tab: {loaded_s:.2f} s while the {LINES}-line import was "
           f"{'drafting' if drafting else 'already drafted'}; baseline with no job running {baseline_s:.2f} s")
-    assert loaded_s < 2.0, f"the Encounters page took {loaded_s:.2f} s (baseline {baseline_s:.2f} s)"
+    # Under 2 s, or, where this shared machine is too loaded for the page to load in 2 s even with no job
+    # running, within half again the same run's baseline (the thread-run draft took 25 s against 4.3 s).
+    bound_s = max(2.0, 1.5 * baseline_s)
+    assert loaded_s < bound_s, f"the Encounters page took {loaded_s:.2f} s (baseline {baseline_s:.2f} s)"
 
 
 def encounters_load_s(browser, url: str, expected: str | None) -> float:

@@ -57,6 +57,7 @@ def _clinic(data_dir) -> EncounterStore:
     store.erase("e2", Tombstone("e2", utc_now(), utc_now(), "retention", ["audio"],
                                 [RemoteDeletion("transcript", "t-2", False, "refused")]))
     Accounts(store).add("dr.lee", "correct horse battery", role="clinician")
+    Accounts(store).set_signature("local", "Dana Smith", "MD")  # a single-user install's signer (no account row)
     return store
 
 
@@ -81,6 +82,7 @@ def test_everything_arrives_readable_and_the_audit_log_goes_on_after_its_ids(tmp
         before = moved.audit_log()
         assert [(r["id"], r["action"]) for r in before] == [(r["id"], r["action"]) for r in source.audit_log()]
         assert Accounts(moved).verify("dr.lee", "correct horse battery").username == "dr.lee"  # audited
+        assert Accounts(moved).signature("local") == "Dana Smith, MD"
         assert max(r["id"] for r in moved.audit_log()) == max(r["id"] for r in before) + 1
         for store in (moved, target):
             store.close()
