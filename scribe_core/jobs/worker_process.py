@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 
     from ..storage import EncounterStore
 
-# Below the server's priority (0): when both want the CPU, the pages win and the job waits.
-JOB_NICENESS = 10
+# The lowest priority: when the server and a job both want the CPU, the pages win and the job waits.
+JOB_NICENESS = 19
 STOP_WAIT_S = 30.0
 
 
