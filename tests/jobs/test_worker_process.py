@@ -16,12 +16,15 @@ from scribe_core.access import SYSTEM
 from scribe_core.bootstrap import build_services, server_services
 from scribe_core.clinical import parse_transcript_text
 from scribe_core.config import Settings
-from scribe_core.jobs.wiring import WORKER_PROCESS
+from scribe_core.jobs.wiring import THREADS, WORKER_PROCESS
 from scribe_core.jobs.worker_process import InWorkerProcess
 from scribe_core.model import EncounterState
+from scribe_core.worker import MAX_LOST_RUNS, Worker
+from tests.clinical.conftest import VISIT
 from tests.conftest import TEST_KEY
 from tests.storage.backends import ROOT
 from tests.storage.cluster import wait_until
+from tests.ui.fakes import LocalNoteWriter
 
 from .conftest import chat_requests, settings_for
 from .test_job_runner import hold_elsewhere
@@ -170,3 +173,32 @@ def test_a_server_killed_outright_leaves_no_worker_process_behind(tmp_path):
         server.kill()
         server.wait(timeout=10)
     wait_until(lambda: not alive(child), 15, "the orphaned worker process to leave")
+
+
+class DiesWhileDrafting(LocalNoteWriter):
+    """A draft that takes its process down with it, as a crash in native code or the OOM killer would."""
+
+    def draft(self, transcript, template, context=""):
+        os._exit(70)
+
+
+def dying_scribe(settings):
+    """The worker process's Scribe in the next test (built there, by name, like bootstrap's)."""
+    return build_services(settings, jobs_in=THREADS, writer_for_engine=lambda _engine: DiesWhileDrafting()).scribe
+
+
+def test_a_job_that_keeps_killing_its_worker_process_fails_after_a_few_tries_and_can_be_retried(tmp_path):
+    settings = offline_settings(tmp_path / "data")
+    services = build_services(settings, jobs_in=THREADS)
+    runner = services.scribe.jobs = Worker(services.scribe, executor=InWorkerProcess(services.store, settings,
+                                                                                     dying_scribe))
+    try:
+        encounter = services.scribe.import_transcript(parse_transcript_text(VISIT), "visit.txt", by=SYSTEM)
+        done = runner.enqueue(encounter.id).result(timeout=120)
+        assert done is not None and done.state == EncounterState.FAILED
+        assert f"stopped {MAX_LOST_RUNS + 1} times" in (done.error or "")
+        assert services.store.transcript(encounter.id) is not None  # nothing lost: a retry drafts it again
+        assert "failed" in [r["action"] for r in services.store.audit_log() if r["encounter_id"] == encounter.id]
+    finally:
+        runner.shutdown()
+        services.worker.shutdown()
