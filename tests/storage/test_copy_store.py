@@ -134,3 +134,14 @@ def test_the_command_copies_and_says_what_to_set_without_printing_the_url(tmp_pa
         again = subprocess.run([sys.executable, "-m", "scribe_core", "copy-store", "--to", url], env=env, cwd=ROOT,
                                capture_output=True, text=True, timeout=120)
         assert again.returncode == 2 and "already holds data" in again.stderr
+
+
+def test_a_single_user_signature_goes_with_a_copy_to_another_sqlite_file(tmp_path):
+    source = EncounterStore(tmp_path / "data", Vault(TEST_KEY))
+    Accounts(source).set_signature("local", "Dana Lee", "MD")
+    target = EncounterStore(tmp_path / "elsewhere", Vault(TEST_KEY))  # its own key check, written on opening
+    assert copy_store(source, target).rows["meta"] == 1  # the signature; the key check stays each store's own
+    assert Accounts(target).signature("local") == "Dana Lee, MD"
+    for store in (source, target):
+        store.close()
+    EncounterStore(tmp_path / "elsewhere", Vault(TEST_KEY)).close()  # and the copy still opens with the key
