@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from scribe_core.documents.service import ClinicDocuments
 from scribe_core.errors import ScribeError
 from scribe_core.model import Encounter, Tombstone
+from scribe_core.usecases.clinic_documents import ClinicDocuments
 from ui.access import current_viewer
 from ui.components import flash, show_flash
 from ui.engine import engine_info

@@ -30,7 +30,7 @@ from .errors import RemoteServiceError, ScribeError
 
 if TYPE_CHECKING:
     from .access import Viewer
-    from .documents.service import ClinicDocuments
+    from .usecases.clinic_documents import ClinicDocuments
 
 _HANDLED = ("templates", "export", "sign", "versions", "send")
 
@@ -133,8 +133,8 @@ def _documents(args: argparse.Namespace) -> int:
     from .documents.ehr import EhrClient
     from .documents.ehr_settings import EhrSettings
     from .documents.fhir import PatientId
-    from .documents.service import ClinicDocuments
     from .documents.signoff import version_diff
+    from .usecases.clinic_documents import ClinicDocuments
 
     services = build_services()
     docs, by = ClinicDocuments(services.scribe), operator()

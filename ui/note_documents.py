@@ -19,11 +19,11 @@ from scribe_core.documents.fhir import PatientId
 from scribe_core.documents.model import DRAFT, NoteDocument
 from scribe_core.documents.open_items import OpenItemsError
 from scribe_core.documents.pdf import edited_text_pdf
-from scribe_core.documents.service import ClinicDocuments
 from scribe_core.documents.signoff import signing_problems, version_diff
 from scribe_core.documents.summary import reading_grade
 from scribe_core.errors import ScribeError
 from scribe_core.model import Encounter, Note
+from scribe_core.usecases.clinic_documents import ClinicDocuments
 from ui import actions
 from ui.components import md_escape
 from ui.labels import when

@@ -36,7 +36,6 @@ KNOWN_BACK_ARROWS = {
     ("clinical", "documents"): "clinical/render.py places facts by the templates' LOINC roles "
                                "(documents/templates/roles.py)",
     ("clinical", "notes"): "clinical reads notes.base's NoteTemplate; the template type belongs below both",
-    ("documents", "usecases"): "documents/service.py (ClinicDocuments) is a use-case facade and belongs in usecases",
     ("usecases", "live"): "usecases/purging.py discards expired live visits (live/unfinished.py)",
 }
 # Modules outside storage/ that still import sqlalchemy or reach store.db / store.vault, being moved:
