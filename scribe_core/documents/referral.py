@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 
 from ..model import Note
+from ..section_roles import section_roles
 from .model import NoteDocument, ReferralLetter
-from .templates.roles import section_roles
 
 DEFAULT_QUESTION = "I would be grateful for your assessment and advice on further management."
 _DOSE = re.compile(r"\b\d+(\.\d+)?\s*(mg|milligrams?|mcg|micrograms?|g|grams?|ml|units?|puffs?|tablets?)\b",

@@ -21,10 +21,10 @@ import re
 
 from ..clinical.certainty import dropped_hedge
 from ..model import Note, Transcript
-from ..notes.base import NoteTemplate
+from ..note_template import NoteTemplate
+from ..section_roles import section_roles
 from .model import PatientSummary, SourcedSentence, SummaryPart, statement_ref
 from .plain_language import for_patient
-from .templates.roles import section_roles
 
 FOUND, TODO, MEDICINES, RETURN, WARNING = ("What we found", "What to do", "Your medicines", "When to come back",
                                            "Get help right away if")

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from ..clinical.support import spoken_numbers
 from ..model import Note, Transcript, Utterance
-from ..notes.base import DraftResult, NoteTemplate, NoteWriter, SectionSpec
+from ..note_template import NoteTemplate, SectionSpec
+from ..notes.base import DraftResult, NoteWriter
 from .model import PatientSummary, SourcedSentence, SummaryPart, statement_ref
 from .summary import FOUND, MEDICINES, RETURN, TODO, WARNING, reading_grade
 

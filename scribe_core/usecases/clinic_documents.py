@@ -29,7 +29,7 @@ from ..documents.summary_llm import summarize_with_writer
 from ..documents.versions import EhrCopy, NoteVersion, NoteVersions
 from ..errors import InvalidStateError
 from ..model import Note
-from ..notes.base import NoteTemplate
+from ..note_template import NoteTemplate
 from .scribe import Scribe
 
 

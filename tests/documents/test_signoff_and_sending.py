@@ -192,7 +192,7 @@ def test_a_refused_send_records_nothing(docs, services, encounter_id, ehr):
 
 def test_a_specialty_or_clinic_template_drafts_through_the_app(services, encounter_id):
     from scribe_core.documents.templates import builtin_templates
-    from scribe_core.notes.base import NoteTemplate, SectionSpec
+    from scribe_core.note_template import NoteTemplate, SectionSpec
 
     services.scribe.redraft(encounter_id, by=ADA, template="cardiology_followup")
     services.worker.enqueue(encounter_id).result(timeout=60)  # the re-draft is a job

@@ -8,7 +8,7 @@ import pytest
 from scribe_core.crypto import Vault
 from scribe_core.documents.templates import TemplateRepository, builtin_templates
 from scribe_core.errors import ConfigurationError
-from scribe_core.notes.base import NoteTemplate, SectionSpec
+from scribe_core.note_template import NoteTemplate, SectionSpec
 from scribe_core.storage import EncounterStore
 from tests.conftest import TEST_KEY
 from tests.documents.test_templates import GOOD  # a valid clinic template's TOML
