@@ -88,6 +88,7 @@ def build_services(
     settings = settings or Settings.from_env()
     store = store or open_store(settings, Vault(settings.encryption_key.reveal()))
     store.sweep_tmp()
+    store.prepare_live_dir()  # unfinished live visits: their directory, and those written before it was shared
     store.import_template_files()  # once: a data dir's template files move into the database
     templates = TemplateRepository(store)
     transcribers = transcribers or default_transcribers(settings)

@@ -25,8 +25,9 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 from websockets.sync.client import ClientConnection, connect
 
 from ..config import Secret
+from ..pcm_format import SAMPLE_RATE
 from .errors import LiveStreamError, StreamConnectionLostError, error_for_close
-from .pcm import SAMPLE_RATE, bytes_to_ms, ms_to_bytes
+from .pcm import bytes_to_ms, ms_to_bytes
 from .stream_thread import StreamThread
 from .transcript import LiveTurn, LiveWord
 

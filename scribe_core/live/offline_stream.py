@@ -24,8 +24,9 @@ from typing import Any
 
 import numpy as np
 
+from ..pcm_format import SAMPLE_RATE
 from .local_agreement import LocalAgreement
-from .pcm import SAMPLE_RATE, pcm_to_float
+from .pcm import pcm_to_float
 from .short_window import short_window_model
 from .stream_thread import StreamThread
 from .transcript import LiveTurn, LiveWord

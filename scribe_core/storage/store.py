@@ -31,6 +31,7 @@ from .database import Database, database_url
 from .edited_documents import EditedDocumentRows
 from .encounters import EncounterRows
 from .jobs import JobRows
+from .live_visits import LiveVisitFiles
 from .migrations import migrate, schema_version
 from .remote import RemoteRequests
 from .signed_notes import SignedNoteRows
@@ -41,7 +42,7 @@ _KEY_CHECK = "scribe-key-check"
 
 
 class EncounterStore(EncounterRows, AuditAndPurge, RemoteRequests, SignedNoteRows, EditedDocumentRows,
-                     ClinicTemplateRows, JobRows):
+                     ClinicTemplateRows, JobRows, LiveVisitFiles):
     def __init__(self, data_dir: Path, vault: Vault, *, database_url_setting: str = "",
                  recordings_dir: Path | None = None, recordings_in_database: bool = False,
                  jobs: JobQueue | None = None) -> None:

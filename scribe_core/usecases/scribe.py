@@ -5,7 +5,7 @@
     processing    process (and resume), retry, cancel, unfinished
     corrections   swap_roles, confirm_roles, set_role, redraft, save_note
     purging       purge, purge_all, purge_expired, delete_pending_transcripts (the worker's sweep)
-    queries       the read side (scribe_core.queries), checked for the viewer on every read
+    queries       the read side (scribe_core.usecases.queries), checked for the viewer on every read
 
 A user's action takes `by`, the Viewer acting: it is checked against the encounter and named in
 the audit log. `process` and retention are the scribe's own work (actor "system").
@@ -24,10 +24,10 @@ from ..access import Viewer
 from ..accounts import Accounts, User
 from ..model import Encounter, Note, RemoteDeletion, Tombstone, Transcript
 from ..patient import PatientIdentity
-from ..queries import EncounterQueries
 from . import corrections, importing, intake, processing, purging
 from .intake import AudioSource
 from .ports import Ports
+from .queries import EncounterQueries
 from .remote_copies import keeps_remote_copy
 
 

@@ -27,16 +27,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .access import Viewer
-from .accounts import Accounts
-from .documents.signoff import NoteStatus, note_status
-from .documents.templates import TemplateRepository
-from .documents.versions import EhrCopy, NoteVersions
-from .encounter_list import EncounterFilter, EncounterRow, encounter_list
-from .errors import EncounterNotFoundError, EncounterPurgedError
-from .model import Encounter, EncounterState, Note, Tombstone, Transcript
-from .store import EncounterStore
-from .usecases.decisions import measured_rtf, offline_done, time_left_s
+from ..access import Viewer
+from ..accounts import Accounts
+from ..documents.signoff import NoteStatus, note_status
+from ..documents.templates import TemplateRepository
+from ..documents.versions import EhrCopy, NoteVersions
+from ..encounter_list import EncounterFilter, EncounterRow, encounter_list
+from ..errors import EncounterNotFoundError, EncounterPurgedError
+from ..model import Encounter, EncounterState, Note, Tombstone, Transcript
+from ..store import EncounterStore
+from .decisions import measured_rtf, offline_done, time_left_s
 
 _AUDIO_TYPES = {".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".mp4": "audio/mp4", ".webm": "audio/webm",
                 ".ogg": "audio/ogg", ".flac": "audio/flac", ".wav": "audio/wav"}
