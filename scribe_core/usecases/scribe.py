@@ -22,10 +22,12 @@ from typing import BinaryIO
 from .. import providers
 from ..access import Viewer
 from ..accounts import Accounts, User
+from ..clinical import parse_transcript_bytes
 from ..model import Encounter, Note, RemoteDeletion, Tombstone, Transcript
 from ..patient import PatientIdentity
 from . import corrections, importing, intake, processing, purging
 from .intake import AudioSource
+from .note_checks import MissingFact, with_missing_fact
 from .ports import Ports
 from .queries import EncounterQueries
 from .remote_copies import keeps_remote_copy
@@ -63,6 +65,12 @@ class Scribe(Ports):
                           template: str = "soap", patient: PatientIdentity | None = None) -> Encounter:
         return importing.import_transcript(self, transcript, source_name, by=by, template=template, patient=patient)
 
+    def import_transcript_file(self, name: str, data: bytes, *, by: Viewer, template: str = "soap",
+                               patient: PatientIdentity | None = None) -> Encounter:
+        """An uploaded transcript file (text or JSON): refused when too large, not UTF-8 or unreadable."""
+        return importing.import_transcript(self, parse_transcript_bytes(name, data), name, by=by,
+                                           template=template, patient=patient)
+
     def process(self, encounter_id: str) -> Encounter:
         return processing.process(self, encounter_id)
 
@@ -90,6 +98,11 @@ class Scribe(Ports):
 
     def save_note(self, encounter_id: str, note: Note, *, by: Viewer) -> None:
         corrections.save_note(self, encounter_id, note, by=by)
+
+    def add_missing_fact(self, encounter_id: str, note: Note, fact: MissingFact, *, by: Viewer) -> None:
+        """Save `note` with a possibly missing fact added where the encounter's template places it."""
+        template = self.templates.all().get(note.template)
+        corrections.save_note(self, encounter_id, with_missing_fact(note, fact, template), by=by)
 
     # -- purge and retention ---------------------------------------------------------------------
     def purge(self, encounter_id: str, *, by: Viewer, reason: str = "user",
