@@ -8,6 +8,7 @@ purge) and shown again in any later session; never in st.cache_data (shared by e
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -33,7 +34,7 @@ from ui.local_time import viewer_zone
 def note_is_signed(services: Services, viewer: Viewer, encounter_id: str) -> bool:
     """Whether the note is final (read-only): the page disables editing and re-drafting then."""
     try:
-        return ClinicDocuments(services.scribe).note_document(encounter_id, by=viewer).status != DRAFT
+        return services.documents.note_document(encounter_id, by=viewer).status != DRAFT
     except ScribeError:
         return False
 
@@ -225,7 +226,8 @@ def _export_tab(docs: ClinicDocuments, viewer: Viewer, doc: NoteDocument, settin
                            key="doc_fhir", icon=":material/data_object:", on_click="ignore")
 
 
-def _send_tab(docs: ClinicDocuments, viewer: Viewer, doc: NoteDocument, settings: EhrSettings) -> None:
+def _send_tab(docs: ClinicDocuments, viewer: Viewer, doc: NoteDocument, settings: EhrSettings,
+              ehr_client: Callable[[], EhrClient]) -> None:
     for copy in docs.ehr_copies(doc.encounter_id, by=viewer):
         st.success(f"Version {copy.version} sent by {copy.sent_by} on {when(copy.sent_at, viewer_zone())}: "
                    f"DocumentReference/{copy.server_id}. Purging here does not delete the EHR's copy.",
@@ -243,7 +245,7 @@ def _send_tab(docs: ClinicDocuments, viewer: Viewer, doc: NoteDocument, settings
                  disabled=doc.status == DRAFT or not patient.strip()):
         try:
             receipt = docs.send_to_ehr(doc.encounter_id, PatientId(patient.strip(), settings.patient_id_system),
-                                       EhrClient(settings), by=viewer)
+                                       ehr_client(), by=viewer)
             st.session_state["doc_flash"] = f"Sent: DocumentReference/{receipt.server_id}."
             st.rerun()
         except ScribeError as err:
@@ -251,7 +253,7 @@ def _send_tab(docs: ClinicDocuments, viewer: Viewer, doc: NoteDocument, settings
 
 
 def documents_panel(services: Services, viewer: Viewer, encounter: Encounter) -> None:
-    docs = ClinicDocuments(services.scribe)
+    docs = services.documents
     text_leaves = services.scribe.sends_text_off(encounter.engine)
     try:
         doc = docs.note_document(encounter.id, by=viewer)
@@ -274,4 +276,4 @@ def documents_panel(services: Services, viewer: Viewer, encounter: Encounter) ->
     with export:
         _export_tab(docs, viewer, doc, settings)
     with send:
-        _send_tab(docs, viewer, doc, settings)
+        _send_tab(docs, viewer, doc, settings, services.ehr_client)

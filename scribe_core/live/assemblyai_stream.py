@@ -60,6 +60,8 @@ def streaming_query(*, speech_model: str, medical_mode: bool, keyterms: Sequence
 class AssemblyAIStreamer(StreamThread):
     engine = "assemblyai"
     thread_name = "assemblyai-stream"
+    sends_audio_off_device = True  # the microphone's audio streams to AssemblyAI
+    sends_text_off_device = True
     stop_timeout_s = 10.0  # send what is left, Terminate, wait for Termination
 
     def __init__(self, *, url: str, api_key: Secret, speech_model: str = "u3-rt-pro", medical_mode: bool = True,

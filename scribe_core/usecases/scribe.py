@@ -50,7 +50,7 @@ class Scribe(Ports):
     def sends_text_off(self, engine: str) -> bool:
         """Whether the note writer for an engine's encounters sends their text off this machine."""
         writer = self.writer_for_engine(engine)
-        return providers.sends_off_machine(providers.WRITERS, str(getattr(writer, "name", "")), "text",
+        return providers.sends_off_machine("writer", str(getattr(writer, "name", "")), "text",
                                            lambda: writer)
 
     # -- intake and processing -------------------------------------------------------------------
