@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
-from .config import Settings
+from .config import Settings, registry
 from .errors import ConfigurationError, ScribeError
 
 CAPABILITIES = ("name", "label", "sends_audio_off_device", "sends_text_off_device", "key_setting",
@@ -169,8 +169,6 @@ def usable_engines(settings: Settings, available: list[str]) -> list[str]:
 
 
 def settings_value_of(settings: Settings, env: str) -> Any:
-    from .settings_registry import registry
-
     for spec in registry():
         if spec.env == env:
             return getattr(settings, spec.attr)

@@ -9,9 +9,8 @@ import pytest
 
 from scribe_core import providers
 from scribe_core.bootstrap import default_transcribers, writer_chooser
-from scribe_core.config import Secret, Settings
+from scribe_core.config import Secret, Settings, env_names
 from scribe_core.errors import ConfigurationError
-from scribe_core.settings_registry import env_names
 
 ROOT = Path(__file__).resolve().parents[2]
 
