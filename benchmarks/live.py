@@ -41,8 +41,8 @@ sys.path.insert(0, str(REPO))
 from scribe_core.config import Secret  # noqa: E402
 from scribe_core.crypto import Vault, generate_key  # noqa: E402
 from scribe_core.live.assemblyai_stream import AssemblyAIStreamer  # noqa: E402
-from scribe_core.live.recording import LiveRecordingWriter  # noqa: E402
 from scribe_core.live.session import LiveSession  # noqa: E402
+from scribe_core.storage.live_journal import LiveRecordingWriter  # noqa: E402
 from tests.fakes.assemblyai_streaming import BYTES_PER_MS, FakeStreamingServer, load_reference  # noqa: E402
 
 SOURCE = REPO.parent / "shared" / "data" / "fareez-osce" / "audio" / "RES0091.mp3"

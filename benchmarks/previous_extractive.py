@@ -24,7 +24,8 @@ import re
 from dataclasses import dataclass
 
 from scribe_core.model import DOCTOR, PATIENT, Note, RemoteDeletion, Section, Statement, Transcript
-from scribe_core.notes.base import DraftResult, NoteTemplate
+from scribe_core.note_template import NoteTemplate
+from scribe_core.notes.base import DraftResult
 
 _SENTENCE = re.compile(r"[^.?!]+[.?!]*")
 _WORD = re.compile(r"[\w']+")

@@ -16,6 +16,7 @@ from streamlit_webrtc import WebRtcMode, webrtc_streamer
 from scribe_core.errors import ScribeError
 from scribe_core.live.session import LiveState
 from scribe_core.live.visits import LiveVisits
+from scribe_core.providers import live_audio_leaves
 from ui import actions
 from ui.access import current_viewer
 from ui.engine import engine_info, usable_engines
@@ -105,7 +106,7 @@ if session is None:
     if len(engines) > 1:
         engine = st.radio("Engine", engines, key="live_engine", format_func=engine_name, horizontal=True)
     info = engine_info(services, engine)
-    if info.audio_leaves:
+    if live_audio_leaves(engine or services.settings.default_engine):
         st.caption(f"Audio is streamed to {info.audio_goes_to} while you talk (and sent again after the visit "
                    "for the final transcript). The API key stays on this server.")
     else:

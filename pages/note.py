@@ -6,9 +6,9 @@ import json
 
 import streamlit as st
 
-from scribe_core.clinical import MissingFact, add_missing, check_consistency, possibly_missing
 from scribe_core.errors import ScribeError
 from scribe_core.model import Note, Section
+from scribe_core.usecases.note_checks import MissingFact, NoteChecks
 from ui import actions
 from ui.access import current_viewer
 from ui.components import empty_state, flash, md_escape, redraft_with_feedback, show_flash, wait_for
@@ -72,7 +72,7 @@ def section_markdown(sec: Section) -> str:
 
 def add_missing_fact(encounter_id: str, shown: Note, fact: MissingFact) -> None:
     try:
-        services.scribe.save_note(encounter_id, add_missing(shown, fact, TEMPLATES.get(shown.template)), by=viewer)
+        services.scribe.add_missing_fact(encounter_id, shown, fact, by=viewer)
         flash(f"Added to the note: {fact.text}")
     except ScribeError as err:
         flash(str(err), "error")
@@ -81,14 +81,15 @@ def add_missing_fact(encounter_id: str, shown: Note, fact: MissingFact) -> None:
 def checks_panel(encounter_id: str, shown: Note | None) -> None:
     """What the note may have left out (one click adds it, citing its utterances), and statements whose
     citations do not back their numbers, drugs or negations. The core decides both."""
-    transcript = queries.transcript(viewer, encounter_id)
-    if transcript is None or shown is None:
+    if shown is None:
         return
     key = f"note_checks_{encounter_id}_{version}"  # once per note version, not on every rerun
     if key not in st.session_state:
-        st.session_state[key] = (possibly_missing(transcript, shown),
-                                 [f for f in check_consistency(transcript, shown) if f.evidence])
-    missing, flags = st.session_state[key]
+        st.session_state[key] = queries.note_checks(viewer, encounter_id, shown)
+    checks: NoteChecks | None = st.session_state[key]
+    if checks is None:  # no transcript yet
+        return
+    missing, flags = checks.missing, checks.unbacked
     with st.container(border=True, key="note_checks"):
         st.markdown("##### Possibly missing")
         if not missing:

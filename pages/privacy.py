@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from scribe_core.documents.service import ClinicDocuments
 from scribe_core.errors import ScribeError
 from scribe_core.model import Encounter, Tombstone
 from ui.access import current_viewer
@@ -75,7 +74,7 @@ def what_purging_deletes(encounter: Encounter) -> str:
     """In this encounter's own terms: remote copies are promised only where some exist."""
     held = [REMOTE_HELD[kind] for kind in queries.remote_copies(viewer, encounter.id)]
     here = "its recording, transcript and note on this server"
-    sent = ClinicDocuments(services.scribe).ehr_copies(encounter.id, by=viewer)
+    sent = services.documents.ehr_copies(encounter.id, by=viewer)
     ehr = (f" The note sent to the EHR ({', '.join(f'DocumentReference/{c.server_id}' for c in sent)}) is not "
            "deleted: the EHR keeps it." if sent else "")
     if not held:

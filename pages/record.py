@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from scribe_core.clinical import TranscriptFormatError, parse_transcript_text
-from scribe_core.clinical.transcript_import import MAX_BYTES
 from scribe_core.errors import ScribeError
 from scribe_core.patient import PatientIdentity
 from scribe_core.usecases import AudioSource
@@ -113,15 +111,8 @@ if clicked:
         elif clicked == "transcript":
             if transcript_file is None:
                 st.stop()
-            if transcript_file.size > MAX_BYTES:
-                raise TranscriptFormatError(f"{transcript_file.name} is larger than {MAX_BYTES // 1_000_000} MB; "
-                                            "is it a transcript?")
-            try:
-                text = transcript_file.getvalue().decode("utf-8-sig")
-            except UnicodeDecodeError as exc:
-                raise TranscriptFormatError(f"{transcript_file.name} is not UTF-8 text (byte {exc.start}).") from None
-            encounter = services.scribe.import_transcript(parse_transcript_text(text), transcript_file.name,
-                                                          by=viewer, template=template, patient=patient)
+            encounter = services.scribe.import_transcript_file(transcript_file.name, transcript_file.getvalue(),
+                                                               by=viewer, template=template, patient=patient)
             select(encounter.id)
             st.switch_page("pages/note.py", query_params={"encounter": encounter.id})
         else:

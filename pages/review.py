@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from scribe_core.clinical import possibly_missing
 from ui.access import current_viewer
 from ui.actions import note_version
 from ui.components import empty_state, md_escape, play_stretch, scroll_to_utterance, transcript_html, wait_for
@@ -55,7 +54,8 @@ with note_col:
     version = note_version(note)
     missing_key = f"review_missing_{encounter.id}_{version}"
     if missing_key not in st.session_state:  # the omission check, once per note version
-        st.session_state[missing_key] = possibly_missing(transcript, note)
+        checks = queries.note_checks(viewer, encounter.id, note, consistency=False)
+        st.session_state[missing_key] = checks.missing if checks else []
     if st.session_state[missing_key]:
         with st.container(border=True, key="review_missing"):
             st.markdown("**Possibly missing** (add them on the Note page)")

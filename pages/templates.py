@@ -13,7 +13,7 @@ import streamlit as st
 from scribe_core.documents.templates import TemplateError
 from scribe_core.documents.templates.validate import MAX_INSTRUCTIONS, MAX_SECTION_TITLE, MAX_TITLE, ROLES
 from scribe_core.errors import ConfigurationError
-from scribe_core.notes.base import NoteTemplate
+from scribe_core.note_template import NoteTemplate
 from ui.access import current_viewer
 from ui.services import get_services
 from ui.template_rows import sections_from_rows

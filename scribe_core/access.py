@@ -6,7 +6,7 @@
     listening beyond loopback with neither               → refuse to start
 
 A clinician sees only the encounters they created (and their tombstones); an admin sees all of them
-and the audit log. `Viewer` is that rule; scribe_core.queries and the use cases apply it on every read
+and the audit log. `Viewer` is that rule; scribe_core.usecases.queries and the use cases apply it on every read
 and every action.
 """
 

@@ -14,6 +14,8 @@ from typing import TypeVar, cast
 from . import providers
 from .config import Settings
 from .crypto import Vault
+from .documents.ehr import EhrClient
+from .documents.ehr_settings import EhrSettings
 from .documents.templates import TemplateRepository
 from .engines.base import Transcriber
 from .errors import ConfigurationError
@@ -23,6 +25,7 @@ from .live.visits import LiveVisits
 from .notes.base import NoteWriter
 from .store import EncounterStore
 from .usecases import Scribe
+from .usecases.clinic_documents import ClinicDocuments
 from .worker import Worker
 
 
@@ -36,6 +39,9 @@ class Services:
     worker: Worker | QueueClient
     # Live visits: one per services object, so a visit outlives a page's reruns (ui/live_visits.py).
     live_visits: LiveVisits
+    documents: ClinicDocuments  # the note's sign-off, summary, letter, exports and Send to EHR
+    # The EHR client, built when a note is sent: it refuses with a clear message while the EHR is not set up.
+    ehr_client: Callable[[], EhrClient]
 
 
 T = TypeVar("T")
@@ -56,7 +62,7 @@ def _once(factory: Callable[[], T]) -> Callable[[], T]:
 
 
 def _lazy(provider: providers.Provider, settings: Settings) -> Callable[[], object]:
-    return _once(lambda: provider.build(settings))
+    return _once(lambda: provider.make(settings))
 
 
 def default_transcribers(settings: Settings) -> dict[str, Callable[[], Transcriber]]:
@@ -91,6 +97,7 @@ def build_services(
     settings = settings or Settings.from_env()
     store = store or open_store(settings, Vault(settings.encryption_key.reveal()))
     store.sweep_tmp()
+    store.prepare_live_dir()  # unfinished live visits: their directory, and those written before it was shared
     store.import_template_files()  # once: a data dir's template files move into the database
     templates = TemplateRepository(store)
     transcribers = transcribers or default_transcribers(settings)
@@ -115,7 +122,8 @@ def build_services(
         build_scribe=worker_process_scribe))
     scribe.jobs = worker  # the one path work runs by: use cases enqueue here
     return Services(settings=settings, store=store, scribe=scribe, templates=templates, worker=worker,
-                    live_visits=LiveVisits(scribe, settings))
+                    live_visits=LiveVisits(scribe, settings), documents=ClinicDocuments(scribe),
+                    ehr_client=lambda: EhrClient(EhrSettings.from_settings(settings)))
 
 
 def server_services(settings: Settings) -> Services:

@@ -31,7 +31,7 @@ from .errors import RemoteServiceError, ScribeError
 
 if TYPE_CHECKING:
     from .access import Viewer
-    from .documents.service import ClinicDocuments
+    from .usecases.clinic_documents import ClinicDocuments
 
 _HANDLED = ("templates", "export", "sign", "versions", "send")
 
@@ -133,14 +133,12 @@ def _templates(args: argparse.Namespace) -> int:
 def _documents(args: argparse.Namespace) -> int:
     from .bootstrap import build_services
     from .cli_encounters import operator
-    from .documents.ehr import EhrClient
     from .documents.ehr_settings import EhrSettings
     from .documents.fhir import PatientId
-    from .documents.service import ClinicDocuments
     from .documents.signoff import version_diff
 
     services = build_services()
-    docs, by = ClinicDocuments(services.scribe), operator()
+    docs, by = services.documents, operator()
     if args.command == "sign":
         return _sign(docs, by, args)
     if args.command == "versions":
@@ -155,7 +153,7 @@ def _documents(args: argparse.Namespace) -> int:
     settings = EhrSettings.from_settings(services.settings)
     if args.command == "send":
         patient = PatientId(args.patient, settings.patient_id_system)
-        receipt = docs.send_to_ehr(args.id, patient, EhrClient(settings), by=by)
+        receipt = docs.send_to_ehr(args.id, patient, services.ehr_client(), by=by)
         print(f"sent {args.id} to the EHR: DocumentReference/{receipt.server_id} "
               f"at {receipt.sent_at:%Y-%m-%d %H:%M} UTC"
               + ("" if receipt.created else " (the EHR already had this version)"))

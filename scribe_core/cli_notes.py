@@ -23,7 +23,7 @@ from .clinical import check_consistency, parse_transcript_file, possibly_missing
 from .documents.summary import summarize
 from .errors import ScribeError
 from .model import Note, Transcript, Word
-from .notes.base import NoteTemplate
+from .note_template import NoteTemplate
 
 _HANDLED = ("note", "check")
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .settings_registry import Secret, parse_env, setting, shown_value
+from .settings_registry import Secret, SettingSpec, parse_env, setting, shown_value, specs_of
 
 __all__ = ["Secret", "Settings", "default_data_dir"]
 
@@ -199,7 +199,7 @@ class Settings:
                 merged.update({k: v for k, v in dotenv_values(".env").items() if v is not None})
             merged.update(os.environ)
             env = merged
-        values = parse_env(env)
+        values = parse_env(cls, env)
         if values.get("eu_region"):
             # ASSEMBLYAI_EU moves both hosts unless a host is set explicitly.
             values.setdefault("assemblyai_base_url", ASSEMBLYAI_EU)
@@ -221,3 +221,12 @@ class Settings:
         from dataclasses import fields
 
         return [(f.name, shown_value(getattr(self, f.name))) for f in fields(self)]
+
+
+def registry() -> tuple[SettingSpec, ...]:
+    """Every setting, in declaration order."""
+    return specs_of(Settings)
+
+
+def env_names() -> tuple[str, ...]:
+    return tuple(spec.env for spec in registry())

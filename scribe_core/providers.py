@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
-from .config import Settings
+from .config import Settings, registry
 from .errors import ConfigurationError, ScribeError
 
 CAPABILITIES = ("name", "label", "sends_audio_off_device", "sends_text_off_device", "key_setting",
@@ -34,12 +34,17 @@ class Provider:
 
     name: str
     class_path: str  # "package.module:ClassName", imported on first use
-    build: Callable[[Settings], Any]
+    build: Callable[[Settings], Any] | None = None  # None: built by a layer above (live/, bootstrap)
 
     def cls(self) -> type:
         module, _, attr = self.class_path.partition(":")
         found: type = getattr(importlib.import_module(module), attr)
         return found
+
+    def make(self, settings: Settings) -> Any:
+        if self.build is None:
+            raise ConfigurationError(f"{self.class_path} is built where it is used, not from the registry")
+        return self.build(settings)
 
     def capability(self, attr: str) -> Any:
         return getattr(self.cls(), attr)
@@ -92,15 +97,28 @@ WRITERS: Mapping[str, Provider] = {p.name: p for p in (
 )}
 
 
-def sends_off_machine(registry: Mapping[str, Provider], name: str, what: str,
-                      built: Callable[[], Any] | None = None) -> bool:
-    """Whether `name`'s `what` ("audio" or "text") leaves this machine: the one answer the writer rule, the
-    privacy badges, the purge (which remote copies to delete) and the summary (LLM or offline) all use.
+# Live streamers: built by live/visits.py (a layer above this one), registered here for what they send.
+STREAMERS: Mapping[str, Provider] = {p.name: p for p in (
+    Provider("assemblyai", "scribe_core.live.assemblyai_stream:AssemblyAIStreamer"),
+    Provider("offline", "scribe_core.live.offline_stream:OfflineStreamer"),
+)}
+# The EHR a signed note is sent to: built by bootstrap (Services.ehr_client).
+EHR: Mapping[str, Provider] = {"fhir": Provider("fhir", "scribe_core.documents.ehr:EhrClient")}
 
-    A registered provider's class says so without being built; a part plugged in by a caller (a test
+# The one table of every part that could send patient data off this machine, by kind.
+PARTS: Mapping[str, Mapping[str, Provider]] = {"engine": ENGINES, "writer": WRITERS, "streamer": STREAMERS,
+                                                "ehr": EHR}
+
+
+def sends_off_machine(kind: str, name: str, what: str, built: Callable[[], Any] | None = None) -> bool:
+    """Whether the `kind` part `name` ("engine", "writer", "streamer", "ehr" in PARTS) sends `what`
+    ("audio" or "text") off this machine: the one answer the writer rule, the privacy badges, the live
+    page, the purge (which remote copies to delete) and the summary (LLM or offline) all use.
+
+    A registered part's class says so without being built; a part plugged in by a caller (a test
     double) is asked through `built`; when in doubt, yes."""
     attr = f"sends_{what}_off_device"
-    provider = registry.get(name)
+    provider = PARTS[kind].get(name)
     if provider is not None:
         return bool(provider.capability(attr))
     if built is None:
@@ -109,6 +127,12 @@ def sends_off_machine(registry: Mapping[str, Provider], name: str, what: str,
         return bool(getattr(built(), attr, True))
     except ScribeError:
         return True
+
+
+def live_audio_leaves(engine: str) -> bool:
+    """Whether a live visit with `engine` streams the microphone's audio off this machine while it runs
+    (imports the streamer's module: the Live page asks, not every page)."""
+    return sends_off_machine("streamer", engine, "audio")
 
 
 def check_engine(name: str) -> None:
@@ -129,7 +153,7 @@ def writer_for(settings: Settings, engine: str) -> str:
             raise ConfigurationError(
                 f"SCRIBE_NOTE_WRITER must be one of {', '.join(WRITERS)}, or empty (automatic)")
         return settings.note_writer
-    data_leaves = engine in ENGINES and sends_off_machine(ENGINES, engine, "audio")
+    data_leaves = engine in ENGINES and sends_off_machine("engine", engine, "audio")
     return "llm" if data_leaves else "extractive"
 
 
@@ -145,8 +169,6 @@ def usable_engines(settings: Settings, available: list[str]) -> list[str]:
 
 
 def settings_value_of(settings: Settings, env: str) -> Any:
-    from .settings_registry import registry
-
     for spec in registry():
         if spec.env == env:
             return getattr(settings, spec.attr)
@@ -195,8 +217,8 @@ def data_route(settings: Settings, engine: str | None = None, *,
     else:
         check_engine(engine)
         raise AssertionError("unreachable")
-    audio_leaves = sends_off_machine(ENGINES, engine, "audio", lambda: engine_cls)
-    text_leaves = sends_off_machine(WRITERS, writer_name, "text", lambda: writer_cls)
+    audio_leaves = sends_off_machine("engine", engine, "audio", lambda: engine_cls)
+    text_leaves = sends_off_machine("writer", writer_name, "text", lambda: writer_cls)
     writer_label = str(getattr(writer_cls, "label", writer_name))
     if writer_name == "llm":
         writer_label = f"{writer_label} ({settings.llm_model})"

@@ -10,12 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, Field, dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .errors import ConfigurationError
-
-if TYPE_CHECKING:
-    from .config import Settings
 
 
 class Secret:
@@ -79,7 +76,7 @@ class SettingSpec:
     help: str
     example: str
     group: str
-    attr: str = ""  # the Settings field; filled in by `registry()`
+    attr: str = ""  # the Settings field; filled in by `specs_of()`
 
     @property
     def secret(self) -> bool:
@@ -124,21 +121,15 @@ def _plain(value: object) -> str:
     return str(value)
 
 
-def registry() -> tuple[SettingSpec, ...]:
-    """Every setting, in declaration order."""
-    from .config import Settings
-
+def specs_of(settings_cls: type) -> tuple[SettingSpec, ...]:
+    """Every setting of a settings dataclass (config.Settings: `config.registry()`), in declaration order."""
     specs = []
-    for f in fields(Settings):
+    for f in fields(settings_cls):
         spec = f.metadata.get("setting")
         if spec is None:
             raise TypeError(f"Settings.{f.name} is not declared with setting(...)")
         specs.append(SettingSpec(**{**spec.__dict__, "attr": f.name}))
     return tuple(specs)
-
-
-def env_names() -> tuple[str, ...]:
-    return tuple(spec.env for spec in registry())
 
 
 def default_value(f: Field[Any]) -> Any:
@@ -149,12 +140,10 @@ def default_value(f: Field[Any]) -> Any:
     raise TypeError(f"Settings.{f.name} has no default")
 
 
-def parse_env(env: Mapping[str, str]) -> dict[str, Any]:
+def parse_env(settings_cls: type, env: Mapping[str, str]) -> dict[str, Any]:
     """Settings field values from environment-style strings; unset or empty variables keep the default."""
-    from .config import Settings
-
     values: dict[str, Any] = {}
-    for f, spec in zip(fields(Settings), registry(), strict=True):
+    for f, spec in zip(fields(settings_cls), specs_of(settings_cls), strict=True):
         text = env.get(spec.env)
         if text is None or not text.strip():
             continue
@@ -175,12 +164,10 @@ def shown_value(value: object) -> str:
     return _plain(value)
 
 
-def describe(settings: Settings) -> list[tuple[str, str, str, bool]]:
+def describe(settings: Any) -> list[tuple[str, str, str, bool]]:
     """(environment variable, shown value, default shown, is default) per setting; never a secret's value."""
-    from .config import Settings as SettingsClass
-
     rows = []
-    for f, spec in zip(fields(SettingsClass), registry(), strict=True):
+    for f, spec in zip(fields(settings), specs_of(type(settings)), strict=True):
         value = getattr(settings, f.name)
         default = default_value(f)
         rows.append((spec.env, shown_value(value), shown_value(default), value == default))
@@ -197,14 +184,14 @@ GROUP_TITLES = {
 }
 
 
-def render_env_example() -> str:
-    """The text of `.env.example`: every setting with its help text, grouped, defaults filled in."""
+def render_env_example(specs: tuple[SettingSpec, ...]) -> str:
+    """The text of `.env.example` from `config.registry()`: every setting with its help text, grouped,
+    defaults filled in."""
     lines = [
         "# Copy to .env and fill in what you use. Every setting but SCRIBE_ENCRYPTION_KEY is optional: with no",
         "# AssemblyAI key the offline engine runs and no patient data leaves this machine.",
         "# Generated from scribe_core/settings_registry.py (python -m scribe_core.settings_registry > .env.example).",
     ]
-    specs = registry()
     for group, title in GROUP_TITLES.items():
         members = [s for s in specs if s.group == group]
         if not members:
@@ -219,5 +206,7 @@ def render_env_example() -> str:
     return "\n".join(lines) + "\n"
 
 
-if __name__ == "__main__":
-    print(render_env_example(), end="")
+if __name__ == "__main__":  # a script, not an import: the settings are read from config here
+    from scribe_core.config import registry as settings_registry
+
+    print(render_env_example(settings_registry()), end="")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from scribe_core.config import env_names
 from scribe_core.crypto import generate_key
-from scribe_core.settings_registry import env_names
 
 # One key per test session, handed to every test through the environment (never a real clinic key).
 TEST_KEY = generate_key()

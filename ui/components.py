@@ -13,7 +13,7 @@ from scribe_core.access import Viewer
 from scribe_core.bootstrap import Services
 from scribe_core.errors import EncounterUnavailableError, ScribeError
 from scribe_core.model import DOCTOR, PATIENT, Encounter, Transcript, Utterance
-from scribe_core.queries import EncounterQueries
+from scribe_core.usecases.queries import EncounterQueries
 
 from .access import idle_expired
 from .labels import StepLabel, clock, step_label, time_left

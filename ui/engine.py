@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from scribe_core import providers
 from scribe_core.bootstrap import Services
-from scribe_core.config import Settings
-from scribe_core.settings_registry import describe, registry
+from scribe_core.config import Settings, registry
+from scribe_core.settings_registry import describe
 
 # The sidebar's name for a data route (kept for the pages that import it).
 EngineInfo = providers.DataRoute

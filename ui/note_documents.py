@@ -8,6 +8,7 @@ purge) and shown again in any later session; never in st.cache_data (shared by e
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -20,11 +21,11 @@ from scribe_core.documents.model import DRAFT, NoteDocument
 from scribe_core.documents.open_items import OpenItemsError
 from scribe_core.documents.pdf import edited_text_pdf
 from scribe_core.documents.sentence_check import failing_lines, lines_to_check
-from scribe_core.documents.service import ClinicDocuments
 from scribe_core.documents.signoff import signing_problems, version_diff
 from scribe_core.documents.summary import reading_grade
 from scribe_core.errors import ScribeError
 from scribe_core.model import Encounter, Note
+from scribe_core.usecases.clinic_documents import ClinicDocuments
 from ui import actions
 from ui.components import md_escape
 from ui.labels import when
@@ -34,7 +35,7 @@ from ui.local_time import viewer_zone
 def note_is_signed(services: Services, viewer: Viewer, encounter_id: str) -> bool:
     """Whether the note is final (read-only): the page disables editing and re-drafting then."""
     try:
-        return ClinicDocuments(services.scribe).note_document(encounter_id, by=viewer).status != DRAFT
+        return services.documents.note_document(encounter_id, by=viewer).status != DRAFT
     except ScribeError:
         return False
 
@@ -244,7 +245,8 @@ def _export_tab(docs: ClinicDocuments, viewer: Viewer, doc: NoteDocument, settin
                            key="doc_fhir", icon=":material/data_object:", on_click="ignore")
 
 
-def _send_tab(docs: ClinicDocuments, viewer: Viewer, doc: NoteDocument, settings: EhrSettings) -> None:
+def _send_tab(docs: ClinicDocuments, viewer: Viewer, doc: NoteDocument, settings: EhrSettings,
+              ehr_client: Callable[[], EhrClient]) -> None:
     for copy in docs.ehr_copies(doc.encounter_id, by=viewer):
         st.success(f"Version {copy.version} sent by {copy.sent_by} on {when(copy.sent_at, viewer_zone())}: "
                    f"DocumentReference/{copy.server_id}. Purging here does not delete the EHR's copy.",
@@ -262,7 +264,7 @@ def _send_tab(docs: ClinicDocuments, viewer: Viewer, doc: NoteDocument, settings
                  disabled=doc.status == DRAFT or not patient.strip()):
         try:
             receipt = docs.send_to_ehr(doc.encounter_id, PatientId(patient.strip(), settings.patient_id_system),
-                                       EhrClient(settings), by=viewer)
+                                       ehr_client(), by=viewer)
             st.session_state["doc_flash"] = f"Sent: DocumentReference/{receipt.server_id}."
             st.rerun()
         except ScribeError as err:
@@ -270,7 +272,7 @@ def _send_tab(docs: ClinicDocuments, viewer: Viewer, doc: NoteDocument, settings
 
 
 def documents_panel(services: Services, viewer: Viewer, encounter: Encounter) -> None:
-    docs = ClinicDocuments(services.scribe)
+    docs = services.documents
     text_leaves = services.scribe.sends_text_off(encounter.engine)
     try:
         doc = docs.note_document(encounter.id, by=viewer)
@@ -293,4 +295,4 @@ def documents_panel(services: Services, viewer: Viewer, encounter: Encounter) ->
     with export:
         _export_tab(docs, viewer, doc, settings)
     with send:
-        _send_tab(docs, viewer, doc, settings)
+        _send_tab(docs, viewer, doc, settings, services.ehr_client)

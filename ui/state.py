@@ -14,7 +14,7 @@ import streamlit as st
 from scribe_core.access import Viewer
 from scribe_core.errors import AccessDeniedError, EncounterPurgedError, EncounterUnavailableError
 from scribe_core.model import Encounter
-from scribe_core.queries import EncounterQueries
+from scribe_core.usecases.queries import EncounterQueries
 
 from .components import md_escape
 from .labels import encounter_title

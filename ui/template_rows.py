@@ -10,7 +10,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from scribe_core.notes.base import SectionSpec
+from scribe_core.note_template import SectionSpec
 
 
 def cell_text(value: Any) -> str:

@@ -14,10 +14,15 @@ The API the pages and the CLI use:
 from .consistency import Flag, check_consistency, check_statement
 from .facts import Fact, extract_facts
 from .omission import MissingFact, add_missing, facts_to_statement, possibly_missing, target_section
-from .transcript_import import TranscriptFormatError, parse_transcript_file, parse_transcript_text
+from .transcript_import import (
+    TranscriptFormatError,
+    parse_transcript_bytes,
+    parse_transcript_file,
+    parse_transcript_text,
+)
 
 __all__ = [
     "Fact", "Flag", "MissingFact", "TranscriptFormatError", "add_missing", "check_consistency", "check_statement",
-    "extract_facts", "facts_to_statement", "parse_transcript_file", "parse_transcript_text", "possibly_missing",
-    "target_section",
+    "extract_facts", "facts_to_statement", "parse_transcript_bytes", "parse_transcript_file", "parse_transcript_text",
+    "possibly_missing", "target_section",
 ]

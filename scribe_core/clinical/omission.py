@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from ..model import DOCTOR, Note, Section, Statement, Transcript
-from ..notes.base import NoteTemplate
+from ..note_template import NoteTemplate
 from .content_units import ContentUnit, detect
 from .coverage import covered, read_note
 

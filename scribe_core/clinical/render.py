@@ -1,7 +1,7 @@
 """Facts into a template's sections: a draft that reads like a clinician's, each line citing evidence.
 
 Fact sections (the ACI-Bench headings) map onto the built-in templates' sections by key, and onto
-library templates' sections by LOINC code or role (scribe_core.documents.templates.roles). Within a section, facts
+library templates' sections by LOINC code or role (scribe_core.section_roles). Within a section, facts
 keep visit order; pertinent positives and negatives are merged into one review-of-systems line per
 polarity ("Denies fever, cough and chest pain.") citing every question and answer.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ..model import Note, Section, Statement
-from ..notes.base import NoteTemplate, SectionSpec
+from ..note_template import NoteTemplate, SectionSpec
 from .facts import Fact
 
 # Template section key -> the fact sections it shows, in order.
@@ -41,7 +41,7 @@ def sources_of(spec: SectionSpec) -> tuple[str, ...]:
     LOINC code or role (specialty and clinic templates)."""
     if spec.key in SECTION_SOURCES:
         return SECTION_SOURCES[spec.key]
-    from ..documents.templates.roles import fact_sources  # the template library knows codes and roles
+    from ..section_roles import fact_sources  # codes and roles, shared with the documents
 
     return fact_sources(spec)
 

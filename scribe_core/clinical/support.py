@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..engines.offline.clinical_terms import DRUGS
+from ..clinical_lexicon import DRUGS
 from .certainty import dropped_hedge
 from .numbers import normalise_numbers
 

@@ -39,13 +39,23 @@ def parse_transcript_file(source: str | Path) -> Transcript:
         if not path.is_file():
             raise TranscriptFormatError(f"No such transcript file: {path}")
         if path.stat().st_size > MAX_BYTES:
-            raise TranscriptFormatError(f"{path.name} is larger than {MAX_BYTES // 1_000_000} MB; is it a transcript?")
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise TranscriptFormatError(f"{path.name} is not UTF-8 text (byte {exc.start}).") from None
-    else:
-        text = str(source)
+            raise TranscriptFormatError(too_large(path.name))
+        return parse_transcript_bytes(path.name, path.read_bytes())
+    return parse_transcript_text(str(source))
+
+
+def too_large(name: str) -> str:
+    return f"{name} is larger than {MAX_BYTES // 1_000_000} MB; is it a transcript?"
+
+
+def parse_transcript_bytes(name: str, data: bytes) -> Transcript:
+    """A Transcript from an uploaded or read file's bytes: refused when too large or not UTF-8 text."""
+    if len(data) > MAX_BYTES:
+        raise TranscriptFormatError(too_large(name))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise TranscriptFormatError(f"{name} is not UTF-8 text (byte {exc.start}).") from None
     return parse_transcript_text(text)
 
 

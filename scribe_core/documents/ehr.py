@@ -50,6 +50,9 @@ def outcome_text(body: Any) -> str:
 
 
 class EhrClient:
+    sends_audio_off_device = False
+    sends_text_off_device = True  # the signed note goes to the EHR the clinic configured
+
     def __init__(self, settings: EhrSettings, *, sleep: Callable[[float], None] = time.sleep,
                  clock: Callable[[], float] = time.time) -> None:
         settings.require()

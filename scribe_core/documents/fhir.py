@@ -20,9 +20,9 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import ConfigurationError
+from ..loinc import LOINC_SYSTEM
 from ..model import Section, utc_now
 from ..patient import DEFAULT_ID_PATTERN, valid_patient_id
-from .loinc import LOINC_SYSTEM
 from .model import DRAFT, NoteDocument
 
 # Stable ids: the same note version always exports with the same identifiers, so a resend is

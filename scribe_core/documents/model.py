@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..model import Note
-from ..notes.base import NoteTemplate
+from ..note_template import NoteTemplate
 
 DRAFT, FINAL, AMENDED = "preliminary", "final", "amended"
 

@@ -26,9 +26,9 @@ from ..clinical.slots import visit_slots
 from ..clinical.support import spoken_numbers
 from ..clinical.wording import content_words
 from ..model import Note, Statement, Transcript
+from ..section_roles import section_roles
 from .medicines import medicine_list
 from .model import UNSIGNED, NoteDocument, ReferralLetter
-from .templates.roles import section_roles
 
 DEFAULT_QUESTION = "I would be grateful for your assessment and advice on further management."
 _DOSE = re.compile(r"\b\d+(\.\d+)?\s*(mg|milligrams?|mcg|micrograms?|g|grams?|ml|units?|puffs?|tablets?)\b",

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from ..access import Viewer
 from ..errors import InvalidStateError
 from ..model import Note, utc_now
-from ..notes.base import NoteTemplate
+from ..note_template import NoteTemplate
 from ..store import EncounterStore
 from .model import AMENDED, DRAFT, FINAL
 from .open_items import OpenItemsError, open_items

@@ -30,12 +30,12 @@ from ..clinical.slots import visit_slots
 from ..clinical.support import drug_names, spoken_numbers
 from ..clinical.wording import content_words
 from ..model import DOCTOR, Note, Transcript
-from ..notes.base import NoteTemplate
+from ..note_template import NoteTemplate
+from ..section_roles import section_roles
 from .medicines import MedicineLine, medicine_list
 from .model import PatientSummary, SourcedSentence, SummaryPart, statement_ref
 from .plain_language import for_patient
 from .sentence_check import NO_VERB, TOO_SHORT, has_verb, sentence_problem
-from .templates.roles import section_roles
 
 FOUND, TODO, MEDICINES, RETURN, WARNING = ("What we found", "What to do", "Your medicines", "When to come back",
                                            "Get help right away if")

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from ..clinical.support import spoken_numbers
 from ..model import Note, Transcript, Utterance
-from ..notes.base import DraftResult, NoteTemplate, NoteWriter, SectionSpec
+from ..note_template import NoteTemplate, SectionSpec
+from ..notes.base import DraftResult, NoteWriter
 from ..patient import MRN_PLACEHOLDER, NAME_PLACEHOLDER, PatientIdentity
 from .model import PatientSummary, SourcedSentence, SummaryPart, statement_ref
 from .sentence_check import sentence_problem

@@ -33,7 +33,7 @@ WORKER_PROCESS, THREADS = "worker process", "threads"
 def open_store(settings: Settings, vault: Vault | None = None) -> EncounterStore:
     if settings.recordings not in RECORDINGS_PLACES:
         raise ConfigurationError(f"SCRIBE_RECORDINGS must be one of: {', '.join(RECORDINGS_PLACES)}.")
-    store = EncounterStore(
+    store = EncounterStore.open(
         settings.data_dir, vault or Vault(settings.encryption_key.reveal()),
         database_url_setting=settings.database_url.reveal(),
         recordings_dir=Path(settings.recordings_dir).expanduser() if settings.recordings_dir else None,

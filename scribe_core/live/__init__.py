@@ -1,7 +1,6 @@
 """Live visits: the microphone streamed while the doctor and patient talk.
 
     pcm.py              browser frames (48 kHz, any layout) to 16 kHz mono 16-bit PCM; level meter
-    recording.py        every chunk encrypted to disk as it arrives (a crash keeps all audio so far)
     transcript.py       the running transcript: final turns in order plus the turn in progress
     errors.py           what can go wrong while streaming, as clear messages
     assemblyai_stream.py  AssemblyAI Universal-Streaming v3 over WebSocket, reconnecting without loss
@@ -10,6 +9,9 @@
     short_window.py     Whisper encoding only the window's own audio (not 30 s of padding), for the live pass
     session.py          LiveSession: start / pause / resume / stop, timer, level, transcript
     settings.py         the live-visit settings
-    unfinished.py       the files of a visit not yet finished; retention for those never finished
     visits.py           the use cases: begin (with consent), stop, finish, discard, interrupted
+
+The journal that encrypts every chunk as it arrives and the files of a visit not yet finished are
+persistence (storage/live_journal.py, storage/live_visits.py); the rules about unfinished visits and
+their retention are a use case (usecases/unfinished_visits.py), which the retention sweep runs.
 """

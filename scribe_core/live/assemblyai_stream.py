@@ -25,8 +25,9 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 from websockets.sync.client import ClientConnection, connect
 
 from ..config import Secret
+from ..pcm_format import SAMPLE_RATE
 from .errors import LiveStreamError, StreamConnectionLostError, error_for_close
-from .pcm import SAMPLE_RATE, bytes_to_ms, ms_to_bytes
+from .pcm import bytes_to_ms, ms_to_bytes
 from .stream_thread import StreamThread
 from .transcript import LiveTurn, LiveWord
 
@@ -59,6 +60,8 @@ def streaming_query(*, speech_model: str, medical_mode: bool, keyterms: Sequence
 class AssemblyAIStreamer(StreamThread):
     engine = "assemblyai"
     thread_name = "assemblyai-stream"
+    sends_audio_off_device = True  # the microphone's audio streams to AssemblyAI
+    sends_text_off_device = True
     stop_timeout_s = 10.0  # send what is left, Terminate, wait for Termination
 
     def __init__(self, *, url: str, api_key: Secret, speech_model: str = "u3-rt-pro", medical_mode: bool = True,

@@ -24,8 +24,9 @@ from typing import Any
 
 import numpy as np
 
+from ..pcm_format import SAMPLE_RATE
 from .local_agreement import LocalAgreement
-from .pcm import SAMPLE_RATE, pcm_to_float
+from .pcm import pcm_to_float
 from .short_window import short_window_model
 from .stream_thread import StreamThread
 from .transcript import LiveTurn, LiveWord
@@ -39,6 +40,8 @@ _QUIET_RMS = 10 ** (-50 / 20)  # -50 dBFS: below this the new audio holds no spe
 class OfflineStreamer(StreamThread):
     engine = "offline"
     thread_name = "offline-stream"
+    sends_audio_off_device = False  # decoded here
+    sends_text_off_device = False
     stop_timeout_s = 60.0  # the last decode of the window, on a slow machine
 
     def __init__(self, *, model_loader: Callable[[], Any], keyterms: Sequence[str] = (), min_chunk_s: float = 1.0,

@@ -13,9 +13,8 @@ from typing import Any
 
 import numpy as np
 
-SAMPLE_RATE = 16000
-BYTES_PER_SAMPLE = 2
-BYTES_PER_MS = SAMPLE_RATE * BYTES_PER_SAMPLE // 1000
+from ..pcm_format import BYTES_PER_MS, BYTES_PER_SAMPLE, SAMPLE_RATE
+
 SILENCE_DBFS = -90.0
 
 
@@ -70,11 +69,3 @@ def level_dbfs(pcm: bytes) -> float:
 def pcm_to_float(pcm: bytes) -> np.ndarray:
     return np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2").astype(np.float32) / 32768.0
 
-
-def wav_bytes_header(n_bytes: int) -> bytes:
-    """A 44-byte RIFF header for `n_bytes` of 16 kHz mono s16 PCM."""
-    import struct
-
-    return (b"RIFF" + struct.pack("<I", 36 + n_bytes) + b"WAVEfmt " +
-            struct.pack("<IHHIIHH", 16, 1, 1, SAMPLE_RATE, SAMPLE_RATE * 2, 2, 16) +
-            b"data" + struct.pack("<I", n_bytes))

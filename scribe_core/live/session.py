@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ..errors import InvalidStateError
+from ..storage.live_journal import LiveRecordingWriter
 from .errors import LiveStreamError
 from .pcm import SILENCE_DBFS, Downsampler, bytes_to_ms, level_dbfs
-from .recording import LiveRecordingWriter
 from .transcript import LiveTranscript, LiveTurn
 
 

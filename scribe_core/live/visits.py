@@ -1,7 +1,7 @@
 """Live visits as use cases: begin (with consent), stop, finish into an ordinary encounter, resume the
 finishing of an interrupted visit, discard, and retention.
 
-While a visit runs its audio and plan are files under `<data_dir>/live/` (unfinished.py). At stop the
+While a visit runs its audio and plan are files under `<data_dir>/live/` (usecases/unfinished_visits.py). At stop the
 journal becomes the encounter's recording (same id) and the encounter is queued like an upload: by
 default the whole recording goes through the ordinary engine (`SCRIBE_LIVE_FINAL_TRANSCRIPT=batch`: best
 accuracy, confirmed roles); with `streamed` the live transcript is kept (redacted locally when
@@ -31,10 +31,9 @@ from ..keyterms import parse_keyterms
 from ..model import Encounter, EncounterState, utc_now
 from ..usecases.intake import AudioSource, rejection_message
 from ..usecases.scribe import Scribe
-from .recording import LiveRecordingWriter, journal_to_wav
+from ..usecases.unfinished_visits import InterruptedVisit, VisitFiles, VisitPlan, discard_expired_visits, recorder
 from .session import LiveOutcome, LiveSession, LiveStreamer
 from .settings import final_transcript, live_whisper_model_dir, streaming_url
-from .unfinished import InterruptedVisit, VisitFiles, VisitPlan, discard_expired_visits, recorder
 
 __all__ = ["ConsentRequiredError", "InterruptedVisit", "LiveVisits", "VisitPlan"]
 
@@ -51,7 +50,7 @@ class LiveVisits:
         self.scribe, self.settings = scribe, settings
         self.store = scribe.store
         self.files = VisitFiles(self.store)
-        self.dir = self.files.dir
+        self.dir = self.store.live_dir
         self._make_streamer = streamer_factory or self._default_streamer
         self._active: dict[str, LiveSession] = {}
         self._lock = threading.Lock()
@@ -80,8 +79,7 @@ class LiveVisits:
             self.store.audit("live_consent_recorded", plan.id, actor=by.name,
                              remote_result="the patient agreed to be recorded")
         session = LiveSession(encounter_id=plan.id, streamer=self._make_streamer(plan),
-                              recording=LiveRecordingWriter(self.store.vault, self.files.journal_path(plan.id),
-                                                            plan.id))
+                              recording=self.store.open_live_journal(plan.id))
         self.files.mark_running(plan.id, True)
         try:
             session.start()
@@ -117,7 +115,7 @@ class LiveVisits:
     def finish(self, visit_id: str, *, by: Viewer, outcome: LiveOutcome | None = None) -> Encounter:
         """The recorded audio becomes an ordinary encounter (same id). Safe to call again after a crash.
         One app server at a time: two clinicians pressing Finish on two servers make one encounter."""
-        with self.store.db.exclusive(f"live-visit:{visit_id}") as held:
+        with self.store.hold_live_visit(visit_id) as held:
             if not held:
                 raise InvalidStateError("This live visit is being finished on another app server right now.")
             plan = self._plan_or_none(visit_id)
@@ -143,7 +141,7 @@ class LiveVisits:
         plan = self._check(self._plan(visit_id), by)
         wav = self.store.staging_file(".wav")
         try:
-            journal_to_wav(self.store.vault, self.files.journal_path(visit_id), visit_id, wav)
+            self.store.live_journal_to_wav(visit_id, wav)
             try:
                 info = audio_probe.probe(wav)  # a silent or empty visit is refused here, with the reason
             except AudioRejected as exc:

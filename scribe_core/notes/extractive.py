@@ -13,7 +13,8 @@ from __future__ import annotations
 from ..clinical.facts import MIN_SALIENCE, extract_facts
 from ..clinical.render import render
 from ..model import RemoteDeletion, Transcript
-from .base import DraftResult, NoteTemplate
+from ..note_template import NoteTemplate
+from .base import DraftResult
 
 
 class ExtractiveNoteWriter:

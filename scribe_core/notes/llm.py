@@ -18,7 +18,8 @@ import requests
 from ..errors import NoteDraftError, RemoteServiceError
 from ..http import HttpClient, Resend
 from ..model import Note, RemoteDeletion, Section, Statement, Transcript
-from .base import DraftResult, NoteTemplate
+from ..note_template import NoteTemplate
+from .base import DraftResult
 from .prompt import SYSTEM_PROMPT, note_schema, user_prompt
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ import json
 import re
 
 from ..model import Transcript
-from .base import NoteTemplate
+from ..note_template import NoteTemplate
 
 SYSTEM_PROMPT = """You are a careful clinical scribe. You write a draft note for a clinician to review.
 Rules:

@@ -31,6 +31,7 @@ from .database import Database, database_url
 from .edited_documents import EditedDocumentRows
 from .encounters import EncounterRows
 from .jobs import JobRows
+from .live_visits import LiveVisitFiles
 from .migrations import migrate, schema_version
 from .remote import RemoteRequests
 from .signed_notes import SignedNoteRows
@@ -41,7 +42,7 @@ _KEY_CHECK = "scribe-key-check"
 
 
 class EncounterStore(EncounterRows, AuditAndPurge, RemoteRequests, SignedNoteRows, EditedDocumentRows,
-                     ClinicTemplateRows, JobRows):
+                     ClinicTemplateRows, JobRows, LiveVisitFiles):
     def __init__(self, data_dir: Path, vault: Vault, *, database_url_setting: str = "",
                  recordings_dir: Path | None = None, recordings_in_database: bool = False,
                  jobs: JobQueue | None = None) -> None:
@@ -54,13 +55,27 @@ class EncounterStore(EncounterRows, AuditAndPurge, RemoteRequests, SignedNoteRow
         # any app server can list and finish a visit another one was recording when it went down.
         self.live_dir = (self.recordings_dir if recordings_dir else self.data_dir) / "live"
         self.recordings_in_database = recordings_in_database
+        self._shared_recordings = recordings_dir is not None
         self.jobs = jobs
-        for d in (self.data_dir, self.recordings_dir, self.tmp_dir):
-            d.mkdir(parents=True, exist_ok=True)
-            if d != self.recordings_dir or recordings_dir is None:
-                os.chmod(d, 0o700)  # a shared recordings dir keeps the permissions its admin gave it
         self.db = Database(database_url(database_url_setting, self.data_dir))
         self.db_path = self.db.sqlite_path
+
+    @classmethod
+    def open(cls, data_dir: Path, vault: Vault, *, database_url_setting: str = "",
+             recordings_dir: Path | None = None, recordings_in_database: bool = False,
+             jobs: JobQueue | None = None) -> EncounterStore:
+        """A store ready to use: building one touches nothing; this makes its directories, brings the
+        schema up to date and refuses a wrong key (`prepare`)."""
+        store = cls(data_dir, vault, database_url_setting=database_url_setting, recordings_dir=recordings_dir,
+                    recordings_in_database=recordings_in_database, jobs=jobs)
+        store.prepare()
+        return store
+
+    def prepare(self) -> None:
+        for d in (self.data_dir, self.recordings_dir, self.tmp_dir):
+            d.mkdir(parents=True, exist_ok=True)
+            if d != self.recordings_dir or not self._shared_recordings:
+                os.chmod(d, 0o700)  # a shared recordings dir keeps the permissions its admin gave it
         migrate(self.db)
         self._check_key()
 

@@ -23,7 +23,8 @@ DEFAULT_MAX_TRANSCRIPT_UTTERANCES = 5000
 class JobRunner(Protocol):
     """The one way work runs: an encounter's job (transcribe and/or draft, from its stored state) is
     enqueued here and run by whoever holds the encounter's lock. Adapters: worker.Worker (SQLite: the
-    app server's worker process, or the CLI's own threads) and jobs.client.QueueClient (Procrastinate; Postgres with worker processes)."""
+    app server's worker process, or the CLI's own threads) and jobs.client.QueueClient (Procrastinate;
+    Postgres with worker processes)."""
 
     def enqueue(self, encounter_id: str, at: datetime | None = None) -> Future[Encounter | None]: ...
 

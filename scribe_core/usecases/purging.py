@@ -16,12 +16,12 @@ from ..access import SYSTEM, Viewer
 from ..documents.signoff import note_status
 from ..documents.versions import EHR_COPY, NoteVersions, ehr_copies_kept
 from ..errors import EncounterPurgedError, InvalidStateError
-from ..live.unfinished import discard_expired_visits
 from ..model import Encounter, EncounterState, RemoteDeletion, Tombstone, utc_now
 from ..notes.base import NoteWriter
 from ..store import EncounterStore
 from .ports import Ports
 from .remote_copies import delete_remote_transcript, describe, keeps_remote_copy, safe_delete
+from .unfinished_visits import discard_expired_visits
 
 # How a remote copy is listed in the tombstone between the local erase and the remote answer.
 PENDING = "deletion pending"

@@ -17,7 +17,7 @@ from .ports import Ports
 def keeps_remote_copy(ports: Ports, engine: str) -> bool:
     """Whether an engine keeps the recording at a remote service: the registered class says so without
     being built; an engine plugged in by the caller is asked; when in doubt, yes."""
-    return providers.sends_off_machine(providers.ENGINES, engine, "audio", ports.transcribers.get(engine))
+    return providers.sends_off_machine("engine", engine, "audio", ports.transcribers.get(engine))
 
 
 def delete_remote_transcript(ports: Ports, encounter: Encounter) -> RemoteDeletion | None:

@@ -5,7 +5,7 @@
     processing    process (and resume), retry, cancel, unfinished
     corrections   swap_roles, confirm_roles, set_role, redraft, save_note
     purging       purge, purge_all, purge_expired, delete_pending_transcripts (the worker's sweep)
-    queries       the read side (scribe_core.queries), checked for the viewer on every read
+    queries       the read side (scribe_core.usecases.queries), checked for the viewer on every read
 
 A user's action takes `by`, the Viewer acting: it is checked against the encounter and named in
 the audit log. `process` and retention are the scribe's own work (actor "system").
@@ -22,12 +22,14 @@ from typing import BinaryIO
 from .. import providers
 from ..access import Viewer
 from ..accounts import Accounts, User
+from ..clinical import parse_transcript_bytes
 from ..model import Encounter, Note, RemoteDeletion, Tombstone, Transcript
 from ..patient import PatientIdentity
-from ..queries import EncounterQueries
 from . import corrections, importing, intake, processing, purging
 from .intake import AudioSource
+from .note_checks import MissingFact, with_missing_fact
 from .ports import Ports
+from .queries import EncounterQueries
 from .remote_copies import keeps_remote_copy
 
 
@@ -48,7 +50,7 @@ class Scribe(Ports):
     def sends_text_off(self, engine: str) -> bool:
         """Whether the note writer for an engine's encounters sends their text off this machine."""
         writer = self.writer_for_engine(engine)
-        return providers.sends_off_machine(providers.WRITERS, str(getattr(writer, "name", "")), "text",
+        return providers.sends_off_machine("writer", str(getattr(writer, "name", "")), "text",
                                            lambda: writer)
 
     # -- intake and processing -------------------------------------------------------------------
@@ -62,6 +64,12 @@ class Scribe(Ports):
     def import_transcript(self, transcript: Transcript, source_name: str, *, by: Viewer,
                           template: str = "soap", patient: PatientIdentity | None = None) -> Encounter:
         return importing.import_transcript(self, transcript, source_name, by=by, template=template, patient=patient)
+
+    def import_transcript_file(self, name: str, data: bytes, *, by: Viewer, template: str = "soap",
+                               patient: PatientIdentity | None = None) -> Encounter:
+        """An uploaded transcript file (text or JSON): refused when too large, not UTF-8 or unreadable."""
+        return importing.import_transcript(self, parse_transcript_bytes(name, data), name, by=by,
+                                           template=template, patient=patient)
 
     def process(self, encounter_id: str) -> Encounter:
         return processing.process(self, encounter_id)
@@ -90,6 +98,11 @@ class Scribe(Ports):
 
     def save_note(self, encounter_id: str, note: Note, *, by: Viewer) -> None:
         corrections.save_note(self, encounter_id, note, by=by)
+
+    def add_missing_fact(self, encounter_id: str, note: Note, fact: MissingFact, *, by: Viewer) -> None:
+        """Save `note` with a possibly missing fact added where the encounter's template places it."""
+        template = self.templates.all().get(note.template)
+        corrections.save_note(self, encounter_id, with_missing_fact(note, fact, template), by=by)
 
     # -- purge and retention ---------------------------------------------------------------------
     def purge(self, encounter_id: str, *, by: Viewer, reason: str = "user",

@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 # The modules a caller is likely to import first; each in its own interpreter, since the order matters.
-ENTRY_MODULES = ["scribe_core.queries", "scribe_core.usecases", "scribe_core.usecases.scribe",
+ENTRY_MODULES = ["scribe_core.usecases.queries", "scribe_core.usecases", "scribe_core.usecases.scribe",
                  "scribe_core.bootstrap", "scribe_core.cli", "scribe_core.access", "scribe_core.documents"]
 
 

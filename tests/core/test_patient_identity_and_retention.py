@@ -29,7 +29,7 @@ ALICE = Viewer(User("alice", "clinician"))
 @pytest.fixture(params=BACKENDS)
 def scribe(request, tmp_path: Path) -> Iterator[Scribe]:
     with database_url_for(request.param) as url:
-        store = EncounterStore(tmp_path / "data", Vault(generate_key()), database_url_setting=url)
+        store = EncounterStore.open(tmp_path / "data", Vault(generate_key()), database_url_setting=url)
         transcriber, writer = FakeTranscriber(), FakeNoteWriter()
         yield Scribe(store=store, transcribers={"fake": lambda: transcriber}, writer_for_engine=lambda e: writer,
                      default_engine="fake")
@@ -153,7 +153,7 @@ class _SeeingWriter(FakeNoteWriter):
 @pytest.mark.parametrize("leaves", [False, True])
 def test_the_typed_identity_reaches_a_remote_writer_only_when_the_setting_allows(tmp_path, leaves):
     writer = _SeeingWriter()
-    scribe = Scribe(store=EncounterStore(tmp_path / "d", Vault(generate_key())),
+    scribe = Scribe(store=EncounterStore.open(tmp_path / "d", Vault(generate_key())),
                     transcribers={"fake": _NamingTranscriber}, writer_for_engine=lambda e: writer,
                     default_engine="fake", patient_identity_leaves=leaves)
     encounter = scribe.submit(io.BytesIO(wav_bytes()), "v.wav", by=ALICE, context="Diaz follow-up",

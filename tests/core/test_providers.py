@@ -9,9 +9,8 @@ import pytest
 
 from scribe_core import providers
 from scribe_core.bootstrap import default_transcribers, writer_chooser
-from scribe_core.config import Secret, Settings
+from scribe_core.config import Secret, Settings, env_names
 from scribe_core.errors import ConfigurationError
-from scribe_core.settings_registry import env_names
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,6 +25,23 @@ def test_every_provider_declares_its_capabilities_on_its_class(provider):
     assert (cls.endpoint_setting is None) == (not cls.sends_audio_off_device and not cls.sends_text_off_device)
     if cls.key_setting:
         assert cls.key_setting in env_names()
+
+
+def test_one_table_says_what_leaves_this_machine_for_engines_writers_streamers_and_the_ehr():
+    assert set(providers.PARTS) == {"engine", "writer", "streamer", "ehr"}
+    for kind, registry in providers.PARTS.items():
+        for name, part in registry.items():
+            cls = part.cls()  # each declares both on its class: the answer needs no instance
+            assert {"sends_audio_off_device", "sends_text_off_device"} <= set(vars(cls)), (kind, name)
+    leaves = {(kind, name): providers.sends_off_machine(kind, name, "audio") or
+              providers.sends_off_machine(kind, name, "text")
+              for kind, registry in providers.PARTS.items() for name in registry}
+    assert leaves == {("engine", "assemblyai"): True, ("engine", "offline"): False,
+                      ("writer", "llm"): True, ("writer", "extractive"): False,
+                      ("streamer", "assemblyai"): True, ("streamer", "offline"): False, ("ehr", "fhir"): True}
+    assert providers.live_audio_leaves("assemblyai") and not providers.live_audio_leaves("offline")
+    # A part the table does not know (a caller's own) is asked; when it cannot say, the answer is yes.
+    assert providers.sends_off_machine("engine", "unlisted", "audio") is True
 
 
 SETTINGS_CASES = {

@@ -35,7 +35,7 @@ class LocalTranscriber(FakeTranscriber):
 
 @pytest.fixture
 def scribe(tmp_path: Path) -> Scribe:
-    store = EncounterStore(tmp_path / "data", Vault(generate_key()))
+    store = EncounterStore.open(tmp_path / "data", Vault(generate_key()))
     transcriber, local, writer = FakeTranscriber(), LocalTranscriber(), FakeNoteWriter()
     return Scribe(store=store, transcribers={"fake": lambda: transcriber, "local": lambda: local},
                   writer_for_engine=lambda engine: writer, default_engine="fake")
@@ -151,7 +151,7 @@ def test_whether_audio_leaves_is_read_from_the_registered_class_without_building
     def unbuildable():
         raise AssertionError("built")
 
-    scribe = Scribe(store=EncounterStore(tmp_path / "d", Vault(generate_key())),
+    scribe = Scribe(store=EncounterStore.open(tmp_path / "d", Vault(generate_key())),
                     transcribers={"assemblyai": unbuildable, "offline": unbuildable},
                     writer_for_engine=lambda engine: FakeNoteWriter(), default_engine="offline")
     assert scribe.sends_audio_off("assemblyai") and not scribe.sends_audio_off("offline")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from scribe_core.config import Secret, Settings
+from scribe_core.config import Secret, Settings, env_names, registry
 from scribe_core.errors import ConfigurationError
-from scribe_core.settings_registry import env_names, registry, render_env_example
+from scribe_core.settings_registry import render_env_example
 from tests.conftest import SCRIBE_ENV
 from ui.engine import settings_rows
 
@@ -26,7 +26,7 @@ SAMPLES = {"text": "custom", "choice": "offline", "url": "http://127.0.0.1:9/", 
 
 
 def test_env_example_is_generated_from_the_registry():
-    assert (ROOT / ".env.example").read_text() == render_env_example(), (
+    assert (ROOT / ".env.example").read_text() == render_env_example(registry()), (
         "regenerate: python -m scribe_core.settings_registry > .env.example")
 
 

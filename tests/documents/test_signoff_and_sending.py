@@ -20,10 +20,10 @@ from scribe_core.documents.ehr_settings import EhrSettings
 from scribe_core.documents.fhir import PatientId
 from scribe_core.documents.open_items import NOT_BACKED, POSSIBLY_MISSING, OpenItemsError
 from scribe_core.documents.pdf import note_pdf, provenance_line
-from scribe_core.documents.service import ClinicDocuments
 from scribe_core.documents.signoff import NoteSignedError, require_editable, version_diff
 from scribe_core.errors import AccessDeniedError, InvalidStateError, RemoteServiceError
 from scribe_core.model import Encounter, EncounterState, Statement
+from scribe_core.usecases.clinic_documents import ClinicDocuments
 from scribe_core.usecases.purging import UnsentSignedNoteError
 from tests.documents.conftest import make_note, make_transcript
 from tests.fakes.fhir_server import FakeEhr
@@ -192,7 +192,7 @@ def test_a_refused_send_records_nothing(docs, services, encounter_id, ehr):
 
 def test_a_specialty_or_clinic_template_drafts_through_the_app(services, encounter_id):
     from scribe_core.documents.templates import builtin_templates
-    from scribe_core.notes.base import NoteTemplate, SectionSpec
+    from scribe_core.note_template import NoteTemplate, SectionSpec
 
     services.scribe.redraft(encounter_id, by=ADA, template="cardiology_followup")
     services.worker.enqueue(encounter_id).result(timeout=60)  # the re-draft is a job

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from scribe_core.documents.loinc import SECTION_ROLES, check_digit, loinc_problem
 from scribe_core.documents.templates import (
     TemplateError,
     builtin_templates,
     parse_template,
     template_to_toml,
 )
+from scribe_core.loinc import SECTION_ROLES, check_digit, loinc_problem
 
 REPO = Path(__file__).resolve().parents[2]
 SPECIALTIES = {"cardiology_followup", "pediatrics", "behavioral_dap", "behavioral_birp", "musculoskeletal",

@@ -10,10 +10,10 @@ import pytest
 from scribe_core.documents.summary import FOUND, TODO, WARNING
 from scribe_core.documents.summary_llm import SUMMARY_TEMPLATE, note_as_lines, summarize_with_writer
 from scribe_core.documents.templates import builtin_templates
-from scribe_core.documents.templates.roles import fact_sources, role_of
 from scribe_core.model import Statement
 from scribe_core.notes.extractive import ExtractiveNoteWriter
 from scribe_core.notes.llm import ChatCompletionsNoteWriter
+from scribe_core.section_roles import fact_sources, role_of
 from tests.fakes.assemblyai import FakeAssemblyAI
 
 TEMPLATES = list(builtin_templates().values())

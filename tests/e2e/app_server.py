@@ -128,7 +128,7 @@ def app_with_one_ready_encounter(folder: Path, fake_server, engine, source_name:
     from tests.ui.fakes import FakeNoteWriter, wav_bytes
 
     app = AppServer(folder, fake_server)
-    store = EncounterStore(app.data_dir, Vault(app.env["SCRIBE_ENCRYPTION_KEY"]))
+    store = EncounterStore.open(app.data_dir, Vault(app.env["SCRIBE_ENCRYPTION_KEY"]))
     writer = FakeNoteWriter()
     scribe = Scribe(store=store, transcribers={"fake": lambda: engine}, writer_for_engine=lambda e: writer,
                     default_engine="fake")

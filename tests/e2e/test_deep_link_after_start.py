@@ -29,7 +29,7 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 @pytest.fixture
 def fresh_server(fake_server, tmp_path):
     app = AppServer(tmp_path, fake_server)
-    store = EncounterStore(app.data_dir, Vault(app.env["SCRIBE_ENCRYPTION_KEY"]))
+    store = EncounterStore.open(app.data_dir, Vault(app.env["SCRIBE_ENCRYPTION_KEY"]))
     Accounts(store).add("alice", PASSWORD, "clinician")
     from tests.ui.fakes import wav_bytes
 

@@ -54,7 +54,7 @@ def sample_app(tmp_path_factory):
 
 
 def stored(app: AppServer):
-    store = EncounterStore(app.data_dir, Vault(app.env["SCRIBE_ENCRYPTION_KEY"]))
+    store = EncounterStore.open(app.data_dir, Vault(app.env["SCRIBE_ENCRYPTION_KEY"]))
     return store.transcript(app.encounter_id), store.note(app.encounter_id)
 
 

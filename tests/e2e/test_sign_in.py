@@ -30,7 +30,7 @@ from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 def server(fake_server, tmp_path_factory):
     app = AppServer(tmp_path_factory.mktemp("signin"), fake_server)
     app.env["SCRIBE_SESSION_IDLE_MINUTES"] = "0.1"  # 6 s, so the test can watch a session expire
-    store = EncounterStore(app.data_dir, Vault(app.env["SCRIBE_ENCRYPTION_KEY"]))
+    store = EncounterStore.open(app.data_dir, Vault(app.env["SCRIBE_ENCRYPTION_KEY"]))
     accounts = Accounts(store)
     accounts.add("alice", PASSWORD, "clinician")
     accounts.add("root", PASSWORD, "admin")

@@ -82,7 +82,8 @@ def fake_settings(fake: FakeAssemblyAI, data_dir: Path, **overrides) -> Settings
 
 def configured_store(data_dir: Path) -> EncounterStore:
     """The store a CLI subprocess of this test sees: SQLite in data_dir, or this test's Postgres database."""
-    return EncounterStore(data_dir, Vault(TEST_KEY), database_url_setting=os.environ.get("SCRIBE_DATABASE_URL", ""))
+    return EncounterStore.open(data_dir, Vault(TEST_KEY),
+                               database_url_setting=os.environ.get("SCRIBE_DATABASE_URL", ""))
 
 
 def services_against(fake: FakeAssemblyAI, data_dir: Path, clock: FakeClock, **overrides) -> Services:
@@ -91,7 +92,7 @@ def services_against(fake: FakeAssemblyAI, data_dir: Path, clock: FakeClock, **o
     writer = ChatCompletionsNoteWriter(base_url=settings.llm_gateway_base_url, model=settings.llm_model,
                                        api_key=settings.effective_llm_key.reveal(), sleep=clock.sleep)
     # A store without a job queue: jobs run on the in-process worker on either database.
-    store = EncounterStore(settings.data_dir, Vault(TEST_KEY), database_url_setting=settings.database_url.reveal())
+    store = EncounterStore.open(settings.data_dir, Vault(TEST_KEY), database_url_setting=settings.database_url.reveal())
     return build_services(settings, store=store, transcribers={"assemblyai": lambda: engine},
                           writer_for_engine=lambda _engine: writer)
 

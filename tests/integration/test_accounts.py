@@ -25,7 +25,7 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture
 def accounts(clean_scribe_env):
-    return Accounts(EncounterStore(clean_scribe_env, Vault(TEST_KEY)))
+    return Accounts(EncounterStore.open(clean_scribe_env, Vault(TEST_KEY)))
 
 
 def test_passwords_are_stored_as_argon2id_hashes_only(accounts, clean_scribe_env):

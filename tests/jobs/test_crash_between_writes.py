@@ -60,7 +60,7 @@ class DiesOnWrite:
 def scribe_on(data_dir, database_url: str):
     settings = Settings.from_env({"SCRIBE_DATA_DIR": str(data_dir), "SCRIBE_ENCRYPTION_KEY": TEST_KEY,
                                   "SCRIBE_DATABASE_URL": database_url, "SCRIBE_ENGINE": "offline"}, dotenv=False)
-    store = EncounterStore(data_dir, Vault(TEST_KEY), database_url_setting=database_url)
+    store = EncounterStore.open(data_dir, Vault(TEST_KEY), database_url_setting=database_url)
     services = build_services(settings, store=store, transcribers={"offline": lambda: None})  # never built
     services.worker.shutdown()  # the test runs each job on its own thread, to see the crash
     runner = Worker(services.scribe, recheck_held_s=None)
@@ -149,7 +149,7 @@ def test_a_transcript_over_the_limit_is_refused_with_the_limit_named_and_nothing
 def test_a_4000_utterance_import_returns_at_once_and_is_drafted_by_a_job(tmp_path, database_url):
     settings = Settings.from_env({"SCRIBE_DATA_DIR": str(tmp_path / "data"), "SCRIBE_ENCRYPTION_KEY": TEST_KEY,
                                   "SCRIBE_DATABASE_URL": database_url, "SCRIBE_ENGINE": "offline"}, dotenv=False)
-    store = EncounterStore(settings.data_dir, Vault(TEST_KEY), database_url_setting=database_url)
+    store = EncounterStore.open(settings.data_dir, Vault(TEST_KEY), database_url_setting=database_url)
     services = build_services(settings, store=store, transcribers={"offline": lambda: None})
     lines = "\n".join(f"{'Doctor' if n % 2 else 'Patient'}: I take {n % 90 + 10} mg of lisinopril daily."
                       for n in range(4_000))

@@ -71,7 +71,7 @@ class LiveStack:
         urllib.request.urlopen(url, timeout=5).close()
 
     def store(self) -> EncounterStore:
-        return EncounterStore(self.app.data_dir, Vault(self.app.env["SCRIBE_ENCRYPTION_KEY"]))
+        return EncounterStore.open(self.app.data_dir, Vault(self.app.env["SCRIBE_ENCRYPTION_KEY"]))
 
 
 @contextmanager

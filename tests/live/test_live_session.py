@@ -10,8 +10,8 @@ import pytest
 
 from scribe_core.errors import InvalidStateError
 from scribe_core.live.pcm import SILENCE_DBFS
-from scribe_core.live.recording import LiveRecordingWriter, read_journal
 from scribe_core.live.session import LiveSession, LiveState
+from scribe_core.storage.live_journal import LiveRecordingWriter, read_journal
 from tests.live.conftest import stream
 
 

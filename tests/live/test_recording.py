@@ -13,7 +13,7 @@ import pytest
 import soundfile as sf
 
 from scribe_core.crypto import DecryptionError, Vault
-from scribe_core.live.recording import JOURNAL_MAGIC, LiveRecordingWriter, journal_to_wav, read_journal
+from scribe_core.storage.live_journal import JOURNAL_MAGIC, LiveRecordingWriter, journal_to_wav, read_journal
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -46,7 +46,7 @@ def test_a_process_killed_mid_visit_leaves_all_audio_up_to_that_moment(vault, tm
     script = (
         "import sys, time\n"
         "from scribe_core.crypto import Vault\n"
-        "from scribe_core.live.recording import LiveRecordingWriter\n"
+        "from scribe_core.storage.live_journal import LiveRecordingWriter\n"
         f"w = LiveRecordingWriter(Vault({TEST_KEY!r}), __import__('pathlib').Path({str(path)!r}), 'enc1')\n"
         f"data = open({str(pcm_file)!r}, 'rb').read()\n"
         "for i in range(0, len(data), 640):\n"

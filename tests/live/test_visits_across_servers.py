@@ -17,8 +17,8 @@ from scribe_core.access import User, Viewer
 from scribe_core.bootstrap import build_services
 from scribe_core.config import Settings
 from scribe_core.errors import InvalidStateError
-from scribe_core.live.unfinished import HEARTBEAT_S
 from scribe_core.live.visits import LiveVisits
+from scribe_core.usecases.unfinished_visits import HEARTBEAT_S
 from tests.conftest import TEST_KEY
 from tests.storage.backends import ROOT, fresh_postgres_database
 

@@ -15,9 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from scribe_core.bootstrap import Services, build_services
-from scribe_core.config import Settings
+from scribe_core.config import Settings, env_names
 from scribe_core.jobs.wiring import open_store
-from scribe_core.settings_registry import env_names
 from tests.fakes.assemblyai import FakeAssemblyAI
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -22,6 +22,6 @@ def database_url(backend):
 
 @pytest.fixture
 def store(tmp_path, database_url):
-    store = EncounterStore(tmp_path / "data", Vault(TEST_KEY), database_url_setting=database_url)
+    store = EncounterStore.open(tmp_path / "data", Vault(TEST_KEY), database_url_setting=database_url)
     yield store
     store.close()

@@ -8,7 +8,7 @@ import pytest
 from scribe_core.crypto import Vault
 from scribe_core.documents.templates import TemplateRepository, builtin_templates
 from scribe_core.errors import ConfigurationError
-from scribe_core.notes.base import NoteTemplate, SectionSpec
+from scribe_core.note_template import NoteTemplate, SectionSpec
 from scribe_core.storage import EncounterStore
 from tests.conftest import TEST_KEY
 from tests.documents.test_templates import GOOD  # a valid clinic template's TOML
@@ -51,8 +51,8 @@ def test_a_template_saved_on_one_machine_is_drafted_with_on_another(tmp_path, da
     """Two data dirs over one database (on SQLite: the same file), as an app server and a worker."""
     if backend == "sqlite":
         database_url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
-    app = EncounterStore(tmp_path / "app", Vault(TEST_KEY), database_url_setting=database_url)
-    worker = EncounterStore(tmp_path / "worker", Vault(TEST_KEY), database_url_setting=database_url)
+    app = EncounterStore.open(tmp_path / "app", Vault(TEST_KEY), database_url_setting=database_url)
+    worker = EncounterStore.open(tmp_path / "worker", Vault(TEST_KEY), database_url_setting=database_url)
     try:
         TemplateRepository(app).save_custom(NoteTemplate(
             "sports", "Sports medicine", builtin_templates()["soap"].sections), by="admin")
@@ -69,7 +69,7 @@ def test_an_older_data_dirs_template_files_are_imported_once_then_left_alone(tmp
     (folder / "sports.toml").write_text(GOOD)
     (folder / "broken.toml").write_text('name = "broken"\n')
     (folder / "defaults.json").write_text('{"ada": "sports"}')
-    store = EncounterStore(data, Vault(TEST_KEY), database_url_setting=database_url)
+    store = EncounterStore.open(data, Vault(TEST_KEY), database_url_setting=database_url)
     try:
         assert folder.is_dir(), "opening the store moves no files: the import is an explicit call"
         assert sorted(store.import_template_files()) == ["broken", "sports"]

@@ -40,7 +40,7 @@ RECORDING = os.urandom(CHUNK + 12_345)  # more than one encrypted slice
 
 def _clinic(data_dir) -> EncounterStore:
     """A SQLite store as a clinic leaves it: a ready encounter with everything, a purged one, accounts."""
-    store = EncounterStore(data_dir, Vault(TEST_KEY))
+    store = EncounterStore.open(data_dir, Vault(TEST_KEY))
     store.add(Encounter(id="e1", created=utc_now(), source_name="visit.wav", engine="offline", owner="dr.lee",
                         keyterms=["amlodipine"]), io.BytesIO(RECORDING), ".wav")
     store.save_transcript("e1", Transcript([Utterance("U1", "Doctor", 0, 900, "Amlodipine 5 mg once a day.")]))
@@ -64,11 +64,12 @@ def _clinic(data_dir) -> EncounterStore:
 def test_everything_arrives_readable_and_the_audit_log_goes_on_after_its_ids(tmp_path):
     source = _clinic(tmp_path / "data")
     with fresh_postgres_database() as url:
-        target = EncounterStore(tmp_path / "data", Vault(TEST_KEY), database_url_setting=url,
+        target = EncounterStore.open(tmp_path / "data", Vault(TEST_KEY), database_url_setting=url,
                                 recordings_in_database=True)
         report = copy_store(source, target)
         assert report.rows["encounters"] == 2 and report.recordings_into_database == 1
-        moved = EncounterStore(tmp_path / "elsewhere", Vault(TEST_KEY), database_url_setting=url)  # another machine
+        # another machine
+        moved = EncounterStore.open(tmp_path / "elsewhere", Vault(TEST_KEY), database_url_setting=url)
         assert [(e.id, e.state, e.source_name) for e in moved.list(include_purged=True)] == [
             (e.id, e.state, e.source_name) for e in source.list(include_purged=True)]
         assert moved.get("e1").keyterms == ["amlodipine"]
@@ -92,7 +93,7 @@ def test_everything_arrives_readable_and_the_audit_log_goes_on_after_its_ids(tmp
 def test_a_copy_into_a_database_that_holds_data_changes_nothing(tmp_path):
     source = _clinic(tmp_path / "data")
     with fresh_postgres_database() as url:
-        target = EncounterStore(tmp_path / "data", Vault(TEST_KEY), database_url_setting=url,
+        target = EncounterStore.open(tmp_path / "data", Vault(TEST_KEY), database_url_setting=url,
                                 recordings_in_database=True)
         target.audit("opened", None, actor="someone")
         with pytest.raises(ConfigurationError, match="already holds data"):
@@ -109,7 +110,7 @@ def test_work_in_progress_stays_with_the_old_installation(tmp_path):
     source.add(Encounter(id="e3", created=utc_now(), source_name="now.wav", engine="offline"), io.BytesIO(b"RIFF"),
                ".wav")  # uploaded: a job is waiting for it
     with fresh_postgres_database() as url:
-        target = EncounterStore(tmp_path / "data", Vault(TEST_KEY), database_url_setting=url)
+        target = EncounterStore.open(tmp_path / "data", Vault(TEST_KEY), database_url_setting=url)
         with pytest.raises(InvalidStateError, match="still being processed \\(e3\\)"):
             copy_store(source, target)
         source.update("e3", state=EncounterState.READY)
@@ -137,11 +138,11 @@ def test_the_command_copies_and_says_what_to_set_without_printing_the_url(tmp_pa
 
 
 def test_a_single_user_signature_goes_with_a_copy_to_another_sqlite_file(tmp_path):
-    source = EncounterStore(tmp_path / "data", Vault(TEST_KEY))
+    source = EncounterStore.open(tmp_path / "data", Vault(TEST_KEY))
     Accounts(source).set_signature("local", "Dana Lee", "MD")
-    target = EncounterStore(tmp_path / "elsewhere", Vault(TEST_KEY))  # its own key check, written on opening
+    target = EncounterStore.open(tmp_path / "elsewhere", Vault(TEST_KEY))  # its own key check, written on opening
     assert copy_store(source, target).rows["meta"] == 1  # the signature; the key check stays each store's own
     assert Accounts(target).signature("local") == "Dana Lee, MD"
     for store in (source, target):
         store.close()
-    EncounterStore(tmp_path / "elsewhere", Vault(TEST_KEY)).close()  # and the copy still opens with the key
+    EncounterStore.open(tmp_path / "elsewhere", Vault(TEST_KEY)).close()  # and the copy still opens with the key

@@ -34,7 +34,7 @@ def postgres_url():
 
 @pytest.fixture
 def queued_store(tmp_path, postgres_url):
-    store = EncounterStore(tmp_path / "data", Vault(TEST_KEY), database_url_setting=postgres_url)
+    store = EncounterStore.open(tmp_path / "data", Vault(TEST_KEY), database_url_setting=postgres_url)
     attach_queue(store)
     yield store
     store.close()

@@ -34,7 +34,7 @@ def test_the_release_data_dir_is_adopted_without_loss(release_dir):
     assert before.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0] == 5
     before.close()
 
-    store = EncounterStore(release_dir, Vault(FIXTURE_KEY))
+    store = EncounterStore.open(release_dir, Vault(FIXTURE_KEY))
     assert store.schema_version == 10
     after = sqlite3.connect(release_dir / "scribe.sqlite3")
     for table, count in counts.items():
@@ -63,7 +63,7 @@ def test_the_release_data_dir_is_adopted_without_loss(release_dir):
     # And it keeps working: a new encounter, a reopen that migrates nothing.
     store.add(Encounter(id="new1", created=utc_now(), source_name="next.wav", engine="offline"),
               io.BytesIO(b"RIFFnext"), ".wav")
-    again = EncounterStore(release_dir, Vault(FIXTURE_KEY))
+    again = EncounterStore.open(release_dir, Vault(FIXTURE_KEY))
     assert again.schema_version == 10 and again.audio_bytes("new1") == b"RIFFnext"
     assert [e.id for e in again.list()][0] == "new1"
 
@@ -80,7 +80,7 @@ def test_an_older_release_database_gets_the_missing_release_migrations_first(tmp
                "VALUES ('old1', '2026-01-01T00:00:00+00:00', '', 'offline', 'failed', '')")
     db.commit()
     db.close()
-    store = EncounterStore(data, Vault(FIXTURE_KEY))
+    store = EncounterStore.open(data, Vault(FIXTURE_KEY))
     assert store.schema_version == 10
     old = store.get("old1")
     assert (old.state, old.attempts, old.retry_at) == (EncounterState.FAILED, 0, None)  # release migration 4
@@ -92,7 +92,7 @@ def test_a_wrong_key_on_the_release_data_dir_is_refused(release_dir):
     from scribe_core.errors import ConfigurationError
 
     with pytest.raises(ConfigurationError, match="not the key"):
-        EncounterStore(release_dir, Vault(generate_key()))
+        EncounterStore.open(release_dir, Vault(generate_key()))
 
 
 def test_a_database_that_already_has_the_consent_columns_is_adopted_too(tmp_path):
@@ -108,5 +108,5 @@ def test_a_database_that_already_has_the_consent_columns_is_adopted_too(tmp_path
                " '2026-01-01T00:00:00+00:00')")
     db.commit()
     db.close()
-    store = EncounterStore(data, Vault(FIXTURE_KEY))
+    store = EncounterStore.open(data, Vault(FIXTURE_KEY))
     assert store.schema_version == 10 and store.get("live1").consent.by == "dr.lee"

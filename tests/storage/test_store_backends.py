@@ -42,7 +42,7 @@ def raw_rows(store, sql):
 
 
 def test_a_second_open_migrates_nothing_twice(store, tmp_path, database_url):
-    again = EncounterStore(tmp_path / "data", Vault(TEST_KEY), database_url_setting=database_url)
+    again = EncounterStore.open(tmp_path / "data", Vault(TEST_KEY), database_url_setting=database_url)
     assert again.schema_version == store.schema_version == 10
     assert store.db.dialect == ("sqlite" if not database_url else "postgresql")
 
@@ -57,7 +57,7 @@ def test_encounter_transcript_and_note_round_trip(store, tmp_path, database_url)
     store.save_transcript("e1", t)  # written again (a resumed job): replaced, not duplicated
     note = Note("soap", [Section("plan", "Plan", [Statement("Check allergies.", ["U1"]), Statement("Unbacked.")])])
     store.save_note("e1", note)
-    reopened = EncounterStore(tmp_path / "data", Vault(TEST_KEY), database_url_setting=database_url)
+    reopened = EncounterStore.open(tmp_path / "data", Vault(TEST_KEY), database_url_setting=database_url)
     e = reopened.get("e1")
     assert (e.state, e.step, e.progress, e.remote_transcript_id, e.keyterms, e.source_name) == (
         EncounterState.TRANSCRIBING, "uploading", 0.5, "t-1", ["metformin"], "visit.mp3")
@@ -127,12 +127,12 @@ def test_update_refuses_unknown_fields_and_missing_encounters(store):
 def test_a_wrong_key_is_refused_at_start_and_nothing_changes(store, tmp_path, database_url):
     make(store)
     with pytest.raises(ConfigurationError, match="SCRIBE_ENCRYPTION_KEY is not the key"):
-        EncounterStore(tmp_path / "data", Vault(generate_key()), database_url_setting=database_url)
+        EncounterStore.open(tmp_path / "data", Vault(generate_key()), database_url_setting=database_url)
     assert store.get("e1").source_name == "visit.mp3"
 
 
 def test_recordings_kept_in_the_database_as_encrypted_chunks(tmp_path, database_url):
-    store = EncounterStore(tmp_path / "data", Vault(TEST_KEY), database_url_setting=database_url,
+    store = EncounterStore.open(tmp_path / "data", Vault(TEST_KEY), database_url_setting=database_url,
                            recordings_in_database=True)
     audio = bytes(range(256)) * (CHUNK // 256 * 2 + 100)  # a bit over two vault chunks
     make(store, audio=audio)
@@ -151,7 +151,7 @@ def test_recordings_kept_in_the_database_as_encrypted_chunks(tmp_path, database_
 
 def test_a_shared_recordings_directory(tmp_path, database_url):
     shared = tmp_path / "shared-recordings"
-    store = EncounterStore(tmp_path / "data", Vault(TEST_KEY), database_url_setting=database_url,
+    store = EncounterStore.open(tmp_path / "data", Vault(TEST_KEY), database_url_setting=database_url,
                            recordings_dir=shared)
     make(store)
     assert (shared / "e1.mp3.enc").exists() and store.audio_bytes("e1") == b"RIFFfake"

@@ -45,7 +45,7 @@ def writer() -> FakeNoteWriter:
 @pytest.fixture
 def services(clean_scribe_env: Path, transcriber: FakeTranscriber, writer: FakeNoteWriter) -> Services:
     settings = Settings(data_dir=clean_scribe_env, engine="fake")
-    store = EncounterStore(clean_scribe_env, Vault(generate_key()))
+    store = EncounterStore.open(clean_scribe_env, Vault(generate_key()))
     built = build_services(settings, store=store, transcribers={"fake": lambda: transcriber},
                            writer_for_engine=lambda engine: writer)
     yield built

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from scribe_core.engines.base import ProgressFn, TranscriptionRequest
 from scribe_core.model import DOCTOR, PATIENT, Note, RemoteDeletion, Section, Statement, Transcript, Utterance, Word
-from scribe_core.notes.base import DraftResult, NoteTemplate
+from scribe_core.note_template import NoteTemplate
+from scribe_core.notes.base import DraftResult
 
 LINES = [
     ("A", "Hello, I'm the doctor on call today. What brings you in?", 0, 2600),

@@ -135,7 +135,7 @@ def test_the_note_pdf_download_holds_the_note(app, services, ready_id):
     data = pdf.proto.url  # AppTest keeps the media URL, not the bytes: build the same PDF through the core
     assert data
     from scribe_core.access import SYSTEM
-    from scribe_core.documents.service import ClinicDocuments
+    from scribe_core.usecases.clinic_documents import ClinicDocuments
 
     text = PdfReader(io.BytesIO(ClinicDocuments(services.scribe).note_pdf(ready_id, by=SYSTEM))).pages[0].extract_text()
     assert "DRAFT - not signed" in text

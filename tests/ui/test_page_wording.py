@@ -24,7 +24,7 @@ def local_services(clean_scribe_env):
     """An engine and writer that keep everything on this machine, like the offline engine."""
     transcriber, writer = LocalTranscriber(), LocalNoteWriter()
     built = build_services(Settings(data_dir=clean_scribe_env, engine="local"),
-                           store=EncounterStore(clean_scribe_env, Vault(generate_key())),
+                           store=EncounterStore.open(clean_scribe_env, Vault(generate_key())),
                            transcribers={"local": lambda: transcriber}, writer_for_engine=lambda engine: writer)
     yield built
     built.worker.shutdown(wait=True)

@@ -77,7 +77,7 @@ def test_purging_a_signed_note_never_sent_warns_and_needs_the_confirmation(app, 
 def test_the_note_pdf_names_the_patient_and_the_ehr_id_starts_as_the_intake_mrn(app, services, ready_id):
     import subprocess
 
-    from scribe_core.documents.service import ClinicDocuments
+    from scribe_core.usecases.clinic_documents import ClinicDocuments
 
     services.store.update(ready_id, patient_name="Ana Diaz", patient_mrn="4471902")
     pdf = ClinicDocuments(services.scribe).note_pdf(ready_id, by=LOCAL)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from scribe_core.documents.templates import parse_template, template_to_toml
-from scribe_core.notes.base import NoteTemplate
+from scribe_core.note_template import NoteTemplate
 from ui.template_rows import sections_from_rows
 
 COLUMNS = ["key", "title", "instructions", "loinc", "role", "required"]

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Protocol
 
 from ...errors import ConfigurationError
-from ...notes.base import NoteTemplate
+from ...note_template import NoteTemplate
 from .validate import TemplateError, TemplateProblem, load_template, parse_template
 
 BUILTIN_DIR = Path(__file__).with_name("builtin")

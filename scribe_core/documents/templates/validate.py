@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import ConfigurationError
-from ...notes.base import PROGRESS_NOTE_LOINC, NoteTemplate, SectionSpec
-from ..loinc import DOCUMENT_DISPLAYS, loinc_problem, section_role
+from ...loinc import DOCUMENT_DISPLAYS, loinc_problem, section_role
+from ...note_template import PROGRESS_NOTE_LOINC, NoteTemplate, SectionSpec
 
 ROLES = ("subjective", "objective", "assessment", "plan", "medications", "allergies")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")

@@ -1,8 +1,8 @@
 """The offline engine: transcription, diarization and PII redaction without any network.
 
 Import `OfflineTranscriber` from `.engine`; importing this package loads no model, and not the engine's
-own imports either (numpy, the ASR runtime): the clinical text code reads only `clinical_terms` from here,
-and a fresh process drafting a note should not pay for transcription it does not do.
+own imports either (numpy, the ASR runtime): a fresh process drafting a note should not pay for
+transcription it does not do.
 """
 
 from __future__ import annotations

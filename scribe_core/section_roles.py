@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from ...notes.base import NoteTemplate, SectionSpec
-from ..loinc import section_role
+from .loinc import section_role
+from .note_template import NoteTemplate, SectionSpec
 
 _KEY_ROLES = (
     (re.compile(r"medication|drug|prescri"), "medications"),

@@ -5,6 +5,7 @@
                                           template, clinician; searched by patient, day and state
     encounter(viewer, id)                 one of them, or a typed refusal (below), never another one
     transcript / note / recording         that encounter's content (None while it does not exist yet)
+    note_checks(viewer, id, note)         what the note may have left out, and what its citations do not back
     remote_copies(viewer, id)             what a purge would have to delete at remote services
     sign_off(viewer, id)                  the note's status (draft, final, amended) and its latest signed version
     ehr_sends(viewer, id)                 the copies of the note sent to an EHR (server id, time, version)
@@ -27,16 +28,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .access import Viewer
-from .accounts import Accounts
-from .documents.signoff import NoteStatus, note_status
-from .documents.templates import TemplateRepository
-from .documents.versions import EhrCopy, NoteVersions
-from .encounter_list import EncounterFilter, EncounterRow, encounter_list
-from .errors import EncounterNotFoundError, EncounterPurgedError
-from .model import Encounter, EncounterState, Note, Tombstone, Transcript
-from .store import EncounterStore
-from .usecases.decisions import measured_rtf, offline_done, time_left_s
+from ..access import Viewer
+from ..accounts import Accounts
+from ..documents.signoff import NoteStatus, note_status
+from ..documents.templates import TemplateRepository
+from ..documents.versions import EhrCopy, NoteVersions
+from ..encounter_list import EncounterFilter, EncounterRow, encounter_list
+from ..errors import EncounterNotFoundError, EncounterPurgedError
+from ..model import Encounter, EncounterState, Note, Tombstone, Transcript
+from ..store import EncounterStore
+from .decisions import measured_rtf, offline_done, time_left_s
+from .note_checks import NoteChecks, note_checks
 
 _AUDIO_TYPES = {".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".mp4": "audio/mp4", ".webm": "audio/webm",
                 ".ogg": "audio/ogg", ".flac": "audio/flac", ".wav": "audio/wav"}
@@ -83,6 +85,13 @@ class EncounterQueries:
     def note(self, viewer: Viewer, encounter_id: str) -> Note | None:
         self.encounter(viewer, encounter_id)
         return self._store.note(encounter_id)
+
+    def note_checks(self, viewer: Viewer, encounter_id: str, note: Note, *,
+                    consistency: bool = True) -> NoteChecks | None:
+        """The checks on `note` (the one shown, perhaps edited) against the encounter's transcript; None
+        while there is no transcript."""
+        transcript = self.transcript(viewer, encounter_id)
+        return None if transcript is None else note_checks(transcript, note, consistency=consistency)
 
     def recording(self, viewer: Viewer, encounter_id: str) -> Recording | None:
         """The decrypted recording and its MIME type, for playing it; None once it is gone."""

@@ -1,10 +1,10 @@
-"""The files of a live visit not yet finished, and retention for the ones never finished.
+"""Live visits not yet finished: who may see one, whether it still records, and retention for the ones
+never finished.
 
-A running visit lives under `live/` in the data dir, or in the shared recordings directory when there is
-one (several app servers): `<id>.journal` (the encrypted audio, recording.py) and `<id>.visit` (its plan,
-sealed: owner, key terms, context, template, engine, consent, and the host and process recording it).
-Both go when the visit becomes an encounter or is discarded. This module needs only the store, so the
-scribe's retention sweep (usecases/purging.py) discards expired visits without building the live engines.
+A running visit's files are the store's (storage/live_visits.py): `<id>.journal` (the encrypted audio)
+and `<id>.visit` (its plan, sealed: owner, key terms, context, template, engine, consent, and the host
+and process recording it). Both go when the visit becomes an encounter or is discarded. This module needs
+only the store, so the retention sweep (purging.py) discards expired visits without the live engines.
 
 Visits running in this process are registered here (not per LiveVisits object), so no sweep or page
 in the same process takes a running visit for an interrupted one. A visit another process records is
@@ -14,9 +14,7 @@ on another host a journal silent for HEARTBEAT_S means that server went down.
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
 import socket
 import threading
 import time
@@ -75,24 +73,16 @@ def recorder() -> tuple[str, int]:
 
 
 class VisitFiles:
+    """The rules about unfinished visits over the store's files of them (storage/live_visits.py)."""
+
     def __init__(self, store: EncounterStore) -> None:
         self.store = store
-        self.dir = store.live_dir
-        self.dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        local = store.data_dir / "live"
-        if local != self.dir and local.is_dir():  # written before the recordings directory was shared
-            for path in local.iterdir():
-                shutil.move(path, self.dir / path.name)
 
     def save_plan(self, plan: VisitPlan) -> None:
-        self.plan_path(plan.id).write_text(self.store.vault.seal(json.dumps(asdict(plan)),
-                                                                 context=f"{plan.id}:live-visit"))
+        self.store.save_live_plan(plan.id, asdict(plan))
 
     def plan(self, visit_id: str) -> VisitPlan:
-        path = self.plan_path(visit_id)
-        if not path.exists():
-            raise EncounterNotFoundError("No live visit with this id (it was finished or discarded).")
-        return VisitPlan(**json.loads(self.store.vault.open(path.read_text(), context=f"{visit_id}:live-visit")))
+        return VisitPlan(**self.store.live_plan(visit_id))
 
     def checked_plan(self, visit_id: str, by: Viewer) -> VisitPlan:
         plan = self.plan(visit_id)
@@ -101,12 +91,10 @@ class VisitFiles:
         return plan
 
     def plan_path(self, visit_id: str) -> Path:
-        if not visit_id.isalnum():
-            raise EncounterNotFoundError("No live visit with this id.")
-        return self.dir / f"{visit_id}.visit"
+        return self.store.live_plan_path(visit_id)
 
     def journal_path(self, visit_id: str) -> Path:
-        return self.dir / f"{visit_id}.journal"
+        return self.store.live_journal_path(visit_id)
 
     def mark_running(self, visit_id: str, running: bool) -> None:
         with _running_lock:
@@ -129,8 +117,7 @@ class VisitFiles:
     def interrupted(self, *, by: Viewer) -> list[InterruptedVisit]:
         """Visits whose audio is on disk but that are not running here and were never finished."""
         visits = []
-        for plan_path in sorted(self.dir.glob("*.visit")):
-            visit_id = plan_path.stem
+        for visit_id in self.store.live_visit_ids():
             try:
                 plan = self.plan(visit_id)
                 if self.is_running(visit_id, plan):
@@ -147,8 +134,7 @@ class VisitFiles:
         return visits
 
     def remove(self, visit_id: str) -> None:
-        self.journal_path(visit_id).unlink(missing_ok=True)
-        self.plan_path(visit_id).unlink(missing_ok=True)
+        self.store.remove_live_visit(visit_id)
 
     def discard(self, visit_id: str, *, by: Viewer, reason: str) -> None:
         self.checked_plan(visit_id, by)

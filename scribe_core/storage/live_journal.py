@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..crypto import DecryptionError, Vault
-from .pcm import BYTES_PER_MS, wav_bytes_header
+from ..pcm_format import BYTES_PER_MS, wav_bytes_header
 
 JOURNAL_MAGIC = b"SCRIBE-LIVE-1\n"
 _HEADER = struct.Struct(">QQ")

@@ -17,21 +17,21 @@ from __future__ import annotations
 from typing import Any
 
 from ..access import SINGLE_USER, Viewer
+from ..documents import pdf, signoff
+from ..documents.edited import EditedDocument, EditedDocuments
+from ..documents.ehr import EhrClient, SendReceipt
+from ..documents.fhir import PatientId, document_bundle, document_reference
+from ..documents.model import DRAFT, NoteDocument, PatientSummary, ReferralLetter
+from ..documents.open_items import OpenItem, open_items
+from ..documents.referral import draft_referral
+from ..documents.summary import summarize
+from ..documents.summary_llm import summarize_with_writer
+from ..documents.versions import EhrCopy, NoteVersion, NoteVersions
 from ..errors import InvalidStateError
 from ..model import Note
-from ..notes.base import NoteTemplate
+from ..note_template import NoteTemplate
 from ..patient import PatientIdentity
-from ..usecases.scribe import Scribe
-from . import pdf, signoff
-from .edited import EditedDocument, EditedDocuments
-from .ehr import EhrClient, SendReceipt
-from .fhir import PatientId, document_bundle, document_reference
-from .model import DRAFT, NoteDocument, PatientSummary, ReferralLetter
-from .open_items import OpenItem, open_items
-from .referral import draft_referral
-from .summary import summarize
-from .summary_llm import summarize_with_writer
-from .versions import EhrCopy, NoteVersion, NoteVersions
+from .scribe import Scribe
 
 
 class ClinicDocuments:
