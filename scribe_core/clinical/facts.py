@@ -118,7 +118,8 @@ def extract_facts(transcript: Transcript, model: SectionModel | None = None,
             if order and not re.search(r"\bdiscussed\b", order) and not FIRST_OR_SECOND_PERSON.search(order):
                 facts.append(Fact("order", "assessment_plan", sentence_case(order), [s.utterance_id], s.index))
             continue
-        if s.is_question or len(s.cleaned.split()) < 4 or _PLEASANTRY.search(s.cleaned):
+        said = s.statement
+        if said is None or len(said.split()) < 4 or _PLEASANTRY.search(said):
             continue
         spoken = _LEAD_FILLER.sub("", s.raw)
         lead = _POLARITY_LEAD.match(spoken)
@@ -138,7 +139,7 @@ def extract_facts(transcript: Transcript, model: SectionModel | None = None,
             section, salience = s.heading, max(salience, min_salience)
         if salience < min_salience:
             continue
-        for text in note_sentences(s.cleaned, s.role, pronouns):
+        for text in note_sentences(said, s.role, pronouns):
             facts.append(Fact("statement", section, text, [s.utterance_id], s.index, salience))
     reason = chief_complaint(sentences)
     complaint, opening = opening_complaint(sentences)

@@ -149,9 +149,9 @@ def slots_of(sentences: list[VisitSentence]) -> VisitSlots:
     slots = VisitSlots()
     seen_vitals: set[str] = set()
     for s in sentences:
-        if s.is_question or s.command:
+        if s.statement is None or s.command:
             continue
-        text = clinical_units(normalise_numbers(s.cleaned))
+        text = clinical_units(normalise_numbers(s.statement))
         if s.role == DOCTOR:
             for item in _vitals(s, text):
                 if item.text.split()[0] not in seen_vitals:

@@ -41,6 +41,8 @@ def is_question(sentence: str) -> bool:
         short and bool(_ASKS_WH.search(opening) or _ASKS_INSIDE.search(text)))
 
 
+_TAG_QUESTION = re.compile(r"[\s,]*\b(?:okay|ok|alright|all right|sound good|does that sound good|is that okay|"
+                           r"does that make sense|you know)\s*\?", re.IGNORECASE)
 _WAKE = re.compile(r"^.{0,40}?\b(?:hey|hi|okay|ok)\s*,?\s*(?:dragon|dax)\b[\s,.]*", re.IGNORECASE)
 
 
@@ -69,6 +71,18 @@ class VisitSentence:
     @property
     def is_question(self) -> bool:
         return self.context.is_question
+
+    @property
+    def statement(self) -> str | None:
+        """The cleaned sentence when it states something: a plan closed with "okay?" ("I'm going to prescribe
+        meloxicam 15 milligrams once a day, okay?") is a statement, its tag removed; a real question is None.
+        "..., right?" and "..., correct?" ask the listener to confirm, so they stay questions."""
+        if not self.is_question:
+            return self.cleaned
+        untagged = re.sub(r"\s{2,}", " ", _TAG_QUESTION.sub(" ", self.cleaned)).strip(" ,")
+        if untagged == self.cleaned.strip(" ,") or "?" in untagged or is_question(untagged):
+            return None
+        return untagged if len(untagged.split()) >= 4 else None
 
 
 def visit_sentences(transcript: Transcript, *, split_long: bool = True) -> list[VisitSentence]:

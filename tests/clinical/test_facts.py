@@ -114,3 +114,14 @@ def test_every_fact_passes_the_support_check_on_real_dialogues(sample):
         assert unsupported_claims(f.text, [texts[e] for e in f.evidence]) == [], f.text
         for number in re.findall(r"\d+(?:\.\d+)?", f.text):
             assert number in spoken_numbers(" ".join(texts[e] for e in f.evidence))
+
+
+def test_a_plan_closed_with_okay_question_is_a_statement_but_a_confirmation_stays_a_question():
+    t = parse_transcript_text(
+        "Doctor: I'm going to prescribe you some meloxicam 15 milligrams once a day, okay?\n"
+        "Patient: Okay.\n"
+        "Doctor: You're taking the norvasc, right?\n"
+        "Patient: No, I stopped it.")
+    texts = [f.text for f in extract_facts(t)]
+    assert any("meloxicam 15 mg once daily" in x for x in texts), texts
+    assert not any("norvasc" in x.lower() and "taking" in x.lower() and "not" not in x.lower() for x in texts)
