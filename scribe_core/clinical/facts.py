@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ..model import DOCTOR, PATIENT, Transcript
 from .cleanup import command_order, sentence_case
+from .confirmed import confirmed_statements
 from .numbers import normalise_numbers
 from .problems import chief_complaint, opening_complaint, problem_headers
 from .questions import FINDING_WORD, answered_questions, statement_for
@@ -166,6 +167,8 @@ def extract_facts(transcript: Transcript, model: SectionModel | None = None,
         kind = "medication" if a.medication else "positive" if a.present else "negative"
         facts.append(Fact(kind, "hpi" if a.medication else "ros", clinical_units(normalise_numbers(statement_for(a))),
                           [a.question_id, a.answer_id], order_of.get(a.answer_id, 0)))
+    facts += [Fact("confirmed", "hpi", text, [qid, aid], order_of.get(aid, 0))
+              for qid, question, aid, answer in pairs for text in confirmed_statements(question, answer, pronouns)]
     facts = [f for f in facts if not unsupported_claims(f.text, [texts[e] for e in f.evidence if e in texts])]
     facts += slot_facts(slots_of(sentences), facts)
     return [f for f in facts if not unsupported_claims(f.text, [texts[e] for e in f.evidence if e in texts])]

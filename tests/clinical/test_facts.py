@@ -125,3 +125,19 @@ def test_a_plan_closed_with_okay_question_is_a_statement_but_a_confirmation_stay
     texts = [f.text for f in extract_facts(t)]
     assert any("meloxicam 15 mg once daily" in x for x in texts), texts
     assert not any("norvasc" in x.lower() and "taking" in x.lower() and "not" not in x.lower() for x in texts)
+
+
+def test_a_question_about_a_drug_or_number_answered_yes_is_stated_as_confirmed():
+    t = parse_transcript_text(
+        "Doctor: Are you taking the lisinopril, I think we have you on twenty milligrams a day?\n"
+        "Patient: Yep, every morning.\n"
+        "Doctor: You're allergic to augmentin, is that right?\n"
+        "Patient: Yes.\n"
+        "Doctor: Are you taking the metformin?\n"
+        "Patient: No.\n"
+        "Doctor: Have they been running in the 200's or 300's?\n"
+        "Patient: Yeah.")
+    confirmed = [(f.text, f.evidence) for f in _by_kind(extract_facts(t), "confirmed")]
+    assert ("The patient is taking the lisinopril, 20 mg a day.", ["U1", "U2"]) in confirmed
+    assert ("The patient is allergic to augmentin.", ["U3", "U4"]) in confirmed
+    assert not any("metformin" in text or "300" in text for text, _ in confirmed)
