@@ -141,3 +141,14 @@ def test_a_question_about_a_drug_or_number_answered_yes_is_stated_as_confirmed()
     assert ("The patient is taking the lisinopril, 20 mg a day.", ["U1", "U2"]) in confirmed
     assert ("The patient is allergic to augmentin.", ["U3", "U4"]) in confirmed
     assert not any("metformin" in text or "300" in text for text, _ in confirmed)
+
+
+def test_a_sentence_naming_a_drug_or_a_measurement_is_kept_whatever_its_salience():
+    t = parse_transcript_text("Doctor: What have you tried?\n"
+                              "Patient: My sister put me on singulair last winter.\n"
+                              "Patient: I have lost about 110 pounds since then.\n"
+                              "Patient: My garden has been lovely this whole spring season.")
+    texts = [f.text for f in extract_facts(t, min_salience=0.99) if f.kind == "statement"]
+    assert any("singulair" in x for x in texts), texts
+    assert any("110 pounds" in x for x in texts), texts
+    assert not any("garden" in x for x in texts), texts
