@@ -175,7 +175,7 @@ def extract_facts(transcript: Transcript, model: SectionModel | None = None,
     facts += [Fact("confirmed", "hpi", text, [qid, aid], order_of.get(aid, 0))
               for qid, question, aid, answer in pairs for text in confirmed_statements(question, answer, pronouns)]
     facts = [f for f in facts if not unsupported_claims(f.text, [texts[e] for e in f.evidence if e in texts])]
-    facts += slot_facts(slots_of(sentences), facts)
+    facts += slot_facts(slots_of(sentences, pronouns), facts)
     return [f for f in facts if not unsupported_claims(f.text, [texts[e] for e in f.evidence if e in texts])]
 
 
@@ -203,9 +203,16 @@ def slot_facts(slots: VisitSlots, facts: list[Fact]) -> list[Fact]:
 
     def stated(section: str, text: str) -> bool:
         specific = spoken_numbers(text) | drug_names(text)
+        if not specific:  # "Tobacco: smokes socially.": stated when a statement holds all its words
+            said = set(content_terms(text.split(":", 1)[-1]))
+            return any(f.section == section and said <= set(f.terms) for f in facts)
         return any(f.section == section and specific <= spoken_numbers(f.text) | drug_names(f.text) for f in facts)
 
-    out = [Fact("vital", "exam", v.text, list(v.evidence), -1 + v.order / 10_000) for v in slots.vitals]
+    out = [Fact("demographics", "hpi", d.text, list(d.evidence), -2) for d in slots.demographics]
+    out += [Fact(kind, "hpi", item.text, list(item.evidence), item.order)
+            for kind, items in (("allergy", slots.allergies), ("social_history", slots.social_history),
+                                ("present_illness", slots.present_illness)) for item in items]
+    out += [Fact("vital", "exam", v.text, list(v.evidence), -1 + v.order / 10_000) for v in slots.vitals]
     out += [Fact("result", "results", r.text, list(r.evidence), r.order) for r in slots.results]
     for m in slots.medications:
         section = "hpi" if m.status in ("taking", "not taking") else "assessment_plan"
