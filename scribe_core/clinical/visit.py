@@ -56,6 +56,22 @@ def _without_wake_word(sentence: str) -> str:
     return rest
 
 
+# Unpunctuated speech runs a request to the recording system into what the clinician says next
+# ("hey dragon show me the blood pressure yeah so your blood pressure's a little elevated today 156 over 94"):
+# the request is cut off where the talk to the patient resumes, so the reading is not dropped with it.
+_SHOW_THEN_TALK = re.compile(
+    r"^(.{0,40}?\b(?:hey|hi|okay|ok)\s*,?\s*(?:dragon|dax)\b[\s,.]*(?:show me|pull up|bring up|open)\s+"
+    r"(?:the\s+|my\s+|her\s+|his\s+|their\s+)?(?:[a-z0-9-]+\s+){0,2}?[a-z0-9-]+)\s+"
+    r"(?=(?:yeah|so|okay|alright|and|now|your|this|that|it|as|i|we)\b)", re.IGNORECASE)
+
+
+def _command_apart(text: str) -> list[str]:
+    m = _SHOW_THEN_TALK.match(text)
+    if not m or len(text[m.end():].split()) < 4 or not is_command(m.group(1)):
+        return [text]
+    return [m.group(1), text[m.end():]]
+
+
 @dataclass(frozen=True)
 class VisitSentence:
     index: int  # order in the visit
@@ -103,7 +119,8 @@ def visit_sentences(transcript: Transcript, *, split_long: bool = True) -> list[
         pieces = []
         for sentence in sents:
             for c in (clauses(sentence, heading) if split_long else [Clause(sentence, None)]):
-                pieces.append(c)
+                for part in (_command_apart(c.text) if split_long else [c.text]):
+                    pieces.append(Clause(part, c.heading))
                 heading = c.heading
         for c in pieces:
             s = _without_wake_word(c.text) if split_long else c.text

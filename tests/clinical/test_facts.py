@@ -152,3 +152,10 @@ def test_a_sentence_naming_a_drug_or_a_measurement_is_kept_whatever_its_salience
     assert any("singulair" in x for x in texts), texts
     assert any("110 pounds" in x for x in texts), texts
     assert not any("garden" in x for x in texts), texts
+
+
+def test_a_request_to_the_recording_system_run_into_speech_keeps_the_reading_after_it():
+    t = parse_transcript_text("[doctor] hey dragon show me the blood pressure yeah so your blood pressure's a little "
+                              "elevated today one fifty six over ninety four\n[patient] okay")
+    texts = [f.text for f in extract_facts(t)]
+    assert any("156/94" in x for x in texts), texts
