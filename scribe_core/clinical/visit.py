@@ -65,6 +65,32 @@ _SHOW_THEN_TALK = re.compile(
     r"(?=(?:yeah|so|okay|alright|and|now|your|this|that|it|as|i|we)\b)", re.IGNORECASE)
 
 
+# Unpunctuated speech runs a statement into the question after it ("i know that you had that rotator cuff
+# repaired about eight months ago how are you doing"). The sentence stays one question (it pairs with its
+# answer); what it stated before the question is read as a statement when it names a drug or a number.
+_INNER_QUESTION = re.compile(r"\s(?=(?:how are you|how is|how's|has it|has that|have you|do you|does it|did you|"
+                             r"are you|is it|is that|was it|can you|could you|how (?:long|often|much|many)|"
+                             r"what about)\b)", re.IGNORECASE)
+_NOT_BEFORE_A_QUESTION = {"to", "i", "we", "will", "i'll", "we'll", "let", "that", "what", "if", "when", "how",
+                          "where", "why", "see", "know", "make", "sure", "whether", "because", "like", "so"}
+
+
+def _statement_before_question(text: str) -> str | None:
+    if re.search(r"[.?!]", text):
+        return None  # punctuated: the sentence is what the transcript made it
+    from .support import drug_names, spoken_numbers
+
+    cuts = [m.start() for m in _INNER_QUESTION.finditer(text)
+            if len(text[:m.start()].split()) >= 6 and text[:m.start()].split()[-1].lower() not in
+            _NOT_BEFORE_A_QUESTION]
+    if not cuts:
+        return None
+    before = text[:cuts[0]].strip(" ,")
+    if is_question(before) or not (drug_names(before) or spoken_numbers(before) - {"0", "1", "2"}):
+        return None
+    return before
+
+
 def _command_apart(text: str) -> list[str]:
     m = _SHOW_THEN_TALK.match(text)
     if not m or len(text[m.end():].split()) < 4 or not is_command(m.group(1)):
@@ -95,6 +121,9 @@ class VisitSentence:
         "..., right?" and "..., correct?" ask the listener to confirm, so they stay questions."""
         if not self.is_question:
             return self.cleaned
+        before = _statement_before_question(self.cleaned)
+        if before:
+            return before
         untagged = re.sub(r"\s{2,}", " ", _TAG_QUESTION.sub(" ", self.cleaned)).strip(" ,")
         if untagged == self.cleaned.strip(" ,") or "?" in untagged or is_question(untagged):
             return None

@@ -159,3 +159,11 @@ def test_a_request_to_the_recording_system_run_into_speech_keeps_the_reading_aft
                               "elevated today one fifty six over ninety four\n[patient] okay")
     texts = [f.text for f in extract_facts(t)]
     assert any("156/94" in x for x in texts), texts
+
+
+def test_unpunctuated_statement_run_into_a_question_keeps_its_number_and_the_question_still_pairs():
+    t = parse_transcript_text("[doctor] and you had that rotator cuff repaired about eight months ago how are "
+                              "you doing\n[patient] it's fine")
+    texts = [f.text for f in extract_facts(t)]
+    assert any("8 months ago" in x and "rotator cuff" in x for x in texts), texts
+    assert not any("how" in x.lower() for x in texts), texts
