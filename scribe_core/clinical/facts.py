@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 
 from ..model import DOCTOR, PATIENT, Transcript
 from .cleanup import command_order, sentence_case
+from .confirmed import confirmed_statements
 from .numbers import normalise_numbers
 from .problems import chief_complaint, opening_complaint, problem_headers
 from .questions import FINDING_WORD, answered_questions, statement_for
 from .register import FIRST_OR_SECOND_PERSON, Pronouns, clinical_units
 from .section_model import SectionModel, default_model
 from .slots import VisitSlots, slots_of
-from .support import unsupported_claims
+from .support import drug_names, spoken_numbers, unsupported_claims
 from .visit import VisitSentence, visit_sentences
 from .wording import note_sentences
 
@@ -118,7 +119,8 @@ def extract_facts(transcript: Transcript, model: SectionModel | None = None,
             if order and not re.search(r"\bdiscussed\b", order) and not FIRST_OR_SECOND_PERSON.search(order):
                 facts.append(Fact("order", "assessment_plan", sentence_case(order), [s.utterance_id], s.index))
             continue
-        if s.is_question or len(s.cleaned.split()) < 4 or _PLEASANTRY.search(s.cleaned):
+        said = s.statement
+        if said is None or len(said.split()) < 4 or _PLEASANTRY.search(said):
             continue
         spoken = _LEAD_FILLER.sub("", s.raw)
         lead = _POLARITY_LEAD.match(spoken)
@@ -136,9 +138,14 @@ def extract_facts(transcript: Transcript, model: SectionModel | None = None,
         section = _MODEL_TO_SECTION[label]
         if s.heading and s.role == DOCTOR:  # the clinician dictated the section: structure, not a guess
             section, salience = s.heading, max(salience, min_salience)
+        # A drug or a measurement ("dr. ward put me on singulair", "i've lost 110 pounds") is what a note
+        # records whatever the model makes of the sentence's other words. Measured on ACI-Bench train and
+        # valid: key facts stated 86.5 -> 93.4 % (train), 85.0 -> 91.5 % (valid), junk unchanged.
+        if salience < min_salience and (drug_names(said) or spoken_numbers(said) - {"0", "1", "2"}):
+            salience = min_salience
         if salience < min_salience:
             continue
-        for text in note_sentences(s.cleaned, s.role, pronouns):
+        for text in note_sentences(said, s.role, pronouns):
             facts.append(Fact("statement", section, text, [s.utterance_id], s.index, salience))
     reason = chief_complaint(sentences)
     complaint, opening = opening_complaint(sentences)
@@ -165,8 +172,10 @@ def extract_facts(transcript: Transcript, model: SectionModel | None = None,
         kind = "medication" if a.medication else "positive" if a.present else "negative"
         facts.append(Fact(kind, "hpi" if a.medication else "ros", clinical_units(normalise_numbers(statement_for(a))),
                           [a.question_id, a.answer_id], order_of.get(a.answer_id, 0)))
+    facts += [Fact("confirmed", "hpi", text, [qid, aid], order_of.get(aid, 0))
+              for qid, question, aid, answer in pairs for text in confirmed_statements(question, answer, pronouns)]
     facts = [f for f in facts if not unsupported_claims(f.text, [texts[e] for e in f.evidence if e in texts])]
-    facts += slot_facts(slots_of(sentences), facts)
+    facts += slot_facts(slots_of(sentences, pronouns), facts)
     return [f for f in facts if not unsupported_claims(f.text, [texts[e] for e in f.evidence if e in texts])]
 
 
@@ -194,9 +203,16 @@ def slot_facts(slots: VisitSlots, facts: list[Fact]) -> list[Fact]:
 
     def stated(section: str, text: str) -> bool:
         specific = spoken_numbers(text) | drug_names(text)
+        if not specific:  # "Tobacco: smokes socially.": stated when a statement holds all its words
+            said = set(content_terms(text.split(":", 1)[-1]))
+            return any(f.section == section and said <= set(f.terms) for f in facts)
         return any(f.section == section and specific <= spoken_numbers(f.text) | drug_names(f.text) for f in facts)
 
-    out = [Fact("vital", "exam", v.text, list(v.evidence), -1 + v.order / 10_000) for v in slots.vitals]
+    out = [Fact("demographics", "hpi", d.text, list(d.evidence), -2) for d in slots.demographics]
+    out += [Fact(kind, "hpi", item.text, list(item.evidence), item.order)
+            for kind, items in (("allergy", slots.allergies), ("social_history", slots.social_history),
+                                ("present_illness", slots.present_illness)) for item in items]
+    out += [Fact("vital", "exam", v.text, list(v.evidence), -1 + v.order / 10_000) for v in slots.vitals]
     out += [Fact("result", "results", r.text, list(r.evidence), r.order) for r in slots.results]
     for m in slots.medications:
         section = "hpi" if m.status in ("taking", "not taking") else "assessment_plan"

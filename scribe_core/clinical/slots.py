@@ -13,17 +13,14 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import DOCTOR, Transcript
+from .history_slots import allergies, demographics, present_illness, social_history
 from .numbers import READING, normalise_numbers, value
-from .register import clinical_units
+from .register import Pronouns, clinical_units
+from .slot_types import SlotItem
 from .support import drug_names
 from .visit import VisitSentence, visit_sentences
 
-
-@dataclass(frozen=True)
-class SlotItem:
-    text: str  # as the note writes it
-    evidence: tuple[str, ...]  # utterance ids
-    order: float  # place in the visit
+__all__ = ["Medication", "SlotItem", "VisitSlots", "slots_of", "visit_slots"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +46,12 @@ class VisitSlots:
     medications: list[Medication] = field(default_factory=list)
     follow_up: list[SlotItem] = field(default_factory=list)
     results: list[SlotItem] = field(default_factory=list)
+    # History (history_slots.py): "41-year-old female.", "Allergic to penicillin.", "Tobacco: smokes ...",
+    # "Onset: started about 3 days ago." — each citing its utterance.
+    demographics: list[SlotItem] = field(default_factory=list)
+    allergies: list[SlotItem] = field(default_factory=list)
+    social_history: list[SlotItem] = field(default_factory=list)
+    present_illness: list[SlotItem] = field(default_factory=list)
 
 
 _GAP = r"(?:[a-z',]+\s+){0,6}?"
@@ -145,13 +148,19 @@ def _results(s: VisitSentence, text: str) -> list[SlotItem]:
     return out
 
 
-def slots_of(sentences: list[VisitSentence]) -> VisitSlots:
+def slots_of(sentences: list[VisitSentence], pronouns: Pronouns | None = None) -> VisitSlots:
     slots = VisitSlots()
+    pronouns = pronouns or Pronouns.for_sex(None)
     seen_vitals: set[str] = set()
     for s in sentences:
-        if s.is_question or s.command:
+        if not slots.demographics:
+            slots.demographics += demographics(s)
+        if s.statement is None or s.command:
             continue
-        text = clinical_units(normalise_numbers(s.cleaned))
+        text = clinical_units(normalise_numbers(s.statement))
+        slots.allergies += allergies(s, text)
+        slots.social_history += social_history(s, text, pronouns)
+        slots.present_illness += present_illness(s, text, pronouns)
         if s.role == DOCTOR:
             for item in _vitals(s, text):
                 if item.text.split()[0] not in seen_vitals:

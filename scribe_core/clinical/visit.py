@@ -41,6 +41,8 @@ def is_question(sentence: str) -> bool:
         short and bool(_ASKS_WH.search(opening) or _ASKS_INSIDE.search(text)))
 
 
+_TAG_QUESTION = re.compile(r"[\s,]*\b(?:okay|ok|alright|all right|sound good|does that sound good|is that okay|"
+                           r"does that make sense|you know)\s*\?", re.IGNORECASE)
 _WAKE = re.compile(r"^.{0,40}?\b(?:hey|hi|okay|ok)\s*,?\s*(?:dragon|dax)\b[\s,.]*", re.IGNORECASE)
 
 
@@ -52,6 +54,48 @@ def _without_wake_word(sentence: str) -> str:
     if rest == sentence or len(rest.split()) < 3 or command_order(sentence) or is_command(rest):
         return sentence
     return rest
+
+
+# Unpunctuated speech runs a request to the recording system into what the clinician says next
+# ("hey dragon show me the blood pressure yeah so your blood pressure's a little elevated today 156 over 94"):
+# the request is cut off where the talk to the patient resumes, so the reading is not dropped with it.
+_SHOW_THEN_TALK = re.compile(
+    r"^(.{0,40}?\b(?:hey|hi|okay|ok)\s*,?\s*(?:dragon|dax)\b[\s,.]*(?:show me|pull up|bring up|open)\s+"
+    r"(?:the\s+|my\s+|her\s+|his\s+|their\s+)?(?:[a-z0-9-]+\s+){0,2}?[a-z0-9-]+)\s+"
+    r"(?=(?:yeah|so|okay|alright|and|now|your|this|that|it|as|i|we)\b)", re.IGNORECASE)
+
+
+# Unpunctuated speech runs a statement into the question after it ("i know that you had that rotator cuff
+# repaired about eight months ago how are you doing"). The sentence stays one question (it pairs with its
+# answer); what it stated before the question is read as a statement when it names a drug or a number.
+_INNER_QUESTION = re.compile(r"\s(?=(?:how are you|how is|how's|has it|has that|have you|do you|does it|did you|"
+                             r"are you|is it|is that|was it|can you|could you|how (?:long|often|much|many)|"
+                             r"what about)\b)", re.IGNORECASE)
+_NOT_BEFORE_A_QUESTION = {"to", "i", "we", "will", "i'll", "we'll", "let", "that", "what", "if", "when", "how",
+                          "where", "why", "see", "know", "make", "sure", "whether", "because", "like", "so"}
+
+
+def _statement_before_question(text: str) -> str | None:
+    if re.search(r"[.?!]", text):
+        return None  # punctuated: the sentence is what the transcript made it
+    from .support import drug_names, spoken_numbers
+
+    cuts = [m.start() for m in _INNER_QUESTION.finditer(text)
+            if len(text[:m.start()].split()) >= 6 and text[:m.start()].split()[-1].lower() not in
+            _NOT_BEFORE_A_QUESTION]
+    if not cuts:
+        return None
+    before = text[:cuts[0]].strip(" ,")
+    if is_question(before) or not (drug_names(before) or spoken_numbers(before) - {"0", "1", "2"}):
+        return None
+    return before
+
+
+def _command_apart(text: str) -> list[str]:
+    m = _SHOW_THEN_TALK.match(text)
+    if not m or len(text[m.end():].split()) < 4 or not is_command(m.group(1)):
+        return [text]
+    return [m.group(1), text[m.end():]]
 
 
 @dataclass(frozen=True)
@@ -69,6 +113,21 @@ class VisitSentence:
     @property
     def is_question(self) -> bool:
         return self.context.is_question
+
+    @property
+    def statement(self) -> str | None:
+        """The cleaned sentence when it states something: a plan closed with "okay?" ("I'm going to prescribe
+        meloxicam 15 milligrams once a day, okay?") is a statement, its tag removed; a real question is None.
+        "..., right?" and "..., correct?" ask the listener to confirm, so they stay questions."""
+        if not self.is_question:
+            return self.cleaned
+        before = _statement_before_question(self.cleaned)
+        if before:
+            return before
+        untagged = re.sub(r"\s{2,}", " ", _TAG_QUESTION.sub(" ", self.cleaned)).strip(" ,")
+        if untagged == self.cleaned.strip(" ,") or "?" in untagged or is_question(untagged):
+            return None
+        return untagged if len(untagged.split()) >= 4 else None
 
 
 def visit_sentences(transcript: Transcript, *, split_long: bool = True) -> list[VisitSentence]:
@@ -89,7 +148,8 @@ def visit_sentences(transcript: Transcript, *, split_long: bool = True) -> list[
         pieces = []
         for sentence in sents:
             for c in (clauses(sentence, heading) if split_long else [Clause(sentence, None)]):
-                pieces.append(c)
+                for part in (_command_apart(c.text) if split_long else [c.text]):
+                    pieces.append(Clause(part, c.heading))
                 heading = c.heading
         for c in pieces:
             s = _without_wake_word(c.text) if split_long else c.text

@@ -114,3 +114,56 @@ def test_every_fact_passes_the_support_check_on_real_dialogues(sample):
         assert unsupported_claims(f.text, [texts[e] for e in f.evidence]) == [], f.text
         for number in re.findall(r"\d+(?:\.\d+)?", f.text):
             assert number in spoken_numbers(" ".join(texts[e] for e in f.evidence))
+
+
+def test_a_plan_closed_with_okay_question_is_a_statement_but_a_confirmation_stays_a_question():
+    t = parse_transcript_text(
+        "Doctor: I'm going to prescribe you some meloxicam 15 milligrams once a day, okay?\n"
+        "Patient: Okay.\n"
+        "Doctor: You're taking the norvasc, right?\n"
+        "Patient: No, I stopped it.")
+    texts = [f.text for f in extract_facts(t)]
+    assert any("meloxicam 15 mg once daily" in x for x in texts), texts
+    assert not any("norvasc" in x.lower() and "taking" in x.lower() and "not" not in x.lower() for x in texts)
+
+
+def test_a_question_about_a_drug_or_number_answered_yes_is_stated_as_confirmed():
+    t = parse_transcript_text(
+        "Doctor: Are you taking the lisinopril, I think we have you on twenty milligrams a day?\n"
+        "Patient: Yep, every morning.\n"
+        "Doctor: You're allergic to augmentin, is that right?\n"
+        "Patient: Yes.\n"
+        "Doctor: Are you taking the metformin?\n"
+        "Patient: No.\n"
+        "Doctor: Have they been running in the 200's or 300's?\n"
+        "Patient: Yeah.")
+    confirmed = [(f.text, f.evidence) for f in _by_kind(extract_facts(t), "confirmed")]
+    assert ("The patient is taking the lisinopril, 20 mg a day.", ["U1", "U2"]) in confirmed
+    assert ("The patient is allergic to augmentin.", ["U3", "U4"]) in confirmed
+    assert not any("metformin" in text or "300" in text for text, _ in confirmed)
+
+
+def test_a_sentence_naming_a_drug_or_a_measurement_is_kept_whatever_its_salience():
+    t = parse_transcript_text("Doctor: What have you tried?\n"
+                              "Patient: My sister put me on singulair last winter.\n"
+                              "Patient: I have lost about 110 pounds since then.\n"
+                              "Patient: My garden has been lovely this whole spring season.")
+    texts = [f.text for f in extract_facts(t, min_salience=0.99) if f.kind == "statement"]
+    assert any("singulair" in x for x in texts), texts
+    assert any("110 pounds" in x for x in texts), texts
+    assert not any("garden" in x for x in texts), texts
+
+
+def test_a_request_to_the_recording_system_run_into_speech_keeps_the_reading_after_it():
+    t = parse_transcript_text("[doctor] hey dragon show me the blood pressure yeah so your blood pressure's a little "
+                              "elevated today one fifty six over ninety four\n[patient] okay")
+    texts = [f.text for f in extract_facts(t)]
+    assert any("156/94" in x for x in texts), texts
+
+
+def test_unpunctuated_statement_run_into_a_question_keeps_its_number_and_the_question_still_pairs():
+    t = parse_transcript_text("[doctor] and you had that rotator cuff repaired about eight months ago how are "
+                              "you doing\n[patient] it's fine")
+    texts = [f.text for f in extract_facts(t)]
+    assert any("8 months ago" in x and "rotator cuff" in x for x in texts), texts
+    assert not any("how" in x.lower() for x in texts), texts
