@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -79,7 +80,7 @@ def test_the_samples_note_and_after_visit_summary_in_the_browser(sample_app):
         expect(heading(page, "Note")).to_be_visible(timeout=30_000)
         main = page.get_by_test_id("stMain")
         expect(main.get_by_role("heading", name="Subjective", exact=True)).to_be_visible()
-        shown = " ".join(main.inner_text().split())
+        shown = settled_text(page, main)
         _the_note_shows_the_visit(note, shown)
         _possibly_missing_is_what_the_omission_check_computes(page, missing)
         shoot(page, "sample-documents-note")
@@ -87,6 +88,19 @@ def test_the_samples_note_and_after_visit_summary_in_the_browser(sample_app):
         shoot(page, "sample-documents-summary")
         _the_referral_letter_gives_no_small_talk_as_its_reason(page)
         browser.close()
+
+
+def settled_text(page: Page, main) -> str:
+    """The main area's text once the page has finished rendering it (two reads half a second apart agree):
+    Streamlit sends a page's elements as its script runs, so a first read can hold half a note."""
+    shown, deadline = "", time.monotonic() + 30
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(500)
+        now = " ".join(main.inner_text().split())
+        if now == shown:
+            break
+        shown = now
+    return shown
 
 
 def _the_note_shows_the_visit(note, shown: str) -> None:
