@@ -129,6 +129,12 @@ def sends_off_machine(kind: str, name: str, what: str, built: Callable[[], Any] 
         return True
 
 
+def writer_sends_text_off(writer: Any) -> bool:
+    """Whether this note writer, built, sends the transcript's text off this machine (its registered name's
+    answer in the table, else its own)."""
+    return sends_off_machine("writer", str(getattr(writer, "name", "")), "text", lambda: writer)
+
+
 def live_audio_leaves(engine: str) -> bool:
     """Whether a live visit with `engine` streams the microphone's audio off this machine while it runs
     (imports the streamer's module: the Live page asks, not every page)."""

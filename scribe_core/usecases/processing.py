@@ -18,6 +18,7 @@ import logging
 from collections.abc import Callable
 from datetime import timedelta
 
+from .. import providers
 from ..access import SYSTEM, Viewer
 from ..engines.base import TranscriptionRequest
 from ..errors import (
@@ -181,7 +182,7 @@ def _draft(ports: Ports, encounter: Encounter) -> Encounter:
     encounter = store.update(encounter.id, state=S.DRAFTING, step="drafting", progress=None)
     writer = ports.writer_for_engine(encounter.engine)
     context = encounter.context
-    if writer.sends_text_off_device and not ports.patient_identity_leaves:
+    if providers.writer_sends_text_off(writer) and not ports.patient_identity_leaves:
         # The name and number typed at intake stay here: placeholders go to the remote writer instead.
         who = PatientIdentity(encounter.patient_name, encounter.patient_mrn)
         transcript, context = who.mask_transcript(transcript), who.mask(context)

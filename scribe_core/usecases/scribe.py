@@ -49,9 +49,7 @@ class Scribe(Ports):
 
     def sends_text_off(self, engine: str) -> bool:
         """Whether the note writer for an engine's encounters sends their text off this machine."""
-        writer = self.writer_for_engine(engine)
-        return providers.sends_off_machine("writer", str(getattr(writer, "name", "")), "text",
-                                           lambda: writer)
+        return providers.writer_sends_text_off(self.writer_for_engine(engine))
 
     # -- intake and processing -------------------------------------------------------------------
     def submit(self, audio: BinaryIO | Path, source_name: str, *, by: Viewer | None = None,
