@@ -153,16 +153,16 @@ def test_a_silent_visit_is_refused_with_advice_about_the_microphone_and_keeps_it
     assert visits.interrupted(by=DOCTOR) == []
 
 
-def test_the_app_starting_discards_unfinished_visits_past_retention(services, consultation_pcm, monkeypatch):
+def test_the_app_starting_discards_unfinished_visits_past_retention(services, consultation_pcm):
     visits = LiveVisits(services.scribe, services.settings)
     session = visits.begin(by=DOCTOR, consent=True)
     session.feed_pcm(consultation_pcm[: 16000].tobytes())
     process_died(visits, session)
-    time.sleep(0.5)
-    monkeypatch.setenv("SCRIBE_RETENTION_HOURS", "0.0001")  # 0.36 s
     assert list(visits.dir.iterdir())
     started = LiveVisits(services.scribe, Settings.from_env())
     assert list(visits.dir.iterdir()), "building the live visits touches no files"
-    started.discard_expired(Settings.from_env().retention_hours)  # what the app calls when it starts
+    started.discard_expired(72, now=utc_now() + timedelta(hours=1))  # not yet expired: kept
+    assert list(visits.dir.iterdir())
+    started.discard_expired(72, now=utc_now() + timedelta(hours=73))  # what the app calls when it starts
     assert not list(visits.dir.iterdir()), "the expired visit's audio and plan are gone"
     assert _audit(services, "live_visit_discarded")[0]["encounter_id"] == session.encounter_id
