@@ -79,7 +79,9 @@ def test_the_samples_note_and_after_visit_summary_in_the_browser(sample_app):
         page.goto(f"{sample_app.url}/note?encounter={sample_app.encounter_id}")
         expect(heading(page, "Note")).to_be_visible(timeout=30_000)
         main = page.get_by_test_id("stMain")
-        expect(main.get_by_role("heading", name="Subjective", exact=True)).to_be_visible()
+        for title in ("Subjective", "Objective", "Assessment", "Plan"):
+            expect(main.get_by_role("heading", name=title, exact=True)).to_be_visible()
+        expect(main.get_by_text("Nothing recorded.", exact=False).first).to_be_visible()  # nothing examined
         shown = settled_text(page, main)
         _the_note_shows_the_visit(note, shown)
         _possibly_missing_is_what_the_omission_check_computes(page, missing)
