@@ -17,9 +17,12 @@ The child also leaves when its parent does, so a killed server leaves no orphan 
 from __future__ import annotations
 
 import multiprocessing
+import sys
 import threading
-from collections.abc import Callable
+import types
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from ..config import Settings
@@ -90,6 +93,25 @@ class InWorkerProcess:
             child.stop(wait)
 
 
+_STARTING = threading.Lock()
+
+
+@contextmanager
+def _no_main_module_for_the_child() -> Iterator[None]:
+    """Spawn runs this process's __main__ again in the child unless told otherwise, and under Streamlit
+    __main__ is the app's page script (it would run there, and stop at the sign-in gate). The child needs
+    nothing from it: its target and the Scribe builder are imported by name. So while the child starts,
+    __main__ is an empty module."""
+    with _STARTING:
+        main = sys.modules.get("__main__")
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            if main is not None:
+                sys.modules["__main__"] = main
+
+
 class _Child:
     """One spawned worker process, and the thread that reads its answers."""
 
@@ -100,7 +122,8 @@ class _Child:
         self.process: BaseProcess = context.Process(
             target=serve, name="scribe-jobs", daemon=True,  # daemon: ended with the server at its exit
             args=(theirs, settings, build_scribe, threads, niceness, multiprocessing.current_process().pid))
-        self.process.start()
+        with _no_main_module_for_the_child():
+            self.process.start()
         theirs.close()  # the child's end lives in the child only: its death reads as end-of-file here
         self._lock = threading.Lock()
         self._waiting: dict[str, Future[str]] = {}
