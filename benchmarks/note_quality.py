@@ -44,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.aci_data import load, note_text, omission_figures, reference_note  # noqa: E402
 from benchmarks.previous_extractive import PreviousExtractiveWriter  # noqa: E402
 from scribe_core.clinical.open_items import empty_plan_sections  # noqa: E402
-from scribe_core.clinical.support import spoken_numbers  # noqa: E402
+from scribe_core.clinical.support import spoken_numbers, without_enumerator  # noqa: E402
 from scribe_core.clinical.transcript_import import parse_transcript_text  # noqa: E402
 from scribe_core.documents.templates import builtin_template  # noqa: E402
 from scribe_core.eval.note_facts import PERSON, junk_reasons, reference_has_plan, speech_recognition_style  # noqa: E402
@@ -86,9 +86,8 @@ def rouge(pairs: list[tuple[str, str]]) -> dict[str, float]:
 
 def statement_figures(notes: list[Note], transcripts: list[Transcript], refs: list[str]) -> dict[str, float]:
     statements = [st for note in notes for st in note.statements()]
-    absent = sum(len(spoken_numbers(st.text) - spoken_numbers(t.text)) for note, t in zip(notes, transcripts,
-                                                                                       strict=True)
-                 for st in note.statements())
+    absent = sum(len(spoken_numbers(without_enumerator(st.text)) - spoken_numbers(t.text))
+                 for note, t in zip(notes, transcripts, strict=True) for st in note.statements())
     with_plan = [bool(empty_plan_sections(n)) for n, ref in zip(notes, refs, strict=True) if reference_has_plan(ref)]
     n = max(1, len(statements))
     return {"statements": len(statements), "junk_pct": 100 * sum(bool(junk_reasons(st.text)) for st in statements) / n,

@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/writer_metrics.py [--split valid|train|test] [--raw] [--root DIR]
 
 ROUGE-1/2 (rouge-score, stemming, F1 x 100); key facts stated (numbers and drug names the reference note
-records that were also said in the dialogue, share found in the draft); junk share (statements with a
-filler, a question mark, first/second person, under 3 or over 55 words, or "the patient" 3+ times);
+records that were also said in the dialogue, share found in the draft); junk share (scribe_core.eval's
+measure, as the note_quality benchmark counts it);
 notes whose Assessment and plan is empty where the reference has one; numbers in the draft said nowhere
 in the dialogue. --raw removes the dialogues' punctuation and capitals (speech recognition without
 formatting). --root runs another scribe_core (e.g. `git archive HEAD scribe_core` unpacked) as baseline.
@@ -25,8 +25,6 @@ HERE = Path(__file__).resolve().parents[1]
 DATA = HERE.parent / "shared" / "data" / "aci-bench" / "data" / "challenge_data"
 FILES = {"train": ["train.csv"], "valid": ["valid.csv"],
          "test": ["clinicalnlp_taskB_test1.csv", "clinicalnlp_taskC_test2.csv"]}
-_FILLER = re.compile(r"\b(um+|uh+|you know|like i said|i mean|okay|alright|yeah)\b", re.IGNORECASE)
-_PERSON = re.compile(r"\b(i|i'm|i've|me|my|we|we're|us|our|you|you're|your)\b", re.IGNORECASE)
 
 
 def raw_asr(dialogue: str) -> str:
@@ -47,12 +45,6 @@ def key_facts(reference: str, dialogue: str, spoken_numbers, drug_names) -> set[
     return {k for k in ref & said if k not in {"0", "1", "2"}}
 
 
-def junk(text: str) -> bool:
-    words = text.split()
-    return bool(_FILLER.search(text) or "?" in text or _PERSON.search(text) or len(words) < 3
-                or len(words) > 55 or text.lower().count("the patient") >= 3)
-
-
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--split", default="valid", choices=list(FILES))
@@ -67,6 +59,12 @@ def main() -> None:
     from rouge_score import rouge_scorer
 
     from scribe_core.clinical.support import drug_names, spoken_numbers
+    from scribe_core.eval.note_facts import junk_reasons
+    try:
+        from scribe_core.clinical.support import without_enumerator
+    except ImportError:  # a baseline from before problem lists were numbered
+        def without_enumerator(text: str) -> str:
+            return text
     from scribe_core.clinical.transcript_import import parse_transcript_text
     from scribe_core.documents.templates import builtin_template
     from scribe_core.notes.extractive import ExtractiveNoteWriter
@@ -103,12 +101,13 @@ def main() -> None:
         r1.append(s["rouge1"].fmeasure)
         r2.append(s["rouge2"].fmeasure)
         keys = key_facts(r["note"], t.text + "\n" + normalise(t.text), spoken_numbers, drug_names)
+        text = without_enumerator(text)
         stated = spoken_numbers(text) | drug_names(text)
         found += len(keys & stated)
         total += len(keys)
         sts = note.statements()
         statements += len(sts)
-        bad += sum(junk(st.text) for st in sts)
+        bad += sum(bool(junk_reasons(st.text)) for st in sts)
         ap = [sec for sec in note.sections if sec.key == "assessment_plan"]
         if re.search(r"ASSESSMENT|PLAN", r["note"]) and (not ap or not ap[0].statements):
             empty_ap += 1

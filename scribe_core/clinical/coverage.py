@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from ..model import Note
 from .content_units import ContentUnit, stem, tokens
-from .support import NEGATION, spoken_numbers
+from .support import NEGATION, spoken_numbers, without_enumerator
 
 _CLAUSE_SPLIT = re.compile(r";|\.\s|\b(?:but|though|although|however|except|yet|whereas|reports|endorses|admits)\b")
 _CHANGE_WORD = re.compile(r"\b(start|initiat|increas|decreas|reduc|lower|stop|discontinu|switch|chang|hold|held|"
@@ -41,7 +41,7 @@ def read(text: str) -> Said:
 
 
 def read_note(note: Note) -> list[Said]:
-    return [read(st.text) for st in note.statements()]
+    return [read(without_enumerator(st.text)) for st in note.statements()]
 
 
 def _holds(said: Said, key: str) -> bool:

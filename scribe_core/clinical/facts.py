@@ -112,6 +112,8 @@ def extract_facts(transcript: Transcript, model: SectionModel | None = None,
     pronouns = Pronouns.for_sex(patient_sex(transcript))
     texts = {u.id: u.text for u in transcript.utterances}
     facts: list[Fact] = []
+    headers = problem_headers(sentences)
+    opens_a_problem = {s.index for _, s in headers}
     for s in sentences:
         if s.command:
             order = command_order(s.cleaned)
@@ -138,6 +140,8 @@ def extract_facts(transcript: Transcript, model: SectionModel | None = None,
         section = _MODEL_TO_SECTION[label]
         if s.heading and s.role == DOCTOR:  # the clinician dictated the section: structure, not a guess
             section, salience = s.heading, max(salience, min_salience)
+        if s.index in opens_a_problem:  # "for your next problem, your diabetes, ..." is that problem's plan
+            section, salience = "assessment_plan", max(salience, min_salience)
         # A drug or a measurement ("dr. ward put me on singulair", "i've lost 110 pounds") is what a note
         # records whatever the model makes of the sentence's other words. Measured on ACI-Bench train and
         # valid: key facts stated 86.5 -> 93.4 % (train), 85.0 -> 91.5 % (valid), junk unchanged.
@@ -159,7 +163,7 @@ def extract_facts(transcript: Transcript, model: SectionModel | None = None,
         if s.index not in already and not s.is_question and FINDING_WORD.search(s.cleaned):
             for text in note_sentences(s.cleaned, s.role, pronouns):
                 facts.append(Fact("statement", "hpi", text, [s.utterance_id], s.index))
-    for name, s in problem_headers(sentences):
+    for name, s in headers:
         facts.append(Fact("problem", "assessment_plan", name, [s.utterance_id], s.index - 0.5))
     order_of = {s.utterance_id: s.index for s in reversed(sentences)}
     pairs = _qa_pairs(sentences, transcript)

@@ -1,9 +1,11 @@
 """The visit's reason and its problem list, as the doctor names them.
 
-Chief complaint: "...who presents for his annual exam" -> "Annual exam." Problems: a problem-oriented
-summary ("for your first problem, your high blood pressure, ...") -> "Hypertension.", placed before
-the plan sentences that follow it. Only the doctor's words are used; a few lay names map to the
-clinical term a note uses.
+Chief complaint: "...who presents for his annual exam" -> "Annual exam." Problems: the doctor's walk
+through the problem list ("for your first problem, your high blood pressure, ...", "first problem, i think
+you have an acute lumbar strain", "in terms of your gout", "my impression is that you have ...", "from a
+back pain standpoint") -> "Hypertension.", placed before the plan sentences that follow it, and numbered
+when the note is rendered (render.py). A diagnosis the doctor hedged stays hedged ("Probable acute lumbar
+strain."). Only the doctor's words are used; a few lay names map to the clinical term a note uses.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import re
 
 from ..model import DOCTOR
+from .certainty import dropped_hedge
 from .visit import VisitSentence
 
 _REASON = re.compile(
@@ -18,11 +21,34 @@ _REASON = re.compile(
     r"(?:for|with)\s+(?:a |an |the |his |her |your |some |their )?"
     r"((?:evaluation of |follow[- ]?up of )?[a-z][a-z \-']{2,48}?)"
     r"(?=\s*[,.?;]|\s+(?:and|so|today|who|because|that|which|as)\b|$)", re.IGNORECASE)
-_PROBLEM = re.compile(
-    r"\b(?:for|regarding|as for|in terms of|with regards? to|moving on to|now for|so for)\s+(?:your|the|his|her)?\s*"
-    r"(?:first|second|third|fourth|fifth|next|last|final|other)\s+(?:problem|issue|concern)s?,?\s*(?:of\s+)?"
-    r"(?:your|his|her|the)?\s*([a-z][a-z \-']{2,40}?)(?=\s*[,.?;]|\s+(?:i|we|you|it|that|so|is|has)\b|$)",
-    re.IGNORECASE)
+# "for your first problem, your high blood pressure, ...", "your next problem your type 2 diabetes we'll ...",
+# "first problem of the headache i do think ...": the ordinal names the walk through the problem list.
+_ORDINAL = re.compile(r"\b(?:first|second|third|fourth|fifth|next|last|final)\s+(?:problem|issue|concern)\b"
+                      r"[\s,]*(?:(?:is|was)\s+)?(?:(?:for|of|with|regarding)\s+)?", re.IGNORECASE)
+# What names it right after, or the diagnosis the doctor then gives ("first problem, i think you have an acute
+# lumbar strain").
+_END = (r"(?=\s*[,.?;:]|\s+(?:i|i'm|i'd|we|we'll|we're|you|you're|your|it|it's|that|so|is|are|has|have|let's|let|"
+        r"which|because|and|but|from|at|right|now|today|seems?|looks?|again|everything|first|like|all|overall|as|in|"
+        r"on|with|for|to|since|standpoint|perspective|aspect|point|consistent|continue|doing|still|was|were|be|when|if|after|before)\b|$)")
+_NAME = re.compile(r"^(?:(?:your|the|his|her|their|this|that)\s+)?"
+                   r"((?:newly diagnosed\s+|new\s+)?[a-z][a-z0-9 \-']{2,48}?)" + _END, re.IGNORECASE)
+_DIAGNOSIS = re.compile(r"^(?:i\s+)?(?:do\s+)?(?:think|believe|feel)\s+(?:that\s+)?(?:you\s+(?:have|'ve got|"
+                        r"have got|are having|re having)|you're having|this is|it's|it is)\s+(?:an?\s+|some\s+)?",
+                        re.IGNORECASE)
+# "in terms of your depression", "for your migraines", "regarding the kidney stones": a named condition
+# introduced the way the doctor moves from one problem to the next.
+_NAMED = re.compile(r"^(?:(?:and|so|now|okay|alright|um|uh)\s+)*(?:for|regarding|as for|as far as|in terms of|"
+                    r"with regards? to|moving on to|now for|so for)\s+(?:your|his|her|the)\s+"
+                    r"([a-z][a-z0-9 \-']{2,40}?)" + _END, re.IGNORECASE)
+# "my impression of you is that you have this hyperglycemia", "from a chronic back pain standpoint".
+_IMPRESSION = re.compile(r"\bmy impression[,\s]+(?:(?:of you|is that|is)[,\s]+)+"
+                         r"(?:(?:you\s*)?(?:have had|have|'ve had|'ve got)\s+)?(?:this |a |an |some |that )?"
+                         r"([a-z][a-z0-9 \-']{2,40}?)" + _END, re.IGNORECASE)
+_STANDPOINT = re.compile(r"\bfrom (?:a|an|the|your) ([a-z][a-z0-9 \-']{2,40}?) (?:standpoint|perspective|aspect|"
+                         r"point of view)\b", re.IGNORECASE)
+_NOT_A_NAME = re.compile(r"^(?:problem|issue|concern|one|it|that|this|thing|i|you|we|other|most|rest|pain|"
+                         r"past|next|first|last|is|at|and|of|as|in|so|your|when|if)\b", re.IGNORECASE)
+_FILLERS = re.compile(r"[,\s]*\b(?:um+|uh+|uhm+|you know|kind of|sort of)\b[,\s]*", re.IGNORECASE)
 CLINICAL_NAMES = {
     "high blood pressure": "Hypertension", "blood pressure": "Hypertension", "hypertension": "Hypertension",
     "diabetes": "Diabetes", "type 2 diabetes": "Type 2 diabetes", "blood sugar": "Diabetes", "sugar": "Diabetes",
@@ -82,13 +108,53 @@ def opening_complaint(sentences: list[VisitSentence]) -> tuple[str | None, list[
     return None, []
 
 
+def _named_condition(phrase: str) -> bool:
+    from ..clinical_lexicon import CONDITIONS
+
+    words = re.findall(r"[a-z0-9-]+", phrase.lower())
+    return phrase.lower() in CLINICAL_NAMES or any(w in CONDITIONS and w not in ("pain", "pains", "sore") for w in
+                                                   words) or (len(words) >= 2 and words[-1] == "pain")
+
+
+def problem_name(sentence: str) -> str | None:
+    """The problem a sentence of the assessment and plan opens, in a note's words, or None."""
+    text = re.sub(r"\b(\w+)(?:\s*,?\s+\1\b)+", r"\1", _FILLERS.sub(" ", sentence), flags=re.IGNORECASE)  # "your, your"
+    text = re.sub(r"\s{2,}", " ", text).strip()
+    m = _ORDINAL.search(text)
+    if m:
+        rest = text[m.end():].lstrip(" ,")
+        named = _NAME.match(rest)
+        phrase = named.group(1) if named else None
+        if not phrase or _NOT_A_NAME.match(phrase):
+            diagnosis = _DIAGNOSIS.match(rest)
+            named = _NAME.match(rest[diagnosis.end():]) if diagnosis else None
+            phrase = named.group(1) if named else None
+        phrase = re.sub(r"^(?:a|an|the|some)\s+", "", phrase or "", flags=re.IGNORECASE)
+        if phrase and not _NOT_A_NAME.match(phrase) and len(phrase.split()) <= 6:
+            return clinical_name(phrase)
+        return None
+    impression = _IMPRESSION.search(text)  # says it is the diagnosis, whatever the words
+    if impression and not _NOT_A_NAME.match(impression.group(1)) and len(impression.group(1).split()) <= 4:
+        return clinical_name(impression.group(1))
+    for m in (_NAMED.match(text), _STANDPOINT.search(text)):
+        if m and not _NOT_A_NAME.match(m.group(1)) and len(m.group(1).split()) <= 4 and _named_condition(m.group(1)):
+            return clinical_name(m.group(1))
+    return None
+
+
 def problem_headers(sentences: list[VisitSentence]) -> list[tuple[str, VisitSentence]]:
-    """(problem name, the sentence naming it) for each problem the doctor walks through."""
-    out = []
+    """(problem name, the sentence naming it) for each problem the doctor walks through, once each."""
+    out: list[tuple[str, VisitSentence]] = []
+    named: list[set[str]] = []
     for s in sentences:
-        if s.role != DOCTOR or s.context.position < 0.3:
+        if s.role != DOCTOR or s.context.position < 0.3 or s.is_question:
             continue
-        m = _PROBLEM.search(s.cleaned)
-        if m and len(m.group(1).split()) <= 6:
-            out.append((clinical_name(m.group(1)) + ".", s))
+        name = problem_name(s.raw)  # its fillers, not cleanup's commas, leave "acute lumbar, strain"
+        if name and dropped_hedge(name, [s.raw]):  # "first problem, i think you have an acute lumbar strain"
+            name = "Probable " + name[:1].lower() + name[1:]
+        words = set(re.findall(r"[a-z0-9]+", (name or "").lower())) - {"probable"}
+        # "episode of chest pain" and then "chest pain" are one problem, named first as the doctor first named it.
+        if name and all(not (words <= seen or seen <= words) for seen in named):
+            named.append(words)
+            out.append((name + ".", s))
     return out

@@ -98,6 +98,56 @@ def _labelled(fact: Fact, section_key: str) -> str:
     return fact.text
 
 
+# "For the patient's next problem, their type 2 diabetes, will increase ..." under "2. Type 2 diabetes.": the
+# lead that only names the problem again goes.
+_PROBLEM_LEAD = re.compile(
+    r"^(?:(?:so|and|now|okay)\b[,\s]*)*(?:(?:for|regarding|as for|in terms of|with regards? to|moving on to)\s+)?"
+    r"(?:(?:the patient's|their|his|her|the)\s+)?(?:(?:first|second|third|fourth|fifth|next|last|final)\s+"
+    r"(?:problem|issue|concern)\b[,\s]*(?:(?:of|for|with)\s+)?)?", re.IGNORECASE)
+_DETERMINER = re.compile(r"^(?:the patient's|their|his|her|the|this)\s+", re.IGNORECASE)
+_EMPTY_WORDS = {"the", "and", "they", "them", "their", "clinician", "patient", "patient's", "thinks", "think", "that",
+                "this", "with", "will", "just", "about", "then", "have", "has", "having", "probably", "likely"}
+
+
+def _without_problem_lead(text: str, problem: str) -> str | None:
+    """The statement without its lead naming the problem; None when nothing else is left to say."""
+    lead = _PROBLEM_LEAD.match(text)
+    rest = text[lead.end():] if lead else text
+    name = re.sub(r"^probable\s+", "", problem.rstrip(".").lower())
+    named = _DETERMINER.sub("", rest, count=1)
+    if named.lower().startswith(name):
+        rest = named[len(name):]
+    elif not lead or not re.search(r"\b(problem|issue|concern)\b", lead.group(0), re.IGNORECASE):
+        return text
+    rest = rest.lstrip(" ,-")
+    # Nothing left but the problem again ("the clinician thinks they have an acute lumbar strain").
+    if len([w for w in re.findall(r"[a-z']{3,}", rest.lower()) if w not in _EMPTY_WORDS | set(name.split())]) < 2:
+        return None
+    return rest[:1].upper() + rest[1:]
+
+
+def _numbered_problems(statements: list[Statement], problems: set[str]) -> list[Statement]:
+    """The problems the doctor walked through, numbered as a problem list ("1. Acute lumbar strain."), each
+    followed by what was said about it. Enumerators are layout: the checks read past them (support.py)."""
+    out: list[Statement] = []
+    number, header = 0, None
+    for st in statements:
+        if st.text in problems:
+            number += 1
+            header = st
+            st = Statement(text=f"{number}. {st.text}", evidence=st.evidence)
+        elif header is not None:
+            if set(st.evidence) & set(header.evidence):  # said in the turn that named the problem
+                text = _without_problem_lead(st.text, header.text)
+                header = None
+                if text is None:
+                    continue
+                st = Statement(text=text, evidence=st.evidence)
+            header = None
+        out.append(st)
+    return out
+
+
 def render(facts: list[Fact], template: NoteTemplate, *, writer: str) -> Note:
     all_sources = {spec.key: sources_of(spec) for spec in template.sections}
     pool = _derived(facts, {src for sources in all_sources.values() for src in sources})
@@ -115,6 +165,7 @@ def render(facts: list[Fact], template: NoteTemplate, *, writer: str) -> Note:
         for st in statements:
             if all(st.text.lower() != u.text.lower() for u in unique):
                 unique.append(st)
-        sections.append(Section(key=spec.key, title=spec.title, statements=unique))
+        problems = {f.text for f in chosen if f.kind == "problem"}
+        sections.append(Section(key=spec.key, title=spec.title, statements=_numbered_problems(unique, problems)))
     # `extractive` marks a note drafted without a language model (the page labels it so).
     return Note(template=template.name, sections=sections, writer=writer, extractive=True)

@@ -34,6 +34,15 @@ NEGATION = re.compile(r"\b(no|not|never|none|nothing|denies|denied|deny|negative
                       r"cannot|neither|nor|unremarkable|resolved)\b|n't\b", re.IGNORECASE)
 
 
+# "1. Hypertension." numbers a problem list: the enumerator is layout, not a number the visit said. Read
+# off a statement (or each line of a note's text) before its numbers are checked against what was said.
+LIST_ENUMERATOR = re.compile(r"^[ \t]*\d{1,2}[.)](?!\d)[ \t]*(?=[A-Za-z])", re.MULTILINE)
+
+
+def without_enumerator(text: str) -> str:
+    return LIST_ENUMERATOR.sub("", text)
+
+
 def spoken_numbers(text: str) -> set[str]:
     """Every number in the text, digits and words, as canonical digit strings; also as a clinician writes
     them ("one twenty seven over sixty" holds 127 and 60, numbers.py), so a note's "127/60" is found in
@@ -90,6 +99,7 @@ class SupportProblem:
 
 def unsupported_claims(statement: str, cited_texts: list[str]) -> list[SupportProblem]:
     """Numbers, drug names and negation in the statement that its cited utterances do not contain."""
+    statement = without_enumerator(statement)
     evidence = " ".join(cited_texts)
     problems: list[SupportProblem] = []
     have_numbers = spoken_numbers(evidence)

@@ -14,13 +14,13 @@ import re
 from dataclasses import dataclass
 
 from ..clinical.content_units import NOT_DRUGS
-from ..clinical.support import drug_names, spoken_numbers
+from ..clinical.support import drug_names, spoken_numbers, without_enumerator
 
 FILLER = re.compile(r"\b(um+|uh+|uhm+|erm?|hmm+|mhm|you know|i mean|kind of like|sort of like)\b", re.IGNORECASE)
 PERSON = re.compile(r"\b(i|i'm|i've|i'd|i'll|me|my|mine|myself|we|we're|we've|we'll|we'd|us|our|ours|ourselves|"
                     r"you|you're|you've|you'll|you'd|your|yours|yourself)\b", re.IGNORECASE)
-# "1. Hypertension." numbers a list, and "C5-6" or "T2" names a level: not facts the dialogue said.
-_LIST_MARKER = re.compile(r"^\s*\d+\.(?!\d)|\b[a-z]\d+(?:-\d+)?\b", re.MULTILINE)
+# "C5-6" or "T2" names a level, not a number the dialogue said (list enumerators: support.py).
+_LEVEL = re.compile(r"\b[a-z]\d+(?:-\d+)?\b")
 _PLAN_HEADING = re.compile(r"^\s*(assessment and plan|assessment|plan|impression and plan|impression)\s*:?\s*$",
                            re.IGNORECASE | re.MULTILINE)
 
@@ -28,14 +28,14 @@ _PLAN_HEADING = re.compile(r"^\s*(assessment and plan|assessment|plan|impression
 def key_facts(reference: str, dialogue: str) -> set[str]:
     """Numbers ("#40") and drug names ("metformin") the reference note records and the dialogue said."""
     said_numbers, said_drugs = spoken_numbers(dialogue.lower()), drug_names(dialogue) - NOT_DRUGS
-    recorded = _LIST_MARKER.sub(" ", reference.lower())
+    recorded = _LEVEL.sub(" ", without_enumerator(reference.lower()))
     return ({f"#{n}" for n in spoken_numbers(recorded) & said_numbers}
             | (drug_names(reference) & said_drugs))
 
 
 def holds(text: str, fact: str) -> bool:
     if fact.startswith("#"):
-        return fact[1:] in spoken_numbers(text.lower())
+        return fact[1:] in spoken_numbers(without_enumerator(text.lower()))
     return fact in drug_names(text)
 
 
@@ -68,8 +68,13 @@ class KeyFactTally:
         return 100 * (self.stated + self.listed) / max(1, self.facts)
 
 
+# A numbered problem of the assessment and plan ("2. Hypertension.") is a heading of the problem list, not a
+# fragment: it is short by design.
+_PROBLEM_HEADING = re.compile(r"^\d{1,2}\.\s+[A-Z][^.?!]{1,60}\.$")
+
+
 def junk_reasons(statement: str) -> list[str]:
-    words = statement.split()
+    words = without_enumerator(statement).split()
     reasons = []
     if FILLER.search(statement):
         reasons.append("filler")
@@ -77,7 +82,7 @@ def junk_reasons(statement: str) -> list[str]:
         reasons.append("question mark")
     if PERSON.search(statement):
         reasons.append("first or second person")
-    if len(words) < 3:
+    if len(words) < 3 and not _PROBLEM_HEADING.match(statement):
         reasons.append("under 3 words")
     if len(words) > 55:
         reasons.append("over 55 words")

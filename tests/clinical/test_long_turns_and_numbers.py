@@ -102,7 +102,7 @@ def test_a_long_unpunctuated_turn_keeps_its_exam_results_and_plan_in_the_note():
 
 def test_noise_never_reaches_the_note():
     note = ExtractiveNoteWriter().draft(parse_transcript_text(VISIT), ACI).note
-    assert "Hypertension." in [st.text for st in note.statements()]  # a problem heading may be one word
+    assert "1. Hypertension." in [st.text for st in note.statements()]  # a numbered problem heading
     for st in note.statements():
         assert not re.search(r"\b(i|you|your|my|we)\b", st.text, re.IGNORECASE), st.text
         assert "?" not in st.text, st.text
