@@ -31,10 +31,14 @@ class Medication:
     status: str  # "new", "changed", "continued", "stopped", "not taking", "taking"
     evidence: tuple[str, ...]
     order: float
+    change: str = ""  # for a changed dose, the way it went: "increased", "decreased", "switched"
 
     @property
     def text(self) -> str:
         what = " ".join(x for x in (self.name, self.dose, self.frequency) if x)
+        if self.status == "changed" and self.change:  # "Lisinopril increased to 40 mg daily."
+            amount = " ".join(x for x in (self.dose, self.frequency) if x)
+            return f"{self.name[:1].upper()}{self.name[1:]} {self.change}" + (f" to {amount}." if amount else ".")
         return {"new": f"Start {what}.", "changed": f"Change {what}.", "continued": f"Continue {what}.",
                 "stopped": f"Stop {what}.", "not taking": f"Not taking {what}.",
                 "taking": f"Takes {what}."}[self.status]
@@ -91,6 +95,9 @@ _STATUS = (("not taking", re.compile(r"\b(?:not taking|haven't (?:been )?tak|has
            ("new", re.compile(r"\b(?:start|restart|resume|add|begin|prescrib|put (?:you|her|him) on|try)\w*\b",
                               re.IGNORECASE)),
            ("continued", re.compile(r"\b(?:continue|keep|stay on|remain on|refill)\w*\b", re.IGNORECASE)))
+_CHANGE = (("decreased", re.compile(r"\b(?:decrease|lower|cut back|reduc|drop)\w*", re.IGNORECASE)),
+           ("increased", re.compile(r"\b(?:increas|rais|bump|doubl)\w*", re.IGNORECASE)),
+           ("switched", re.compile(r"\bswitch\w*", re.IGNORECASE)))
 _FOLLOW_UP = re.compile(r"\b(?:see (?:you|her|him) (?:back )?|follow[- ]?up|come back|return|check back|"
                         r"recheck)\w*\b\s+(?:[a-z]+\s+){0,5}?(?:in|after)\s+(?:about\s+)?"
                         r"(\d+|a|one|two|three|four|five|six|eight|twelve)\s+(days?|weeks?|months?|years?)\b",
@@ -122,7 +129,10 @@ def _medications(s: VisitSentence, text: str) -> list[Medication]:
         at = text.lower().find(name)
         if at < 0:
             continue
-        dose = _DOSE.match(text[at + len(name):])
+        after = text[at + len(name):]
+        dose = _DOSE.match(after)
+        if dose and drug_names(after[:dose.start(1)]):
+            dose = None  # "from norvasc to losartan 50 mg": the dose is the next drug's
         window = text[max(0, at - 80):at]
         # The status verb nearest before the drug ("start x and continue lisinopril": continued).
         found = [(m.end(), key) for key, pattern in _STATUS for m in pattern.finditer(window)]
@@ -131,8 +141,14 @@ def _medications(s: VisitSentence, text: str) -> list[Medication]:
             status = "not taking"
         if status == "taking" and s.role == DOCTOR and not dose:
             continue  # a drug the doctor only names is not yet a medication fact
+        nearest = max(((m.end(), word) for word, pattern in _CHANGE for m in pattern.finditer(window)), default=None)
+        change = nearest[1] if nearest and status == "changed" else ""
+        if change == "switched" and re.search(r"\b(?:from|off(?: of)?)\s+(?:the\s+|your\s+)?$", window, re.I):
+            status, change = "stopped", ""  # "switch you from norvasc to losartan": norvasc stops ...
+        elif change == "switched" and re.search(r"\b(?:to|onto)\s+(?:the\s+)?$", window, re.IGNORECASE):
+            status, change = "new", ""  # ... and losartan starts
         out.append(Medication(name, dose.group(1) if dose else "", (dose.group(2) or "") if dose else "", status,
-                              (s.utterance_id,), s.index))
+                              (s.utterance_id,), s.index, change))
     return out
 
 

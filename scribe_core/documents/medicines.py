@@ -136,6 +136,6 @@ def _dose_in(name: str, texts: list[str]) -> tuple[str, str] | None:
     pattern = re.compile(re.escape(name) + _DOSE_AFTER.format(), re.IGNORECASE)
     for text in texts:
         m = pattern.search(clinical_units(normalise_numbers(text)))
-        if m:
+        if m and not drug_names(m.group(0)[len(name):m.start(1) - m.start()]):  # not the next drug's dose
             return m.group(1), m.group(2) or ""
     return None

@@ -43,6 +43,19 @@ def test_slots_hold_vitals_medications_with_dose_and_status_and_the_follow_up():
     assert all(set(x.evidence) <= ids for x in [*slots.vitals, *slots.medications, *slots.follow_up])
 
 
+def test_a_dose_change_reads_as_a_clinician_writes_it_and_a_switch_gives_no_drug_the_others_dose():
+    slots = visit_slots(parse_transcript_text(
+        "[doctor] we'll follow up on that . i'm going to increase your lisinopril to forty milligrams once a day\n"
+        "[doctor] and let's cut back the metoprolol to 25 milligrams twice daily\n"
+        "[doctor] and i'd like to switch you from norvasc to losartan 50 milligrams daily\n"))
+    lines = [m.text for m in slots.medications]
+    assert lines == ["Lisinopril increased to 40 mg once daily.", "Metoprolol decreased to 25 mg twice daily.",
+                     "Stop norvasc.", "Start losartan 50 mg daily."]
+    from scribe_core.documents.medicines import _dose_in
+
+    assert _dose_in("norvasc", ["switch you from norvasc to losartan 50 mg daily"]) is None
+
+
 def test_the_note_states_what_the_long_turn_said_each_line_backed_by_what_it_cites():
     note = ExtractiveNoteWriter().draft(VISIT, ACI).note
     by_key = {s.key: [st.text for st in s.statements] for s in note.sections}
