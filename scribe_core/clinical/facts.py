@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from ..model import DOCTOR, PATIENT, Transcript
 from .cleanup import command_order, sentence_case
 from .confirmed import confirmed_statements
+from .medication_list import medicine_list
 from .numbers import normalise_numbers
 from .problems import chief_complaint, opening_complaint, problem_headers
 from .questions import FINDING_WORD, answered_questions, statement_for
@@ -179,7 +180,11 @@ def extract_facts(transcript: Transcript, model: SectionModel | None = None,
     facts += [Fact("confirmed", "hpi", text, [qid, aid], order_of.get(aid, 0))
               for qid, question, aid, answer in pairs for text in confirmed_statements(question, answer, pronouns)]
     facts = [f for f in facts if not unsupported_claims(f.text, [texts[e] for e in f.evidence if e in texts])]
-    facts += slot_facts(slots_of(sentences, pronouns), facts)
+    slots = slots_of(sentences, pronouns)
+    facts += slot_facts(slots, facts)
+    # The Medications section of a template that has one: one line per medicine, its latest decision.
+    facts += [Fact("medication_list", "medications", m.text, list(m.evidence), m.order)
+              for m in medicine_list(slots.medications, transcript, sentences)]
     return [f for f in facts if not unsupported_claims(f.text, [texts[e] for e in f.evidence if e in texts])]
 
 

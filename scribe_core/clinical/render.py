@@ -13,6 +13,7 @@ import re
 from ..model import Note, Section, Statement
 from ..note_template import NoteTemplate, SectionSpec
 from .facts import Fact
+from .support import drug_names, negated, spoken_numbers
 
 # Template section key -> the fact sections it shows, in order.
 SECTION_SOURCES: dict[str, tuple[str, ...]] = {
@@ -31,8 +32,6 @@ SECTION_SOURCES: dict[str, tuple[str, ...]] = {
 _PLAN_CUE = re.compile(r"\b(will|order|start|continue|refer|follow[- ]?up|prescri\w*|recommend\w*|advised|schedul\w*|"
                        r"increase|decrease|stop|return|come back|check|monitor|repeat|send|\d+\s*(mg|milligrams))\b",
                        re.IGNORECASE)
-_MEDICATION = re.compile(r"\b(\d+(\.\d+)?\s*(mg|milligrams?|mcg|micrograms?|units?|ml)|medication|medicine|pill|"
-                         r"inhaler|tablet)\b", re.IGNORECASE)
 MAX_MERGED_TOPICS = 8
 
 
@@ -54,10 +53,11 @@ def _derived(facts: list[Fact], wanted: set[str]) -> list[Fact]:
             if f.section == "assessment_plan":
                 section = "plan" if f.kind == "order" or _PLAN_CUE.search(f.text) else "assessment"
                 out.append(Fact(f.kind, section, f.text, f.evidence, f.order, f.salience, f.terms))
-    if "medications" in wanted:
-        for f in facts:
-            if f.section in ("hpi", "assessment_plan") and _MEDICATION.search(f.text):
-                out.append(Fact(f.kind, "medications", f.text, f.evidence, f.order, f.salience, f.terms))
+    if "medications" not in wanted:
+        out = [f for f in out if f.kind != "medication_list"]
+    else:  # the medication list, and what the patient said of medicines taken ("No regular medications.")
+        out += [Fact(f.kind, "medications", f.text, f.evidence, f.order, f.salience, f.terms) for f in facts
+                if f.kind == "medication" and f.section == "hpi" and negated(f.text) and not drug_names(f.text)]
     return out
 
 
@@ -78,8 +78,6 @@ def _merge_answers(facts: list[Fact]) -> list[Statement]:
 def _without_repeats(statements: list[Statement]) -> list[Statement]:
     """Drop a statement whose numbers and drug names an earlier one of the section already states with most
     of its words: a dictated order ("hey dragon, order ultram 50 mg every 6 hours") after the spoken plan."""
-    from .support import drug_names, spoken_numbers
-
     kept: list[tuple[Statement, set[str], set[str]]] = []
     for st in statements:
         specific = spoken_numbers(st.text) | drug_names(st.text)

@@ -22,12 +22,12 @@ from __future__ import annotations
 import re
 
 from ..clinical.advice import Referral, referral_to
+from ..clinical.medication_list import medicine_list
 from ..clinical.slots import visit_slots
 from ..clinical.support import spoken_numbers
 from ..clinical.wording import content_words
 from ..model import Note, Statement, Transcript
 from ..section_roles import section_roles
-from .medicines import medicine_list
 from .model import UNSIGNED, NoteDocument, ReferralLetter
 
 DEFAULT_QUESTION = "I would be grateful for your assessment and advice on further management."
@@ -102,7 +102,7 @@ def draft_referral(doc: NoteDocument, specialty: str, question: str = "", *, tra
     note, template = doc.note, doc.template
     roles = section_roles(template, [s.key for s in note.sections])
     if transcript is not None and (medicines := medicine_list(visit_slots(transcript).medications, transcript)):
-        medications = [m.for_letter() for m in medicines]
+        medications = [m.text for m in medicines]
     else:
         medications = _lines(note, roles, {"medications"})
         # Doses stated elsewhere (a SOAP note keeps medications in Subjective and changes in the Plan).

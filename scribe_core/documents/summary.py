@@ -26,13 +26,14 @@ import re
 
 from ..clinical.advice import impressions, instructions, is_impression, is_instruction, return_visits, warning_signs
 from ..clinical.certainty import dropped_hedge
+from ..clinical.medication_list import MedicineLine, medicine_list
 from ..clinical.slots import visit_slots
 from ..clinical.support import drug_names, spoken_numbers
 from ..clinical.wording import content_words
 from ..model import DOCTOR, Note, Transcript
 from ..note_template import NoteTemplate
 from ..section_roles import section_roles
-from .medicines import MedicineLine, medicine_list
+from .medicines import for_patient as medicine_for_patient
 from .model import PatientSummary, SourcedSentence, SummaryPart, statement_ref
 from .plain_language import for_patient
 from .sentence_check import NO_VERB, TOO_SHORT, has_verb, sentence_problem
@@ -150,7 +151,7 @@ def visit_parts(transcript: Transcript) -> dict[str, list[SourcedSentence]]:
                 if is_impression(line)],
         TODO: [(line, a.evidence) for a in instructions(transcript) if a.text not in warned
                for line in for_patient(a.text, DOCTOR) if is_instruction(line)],
-        MEDICINES: [(m.for_patient(), m.evidence) for m in medicines],
+        MEDICINES: [(medicine_for_patient(m), m.evidence) for m in medicines],
         # The slots' interval ("Follow up in 3 months."), else the doctor's own sentence ("in a couple weeks").
         RETURN: [(_follow_up_line(f.text), f.evidence) for f in slots.follow_up] or
                 [(line, a.evidence) for a in return_visits(transcript) for line in for_patient(a.text, DOCTOR)

@@ -99,3 +99,13 @@ def test_an_enumerator_is_layout_not_a_number_the_visit_said():
     assert check_consistency(transcript, note) == []
     assert not holds("2. Hypertension.", "#2")
     assert junk_reasons("2. Hypertension.") == [] and junk_reasons("Hypertension.") == ["under 3 words"]
+
+
+def test_a_templates_medications_section_is_the_medication_list_one_line_per_medicine():
+    note = ExtractiveNoteWriter().draft(parse_transcript_text(VISIT), builtin_template("progress")).note
+    meds = [st for sec in note.sections if sec.key == "medications" for st in sec.statements]
+    assert [st.text for st in meds] == ["Started meloxicam 15 mg once daily.",
+                                        "Metformin increased to 1000 mg twice daily.",
+                                        "Continue lisinopril 20 mg once daily."]
+    # Metformin's line carries the doctor's last decision and cites where it was made.
+    assert meds[1].evidence == ["U7"]

@@ -51,7 +51,7 @@ def test_a_dose_change_reads_as_a_clinician_writes_it_and_a_switch_gives_no_drug
     lines = [m.text for m in slots.medications]
     assert lines == ["Lisinopril increased to 40 mg once daily.", "Metoprolol decreased to 25 mg twice daily.",
                      "Stop norvasc.", "Start losartan 50 mg daily."]
-    from scribe_core.documents.medicines import _dose_in
+    from scribe_core.clinical.medication_list import _dose_in
 
     assert _dose_in("norvasc", ["switch you from norvasc to losartan 50 mg daily"]) is None
 

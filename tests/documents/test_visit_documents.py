@@ -132,7 +132,7 @@ def test_medicines_with_doses_the_follow_up_and_a_referral_for_physical_therapy(
     assert reason[0] == "Referral to physical therapy to strengthen that area, as discussed at the visit."
     assert any("lumbar" in line for line in reason[1:])  # the problem it is for, not the diabetes or small talk
     assert dict(letter.paragraphs)["Current medications"] == [
-        "Started meloxicam 15 mg once daily.", "Metformin changed to 1,000 mg twice daily.",
+        "Started meloxicam 15 mg once daily.", "Metformin increased to 1,000 mg twice daily.",
         "Continue lisinopril 20 mg once daily.", "Continue lasix."]
     assert "Hemoglobin A1c 8." in dict(letter.paragraphs)["Findings"]
     assert letter.signature == "Dana Smith, MD" and summary.text().rstrip().endswith("Your clinician: Dana Smith, MD")
