@@ -21,9 +21,11 @@ from .questions import FINDING_WORD, answered_questions, statement_for
 from .referents import with_test_named
 from .register import FIRST_OR_SECOND_PERSON, Pronouns, clinical_units
 from .section_model import SectionModel, default_model
+from .slot_types import SlotItem
 from .slots import VisitSlots, slots_of
 from .support import drug_names, spoken_numbers, unsupported_claims
 from .visit import VisitSentence, visit_sentences
+from .vital_lines import only_reads_out
 from .wording import note_sentences
 
 
@@ -183,11 +185,22 @@ def extract_facts(transcript: Transcript, model: SectionModel | None = None,
               for qid, question, aid, answer in pairs for text in confirmed_statements(question, answer, pronouns)]
     facts = [f for f in facts if not unsupported_claims(f.text, [texts[e] for e in f.evidence if e in texts])]
     slots = slots_of(sentences, pronouns)
+    facts = _vitals_as_lines(facts, slots.vitals)
     facts += slot_facts(slots, facts)
     # The Medications section of a template that has one: one line per medicine, its latest decision.
     facts += [Fact("medication_list", "medications", m.text, list(m.evidence), m.order)
               for m in medicine_list(slots.medications, transcript, sentences)]
     return [f for f in facts if not unsupported_claims(f.text, [texts[e] for e in f.evidence if e in texts])]
+
+
+def _vitals_as_lines(facts: list[Fact], vitals: list[SlotItem]) -> list[Fact]:
+    """ "The patient's blood pressure today is 152/94." -> "BP 152/94." (vital_lines.py)."""
+    out: list[Fact] = []
+    for f in facts:
+        lines = only_reads_out(f.text, f.evidence, vitals) if f.kind == "statement" else []
+        out += [Fact("vital", "exam", v.text, list(v.evidence), f.order) for v in lines
+                if all(v.text != o.text for o in out)] if lines else [f]
+    return out
 
 
 _SCALE = re.compile(r"\bscale\b.*\b(?:ten|10)\b|\bout of (?:ten|10)\b", re.IGNORECASE)

@@ -28,8 +28,9 @@ _TESTS = (
     (r"blood work|lab work|labs|lab results|blood tests?", "labs"),
 )
 _TEST = re.compile(r"\b(" + "|".join(pattern for pattern, _ in _TESTS) + r")\b", re.IGNORECASE)
-_POINTER = re.compile(r"^(?:(?:and|so|but|now)\s+)?(?:it|that|this)\s+(?=(?:(?:also|just|basically|really|clearly|does|did)\s+)*(?:shows?|showed|"
-                      r"demonstrat\w+|reveal\w*|came back|confirm\w*|was normal|is normal|looks? (?:good|fine|normal)|"
+_POINTER = re.compile(r"^(?:(?:and|so|but|now)\s+)?(?:it|that|this)\s+"
+                      r"(?=(?:(?:also|just|basically|really|clearly|does|did)\s+)*(?:shows?|showed|demonstrat\w+|"
+                      r"reveal\w*|came back|confirm\w*|was normal|is normal|looks? (?:good|fine|normal)|"
                       r"looked (?:good|fine|normal))\b)", re.IGNORECASE)
 LOOK_BACK = 3  # sentences
 

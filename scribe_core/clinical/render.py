@@ -13,6 +13,7 @@ import re
 from ..model import Note, Section, Statement
 from ..note_template import NoteTemplate, SectionSpec
 from .facts import Fact
+from .problems import CLINICAL_NAMES
 from .support import drug_names, negated, spoken_numbers
 
 # Template section key -> the fact sections it shows, in order.
@@ -75,13 +76,16 @@ def _merge_answers(facts: list[Fact]) -> list[Statement]:
     return statements
 
 
+_GLUE = {"the", "patient", "their", "they", "and", "will", "his", "her"}
+
+
 def _without_repeats(statements: list[Statement]) -> list[Statement]:
     """Drop a statement whose numbers and drug names an earlier one of the section already states with most
     of its words: a dictated order ("hey dragon, order ultram 50 mg every 6 hours") after the spoken plan."""
     kept: list[tuple[Statement, set[str], set[str]]] = []
     for st in statements:
         specific = spoken_numbers(st.text) | drug_names(st.text)
-        words = set(re.findall(r"[a-z]{3,}", st.text.lower()))
+        words = {re.sub(r"(?:es|s|ing|ed)$", "", w) for w in re.findall(r"[a-z]{3,}", st.text.lower())} - _GLUE
         repeat = specific and any(specific <= k_specific and len(words & k_words) >= 0.6 * len(words)
                                   for _, k_specific, k_words in kept)
         if not repeat:
@@ -112,12 +116,18 @@ def _without_problem_lead(text: str, problem: str) -> str | None:
     lead = _PROBLEM_LEAD.match(text)
     rest = text[lead.end():] if lead else text
     name = re.sub(r"^probable\s+", "", problem.rstrip(".").lower())
+    # The doctor may have said it in lay words ("high blood pressure" for Hypertension).
+    said_as = sorted([name, *(lay for lay, clinical in CLINICAL_NAMES.items() if clinical.lower() == name)],
+                     key=len, reverse=True)
     named = _DETERMINER.sub("", rest, count=1)
-    if named.lower().startswith(name):
-        rest = named[len(name):]
+    spoken = next((s for s in said_as if named.lower().startswith(s)), None)
+    if spoken:
+        rest = named[len(spoken):]
     elif not lead or not re.search(r"\b(problem|issue|concern)\b", lead.group(0), re.IGNORECASE):
         return text
     rest = rest.lstrip(" ,-")
+    # "..., it's not well controlled": "it" is the problem just named.
+    rest = re.sub(r"^it(?:'s| is)\b", name[:1].upper() + name[1:] + " is", rest, flags=re.IGNORECASE)
     # Nothing left but the problem again ("the clinician thinks they have an acute lumbar strain").
     if len([w for w in re.findall(r"[a-z']{3,}", rest.lower()) if w not in _EMPTY_WORDS | set(name.split())]) < 2:
         return None

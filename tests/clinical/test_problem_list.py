@@ -109,3 +109,10 @@ def test_a_templates_medications_section_is_the_medication_list_one_line_per_med
                                         "Continue lisinopril 20 mg once daily."]
     # Metformin's line carries the doctor's last decision and cites where it was made.
     assert meds[1].evidence == ["U7"]
+
+
+def test_the_problem_said_in_lay_words_is_not_named_twice_and_it_is_the_problem():
+    plan = _plan("[doctor] how are you doing today ?\n[patient] i'm okay .\n"
+                 "[doctor] so for your first problem , your high blood pressure , it's not well controlled . "
+                 "i'm going to increase the lisinopril to 40 milligrams once a day .\n")
+    assert plan[:2] == ["1. Hypertension.", "Hypertension is not well controlled."]

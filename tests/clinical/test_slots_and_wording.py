@@ -113,3 +113,13 @@ def test_a_dictated_run_on_is_cut_before_sentence_openings_and_keeps_every_negat
     said = set(dictated.split()) - {"she", "and"}
     assert said <= set(" ".join(out).lower().replace(".", "").split())
     assert " ".join(out).lower().count("no ") == dictated.lower().count("no ")
+
+
+def test_a_sentence_that_only_reads_out_a_vital_sign_is_written_as_the_sign_and_one_that_judges_it_is_kept():
+    read_out = parse_transcript_text("[doctor] on physical examination , your blood pressure today is 152 over 94 .\n"
+                                     "[doctor] your heart rate is a little fast today at 110 .\n")
+    facts = extract_facts(read_out)
+    assert ("vital", "exam", "BP 152/94.", ["U1"]) in [(f.kind, f.section, f.text, f.evidence) for f in facts]
+    assert not any(f.kind == "statement" and "152/94" in f.text for f in facts)
+    # "a little fast" is the doctor's judgement of the reading: the sentence stays as said.
+    assert any(f.kind == "statement" and "a little fast" in f.text and "110" in f.text for f in facts)
