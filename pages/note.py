@@ -65,6 +65,8 @@ def section_markdown(sec: Section) -> str:
         elif s.edited_by_clinician:
             lines.append(f"- {md_escape(s.text)} :gray-badge[{', '.join(s.evidence)}] "
                          ":blue-badge[:material/edit: Edited by clinician]")
+        elif s.heads_a_problem:  # the problem list's heading: the lines after it are its plan
+            lines.append(f"- **{md_escape(s.text)}** :gray-badge[{', '.join(s.evidence)}]")
         else:
             lines.append(f"- {md_escape(s.text)} :gray-badge[{', '.join(s.evidence)}]")
     return "\n".join(lines)

@@ -8,6 +8,7 @@ persist and print it without knowing its shape.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
@@ -150,6 +151,11 @@ class Transcript:
         return cls(**{**d, "utterances": utterances})
 
 
+# "1. Hypertension." numbers a problem list: the enumerator is layout, not a number the visit said; the
+# checks read past it (clinical/support.py) and the pages show the line as the problem's heading.
+LIST_ENUMERATOR = re.compile(r"^[ \t]*\d{1,2}[.)](?!\d)[ \t]*(?=[A-Za-z])", re.MULTILINE)
+
+
 @dataclass
 class Statement:
     text: str
@@ -164,6 +170,11 @@ class Statement:
     def __post_init__(self) -> None:
         if not self.evidence and not self.added_by_clinician:
             self.unsupported = True
+
+    @property
+    def heads_a_problem(self) -> bool:
+        """ "2. Hypertension.": a problem of the numbered problem list, the lines after it its plan."""
+        return bool(LIST_ENUMERATOR.match(self.text))
 
 
 @dataclass
@@ -216,7 +227,7 @@ class Note:
                     cite = f" [{', '.join(st.evidence)}]"
                 else:
                     cite = " [added by clinician]" if st.added_by_clinician else " [UNSUPPORTED: check]"
-                lines.append(f"- {st.text}{cite}")
+                lines.append(f"- **{st.text}**{cite}" if st.heads_a_problem else f"- {st.text}{cite}")
         return "\n".join(lines) + "\n"
 
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ..clinical_lexicon import DRUGS
+from ..model import LIST_ENUMERATOR
 from .certainty import dropped_hedge
 from .numbers import normalise_numbers
 
@@ -34,12 +35,9 @@ NEGATION = re.compile(r"\b(no|not|never|none|nothing|denies|denied|deny|negative
                       r"cannot|neither|nor|unremarkable|resolved)\b|n't\b", re.IGNORECASE)
 
 
-# "1. Hypertension." numbers a problem list: the enumerator is layout, not a number the visit said. Read
-# off a statement (or each line of a note's text) before its numbers are checked against what was said.
-LIST_ENUMERATOR = re.compile(r"^[ \t]*\d{1,2}[.)](?!\d)[ \t]*(?=[A-Za-z])", re.MULTILINE)
-
-
 def without_enumerator(text: str) -> str:
+    """A statement (or each line of a note's text) without its problem-list number, before its numbers are
+    checked against what was said."""
     return LIST_ENUMERATOR.sub("", text)
 
 

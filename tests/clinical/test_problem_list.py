@@ -116,3 +116,11 @@ def test_the_problem_said_in_lay_words_is_not_named_twice_and_it_is_the_problem(
                  "[doctor] so for your first problem , your high blood pressure , it's not well controlled . "
                  "i'm going to increase the lisinopril to 40 milligrams once a day .\n")
     assert plan[:2] == ["1. Hypertension.", "Hypertension is not well controlled."]
+
+
+def test_a_problem_heading_is_shown_as_the_heading_of_its_plan():
+    note = ExtractiveNoteWriter().draft(parse_transcript_text(VISIT), builtin_template("aci")).note
+    heads = [st for st in note.statements() if st.heads_a_problem]
+    assert [st.text for st in heads][:1] == ["1. Probable acute lumbar strain."]
+    assert "- **1. Probable acute lumbar strain.**" in note.to_markdown()
+    assert not Statement(text="2.5 mg of lisinopril daily.", evidence=["U1"]).heads_a_problem
