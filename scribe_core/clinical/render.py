@@ -12,6 +12,7 @@ import re
 
 from ..model import Note, Section, Statement
 from ..note_template import NoteTemplate, SectionSpec
+from .exam_systems import by_body_system
 from .facts import Fact
 from .problems import CLINICAL_NAMES
 from .support import drug_names, negated, spoken_numbers
@@ -166,8 +167,15 @@ def render(facts: list[Fact], template: NoteTemplate, *, writer: str) -> Note:
         sources = tuple(src for src in all_sources[spec.key] if src == spec.key or src not in own)
         chosen = sorted((f for f in pool if f.section in sources), key=lambda f: (sources.index(f.section), f.order))
         answers = [f for f in chosen if f.kind in ("positive", "negative")]
-        statements = [Statement(text=_labelled(f, spec.key), evidence=list(f.evidence)) for f in chosen
-                      if f.kind not in ("positive", "negative")]
+        exam = [f for f in chosen if f.section == "exam" and f.kind not in ("positive", "negative")]
+        statements = []
+        for f in chosen:
+            if f.kind in ("positive", "negative") or (f.section == "exam" and f is not exam[0]):
+                continue
+            if f.section == "exam":  # the whole examination, by body system, where it begins
+                statements += by_body_system(exam)
+            else:
+                statements.append(Statement(text=_labelled(f, spec.key), evidence=list(f.evidence)))
         statements = _without_repeats(statements) + _merge_answers(answers)
         unique: list[Statement] = []
         for st in statements:
