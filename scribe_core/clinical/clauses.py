@@ -18,7 +18,9 @@ SPLIT_OVER_WORDS = 25
 # A clause shorter than this (words) stays with the clause before it.
 MIN_CLAUSE_WORDS = 4
 
+# Not after a word the cue completes: "but for now", "right now", "until now", "i think so".
 _CUES = re.compile(
+    r"(?<!\bfor)(?<!\bright)(?<!\buntil)(?<!\bby)(?<!\bfrom)(?<!\bjust)(?<!\bthink)(?<!\bhope)(?<!\bguess)"
     r"\s(?=(?:okay|ok|alright|all right|so|now|um so|and so|and now|anyway|also|next|then)\b(?!\s+(?:much|many|far|"
     r"that|long|is|was|it)\b))"
     r"|\s(?=(?:on|in)\s+(?:your|the|his|her)\s+(?:[a-z]+\s+){0,2}(?:exam|examination)\b)"

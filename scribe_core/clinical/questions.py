@@ -28,7 +28,7 @@ _NO = re.compile(r"^\s*(no|nope|nah|not really|not at all|never|none|nothing|neg
 _YES = re.compile(r"^\s*(yes|yeah|yep|yup|mhm|mm-hmm|uh-huh|i do|i have|i did|a little|sometimes|definitely|"
                   r"correct|right|sure|absolutely|occasionally)\b", re.IGNORECASE)
 # Topics that are not findings: questions about understanding, plans, logistics.
-_NOT_A_FINDING = re.compile(r"\b(questions?|concerns?|sense|plan|okay|alright|understand|sound good|make sense|"
+_NOT_A_FINDING = re.compile(r"\b(questions?|concerns?|plan|okay|alright|understand|sound good|make sense|"
                             r"time|appointment|insurance|help|idea|chance|thoughts|else|other (questions|concerns))\b",
                             re.IGNORECASE)
 
@@ -48,10 +48,16 @@ FINDING_WORD = re.compile(
     r"burn\w*|urin\w*|discharge|congest\w*|runny|stuffy|throat|wheez\w*|sputum|phlegm|vision|hearing|appetite|sleep\w*|"
     r"mood|depress\w*|anxi\w*|suicid\w*|harm\w*|chest|stiff\w*|cramp\w*|faint\w*|pass(ed)? out|seizures?|bruis\w*|"
     r"itch\w*|lumps?|masses|heartburn|reflux|bloat\w*|stools?|bowel|period|pregnan\w*|injur\w*|falls?|trauma|"
-    r"taste|smell|contacts?|symptoms?|problems? (with|swallowing)|swallow\w*|jaundice|edema|incontinen\w*)\b",
+    r"taste|smell|contacts?|symptoms?|problems? (with|swallowing)|swallow\w*|jaundice|edema|incontinen\w*|"
+    r"medications?|medicines?|vitamins|supplements)\b",
     re.IGNORECASE)
 
 
+# Habits are asked with their verb: "do you smoke cigarettes?", "have you smoked in the past?".
+_HABIT = re.compile(r"\b(?:(?:do|did) you (?:currently |still |ever )?(smoke|drink|use|vape|chew)|have you "
+                    r"(?:ever )?(smoked|drunk|drank|used|vaped))\b\s*(.*)$", re.IGNORECASE)
+_GERUND = {"smoke": "smoking", "smoked": "smoking", "drink": "drinking", "drunk": "drinking", "drank": "drinking",
+           "use": "using", "used": "using", "vape": "vaping", "vaped": "vaping", "chew": "chewing"}
 _TAKING = re.compile(r"\b(?:are you|have you been|you're|you are|is she|is he)\s+(?:still\s+)?taking\s+"
                      r"(?:the\s+|your\s+|any\s+)?(.+?)[?.\s]*$", re.IGNORECASE)
 
@@ -69,7 +75,12 @@ class Answered:
 def topic_of(question: str) -> str | None:
     """The finding a yes/no question asks about, or None when it asks about something else."""
     q = clean(question).rstrip("?. ").strip()
+    habit = _HABIT.search(q)
     m = _TOPIC.search(q)
+    if habit:  # "do you smoke cigarettes at all?" -> "smoking cigarettes"
+        verb = (habit.group(1) or habit.group(2)).lower()
+        q = q[:habit.start()] + "any " + _GERUND[verb] + " " + habit.group(3)
+        m = _TOPIC.search(q)
     if not m:
         return None
     topic = re.split(r",?\s+or (?:do|are|is|have|did|does)\b|,\s*or\s*$", m.group(1))[0]
@@ -77,7 +88,9 @@ def topic_of(question: str) -> str | None:
     acted = re.search(r"\b([a-z]{3,})ed( up)? any\s+$", q[: m.start(1)])
     if acted and acted.group(1) not in _PLAIN_VERBS:
         topic = f"{acted.group(1)}ing{acted.group(2) or ''} {topic}"
-    topic = re.sub(r"^(?:that|this|those|these)\s+", "", topic)
+    # "loss of taste of, sorry, loss of sense of taste or smell": what the doctor corrected it to.
+    topic = re.split(r",?\s*\b(?:sorry|i mean|rather)\b,?\s*", topic)[-1]
+    topic = re.sub(r"^(?:that|this|those|these)\s+|^symptoms? of (?:an? )?", "", topic)
     topic = re.sub(r"\byour\s+", "", topic, flags=re.IGNORECASE)
     # "any other symptoms, like shortness of breath, chest pain": the list is the topic.
     listed = re.search(r"\blike\s+(?:any\s*,?\s*)?(.+)$", topic)
@@ -100,7 +113,7 @@ def topic_of(question: str) -> str | None:
     return topic
 
 
-_LEAD_FILLER = re.compile(r"^(?:\s*(?:u+m+|u+h+|uhm|hmm|well|oh|so|okay|ok)\s*,?\s*)+", re.IGNORECASE)
+_LEAD_FILLER = re.compile(r"^(?:\s*(?:uhm+|u+m+|u+h+|hmm|well|oh|so|okay|ok)\b\s*,?\s*)+", re.IGNORECASE)
 
 
 def answer_polarity(answer: str) -> bool | None:
@@ -133,11 +146,24 @@ def answered_questions(pairs: list[tuple[str, str, str, str]]) -> list[Answered]
             if named.group(1).lower() not in topic.lower():
                 continue
             topic = named.group(1)
-        out.append(Answered(topic, polarity, qid, aid, answer))
+        medicines = bool(_MEDICINES.search(topic)) and not polarity  # "no regular medications" is a medicine line
+        out.append(Answered(topic, polarity, qid, aid, answer, medication=medicines))
     return out
 
 
+_MEDICINES = re.compile(r"^(?:regular |daily |current |other |prescription )?(?:medications?|medicines?|pills)$",
+                        re.IGNORECASE)
+
+
+def _drug_named(text: str) -> bool:
+    from .support import drug_names
+
+    return bool(drug_names(text))
+
+
 def statement_for(a: Answered) -> str:
+    if a.medication and not a.present and not _drug_named(a.topic):  # "any regular medications?" / "no"
+        return "No " + re.sub(r"^(?:any|the|your)\s+", "", a.topic) + "."
     if a.medication:
         return f"{'Takes' if a.present else 'Not taking'} {a.topic}."
     topic = re.sub(r"^(a|an|the)\s+", "", a.topic) if not a.present else a.topic

@@ -103,8 +103,8 @@ _ADVICE = re.compile(r"\b(?:i|we) (?:want|would like|need|recommend|suggest|advi
 _LEAD_IN = re.compile(r"\b(?:i|we) (?:do )?(?:know|understand|remember|see|noticed|heard|hear)(?: that)?,?\s*(?=[a-z])",
                       re.IGNORECASE)
 # "I think we should start..." is a recommendation: the plan rule below states it ("Will start...").
-_RECOMMENDING = re.compile(r"\b(?:i|we) (?:do )?(?:think|believe|feel like|guess|suppose)(?: that)?,?\s*(?=(?:we|i)\b)",
-                           re.IGNORECASE)
+_RECOMMENDING = re.compile(r"\b(?:i|we) (?:do )?(?:think|believe|feel like|guess|suppose|would say)(?: that)?,?\s*"
+                           r"(?=(?:we|i)\b)", re.IGNORECASE)
 # A hedged impression stays hedged: "I think this is a viral bronchitis" -> "Probably a viral bronchitis";
 # any other "I think/suspect ..." keeps its verb ("The clinician suspects a fracture").
 _HEDGED_IMPRESSION = re.compile(

@@ -43,7 +43,7 @@ def content_words(text: str) -> list[str]:
 _TAG = re.compile(r"\s*,?\b(okay|ok|alright|all right|yeah|yep|sure|sorry|no problem|great|awesome|perfect|"
                   r"y-you know|you know)\b,?", re.IGNORECASE)
 _TAG_KEPT_AFTER = set(_words("""is am are was were be been doing feel feels felt look looks looked seem seems seemed
-went going gone sleep sleeping sounds sound not pretty"""))
+make makes made went going gone sleep sleeping sounds sound not pretty"""))
 # A new "the patient ..." sentence run on without its full stop; not after a word that subordinates it.
 _NEW_SUBJECT = re.compile(
     r"\s+(?=the patient\s+(?:\w+ly\s+)?(?:has|is|was|does|did|had|can|will|would|should|gets|got|takes|took|"
@@ -90,11 +90,17 @@ _OPENING = re.compile(r"\s(?=(?:will|the clinician|there is|there are|this is|sh
                       r"no|cranial|speech|affect|labs?|the labs)\s)", re.IGNORECASE)
 
 
+_SUBJECT_OF = re.compile(r"\s+(?:\w+ly\s+)?(?:is|was|has|had|does|did|can|could|will|would|should|may|might|"
+                         r"isn't|wasn't|hasn't|doesn't|didn't|can't|won't|gets|feels|takes|needs|wants)\b")
+
+
 def _they(m: re.Match[str]) -> str:
     """A repeated "the patient" as they/them/their; the verb after a subject is made to agree below."""
     if m.group(1):  # possessive
         return "their"
-    return "them" if _previous_word(m.string, m.start()) in _OBJECT_BEFORE else "they"
+    # "like the patient is not having any cough": a verb after it makes it the subject, whatever the word before.
+    subject = _SUBJECT_OF.match(m.string, m.end())
+    return "them" if _previous_word(m.string, m.start()) in _OBJECT_BEFORE and not subject else "they"
 
 
 def _without_repeats_of_the_patient(text: str) -> str:
@@ -112,7 +118,8 @@ def _without_repeats_of_the_patient(text: str) -> str:
 def _tidy(text: str) -> str:
     text = _without_repeats_of_the_patient(_untagged(text))
     # A clause cut before "now" or "so" may end on its conjunction ("..., but").
-    text = re.sub(r"(?:[\s,]+(?:but|and|or|so|because|which|that|then|well))+\s*[.,]?\s*$", "", text,
+    # "..., but well" ends on a filler; "hydrating well" and "doing really well" end on what was said.
+    text = re.sub(r"(?:[\s,]+(?:but|and|or|so|because|which|that|then)|,\s*well)+\s*[.,]?\s*$", "", text,
                   flags=re.IGNORECASE)
     return re.sub(r"\s{2,}", " ", text).strip(" ,;")
 
@@ -163,8 +170,15 @@ def _chunks(text: str) -> list[str]:
     return out
 
 
+# "I feel like sometimes I have a headache" says "sometimes I have a headache": the frame goes before a clause
+# (not before "throwing up", which is what is felt).
+_FEEL_LIKE = re.compile(r"\bi (?:feel|felt) like\s+(?=(?:sometimes|there's|there is|i|i'm|i've|it|it's|my|the|a|"
+                        r"an|this|that)\b)", re.IGNORECASE)
+
+
 def note_sentences(cleaned: str, role: str, pronouns: Pronouns) -> list[str]:
     """The clause in clinical register, as note sentences that each pass the noise rules."""
+    cleaned = _FEEL_LIKE.sub("", cleaned)
     text = _untagged(clinical_units(normalise_numbers(to_third_person(cleaned, role, pronouns))))
     parts = _at_new_subjects(text) if text.lower().count("the patient") >= 3 else [text]
     if len(text.split()) > RUN_ON_WORDS and len(parts) == 1:
