@@ -14,6 +14,7 @@ import re
 
 from ..model import DOCTOR
 from .certainty import dropped_hedge
+from .support import NEGATION
 from .visit import VisitSentence
 
 _REASON = re.compile(
@@ -142,6 +143,40 @@ def problem_name(sentence: str) -> str | None:
     return None
 
 
+# A one-problem visit names its problem as the doctor's impression: "i think you have a right ankle sprain",
+# "it seems that you might just be having a cold", "this is consistent with plantar fasciitis".
+_DIAGNOSED = re.compile(r"\b(?:you have|you've got|you're having|you are having|you (?:might|may) (?:just )?(?:be "
+                        r"having|have)|consistent with|diagnos\w+ (?:you )?with|sounds like you have|looks like you "
+                        r"have)\s+(?:an?\s+|some\s+|the\s+|this\s+)?([a-z][a-z0-9 \-']{2,40}?)" + _END,
+                        re.IGNORECASE)
+
+
+# What an examination finds ("you have significant tenderness") is a sign, not the visit's problem.
+_SIGNS = {"tenderness", "tender", "swelling", "swollen", "soreness", "numbness", "tingling", "weakness", "edema",
+          "bruising", "redness", "murmur", "rash", "fever", "effusion"}
+
+
+def impression_problem(sentences: list[VisitSentence]) -> tuple[str, VisitSentence] | None:
+    """The problem of a visit whose doctor names no problem as such: the first impression late in the visit
+    that names a condition, hedged as the doctor hedged it."""
+    for s in sentences:
+        if s.role != DOCTOR or s.context.position < 0.5 or s.is_question:
+            continue
+        text = re.sub(r"\s{2,}", " ", _FILLERS.sub(" ", s.raw))
+        m = _DIAGNOSED.search(text)
+        phrase = m.group(1) if m else ""
+        if m and (NEGATION.search(text[max(0, m.start() - 30):m.start()]) or re.match(r"(?:any|no)\b", phrase)):
+            continue  # "i don't think you have any type of infection" rules a problem out
+        words = phrase.lower().split()
+        if (m and not _NOT_A_NAME.match(phrase) and len(words) <= 5 and _named_condition(phrase)
+                and not set(words) & _SIGNS and words[-1] not in ("of", "in", "on", "over", "to", "with")):
+            name = clinical_name(phrase)
+            if dropped_hedge(name, [s.raw]):
+                name = "Probable " + name[:1].lower() + name[1:]
+            return name + ".", s
+    return None
+
+
 def problem_headers(sentences: list[VisitSentence]) -> list[tuple[str, VisitSentence]]:
     """(problem name, the sentence naming it) for each problem the doctor walks through, once each."""
     out: list[tuple[str, VisitSentence]] = []
@@ -157,4 +192,6 @@ def problem_headers(sentences: list[VisitSentence]) -> list[tuple[str, VisitSent
         if name and all(not (words <= seen or seen <= words) for seen in named):
             named.append(words)
             out.append((name + ".", s))
+    if not out and (one := impression_problem(sentences)):
+        out.append(one)
     return out

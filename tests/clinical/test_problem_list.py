@@ -124,3 +124,13 @@ def test_a_problem_heading_is_shown_as_the_heading_of_its_plan():
     assert [st.text for st in heads][:1] == ["1. Probable acute lumbar strain."]
     assert "- **1. Probable acute lumbar strain.**" in note.to_markdown()
     assert not Statement(text="2.5 mg of lisinopril daily.", evidence=["U1"]).heads_a_problem
+
+
+def test_a_one_problem_visit_takes_its_problem_from_the_doctors_impression_but_never_a_ruled_out_one_or_a_sign():
+    opening = "[doctor] so what happened to your ankle ?\n[patient] i rolled it playing soccer .\n"
+    sprain = opening + ("[doctor] on exam you have significant tenderness over the lateral malleolus .\n"
+                        "[doctor] i think you have a right ankle sprain . we'll get you a brace and ice it .\n")
+    assert [line for line in _plan(sprain) if line[:1].isdigit()] == ["1. Probable right ankle sprain."]
+    ruled_out = opening + ("[doctor] i don't think you have any type of infection , it looks fine .\n"
+                           "[doctor] we'll get you a brace and ice it .\n")
+    assert not [line for line in _plan(ruled_out) if line[:1].isdigit()]
