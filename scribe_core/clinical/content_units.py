@@ -115,7 +115,7 @@ def number_key(phrase: str) -> set[str]:
     """The values a statement must repeat: both of "150/90" and of "seven eight", the whole of "five hundred"
     (not its "five")."""
     values = spoken_numbers(phrase)
-    if values and re.search(r"hundred|thousand|ty\b", phrase):  # one number in several words
+    if values and re.search(r"hundred|thousand|ty\b|and a half", phrase):  # one number in several words
         values = {max(values, key=float)}
     return {f"#{n}" for n in values}
 
@@ -145,6 +145,8 @@ def _numbers(u: Utterance, words: list[str], section: str) -> list[ContentUnit]:
         while j + 1 < len(words) and (_is_number(words[j + 1]) or (words[j + 1] == "and" and j + 2 < len(words)
                                                                    and _is_number(words[j + 2]))):
             j += 1
+        if words[j + 1:j + 4] == ["and", "a", "half"]:  # "one and a half week" is 1.5, not 1
+            j += 3
         phrase = " ".join(words[i:j + 1])
         phrase = re.sub(r"(\d)(?:'?s|st|nd|rd|th)\b", r"\1", "one " + phrase if words[i] == "hundred" else phrase)
         after = words[j + 1:j + 3]

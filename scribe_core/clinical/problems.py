@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from ..model import DOCTOR
-from .certainty import dropped_hedge
+from .certainty import dropped_hedge, hedged
 from .support import NEGATION
 from .visit import VisitSentence
 
@@ -117,6 +117,10 @@ def _named_condition(phrase: str) -> bool:
                                                    words) or (len(words) >= 2 and words[-1] == "pain")
 
 
+def _probable(name: str) -> str:
+    return name if name.startswith("Probable ") else "Probable " + name[:1].lower() + name[1:]
+
+
 def problem_name(sentence: str) -> str | None:
     """The problem a sentence of the assessment and plan opens, in a note's words, or None."""
     text = re.sub(r"\b(\w+)(?:\s*,?\s+\1\b)+", r"\1", _FILLERS.sub(" ", sentence), flags=re.IGNORECASE)  # "your, your"
@@ -126,13 +130,15 @@ def problem_name(sentence: str) -> str | None:
         rest = text[m.end():].lstrip(" ,")
         named = _NAME.match(rest)
         phrase = named.group(1) if named else None
+        doubt = False
         if not phrase or _NOT_A_NAME.match(phrase):
             diagnosis = _DIAGNOSIS.match(rest)
             named = _NAME.match(rest[diagnosis.end():]) if diagnosis else None
             phrase = named.group(1) if named else None
+            doubt = bool(diagnosis and hedged(diagnosis.group(0)))  # "i think you have ..."
         phrase = re.sub(r"^(?:a|an|the|some)\s+", "", phrase or "", flags=re.IGNORECASE)
         if phrase and not _NOT_A_NAME.match(phrase) and len(phrase.split()) <= 6:
-            return clinical_name(phrase)
+            return _probable(clinical_name(phrase)) if doubt else clinical_name(phrase)
         return None
     impression = _IMPRESSION.search(text)  # says it is the diagnosis, whatever the words
     if impression and not _NOT_A_NAME.match(impression.group(1)) and len(impression.group(1).split()) <= 4:
@@ -171,8 +177,9 @@ def impression_problem(sentences: list[VisitSentence]) -> tuple[str, VisitSenten
         if (m and not _NOT_A_NAME.match(phrase) and len(words) <= 5 and _named_condition(phrase)
                 and not set(words) & _SIGNS and words[-1] not in ("of", "in", "on", "over", "to", "with")):
             name = clinical_name(phrase)
-            if dropped_hedge(name, [s.raw]):
-                name = "Probable " + name[:1].lower() + name[1:]
+            lead = text[max(0, m.start() - 40):m.start(1)]  # "it seems that you might just be having a cold"
+            if hedged(lead) or dropped_hedge(name, [s.raw]):
+                name = _probable(name)
             return name + ".", s
     return None
 
@@ -185,8 +192,8 @@ def problem_headers(sentences: list[VisitSentence]) -> list[tuple[str, VisitSent
         if s.role != DOCTOR or s.context.position < 0.3 or s.is_question:
             continue
         name = problem_name(s.raw)  # its fillers, not cleanup's commas, leave "acute lumbar, strain"
-        if name and dropped_hedge(name, [s.raw]):  # "first problem, i think you have an acute lumbar strain"
-            name = "Probable " + name[:1].lower() + name[1:]
+        if name and dropped_hedge(name, [s.raw]):  # a hedge the name's own words fall under
+            name = _probable(name)
         words = set(re.findall(r"[a-z0-9]+", (name or "").lower())) - {"probable"}
         # "episode of chest pain" and then "chest pain" are one problem, named first as the doctor first named it.
         if name and all(not (words <= seen or seen <= words) for seen in named):

@@ -25,6 +25,7 @@ _NUMBER_WORD = re.compile(r"\b(?:(" + "|".join(_TENS) + r")(?:[- ](" + "|".join(
                           + "|".join(_UNITS) + r"))(?:\s+hundred(?:\s+and)?(?:\s+(\w+))?)?\b", re.IGNORECASE)
 _AND_A_HALF = re.compile(r"\b(\d+|a|an|" + "|".join([*_UNITS, *_TENS]) + r")\s+(?:[a-z]+\s+)?and a half\b",
                          re.IGNORECASE)
+_UNIT_AND_A_HALF = re.compile(r"\b(\w+)\s+(?:hour|day|week|month|year)s?\s+and a half\b", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 # Drug-name endings for names missing from the list (generic stems, WHO INN suffixes).
 _DRUG_SUFFIX = re.compile(r"^[a-z]{3,}(pril|sartan|olol|dipine|statin|prazole|tidine|cillin|mycin|floxacin|cycline|"
@@ -63,6 +64,11 @@ def _numbers(text: str) -> set[str]:
         base = 1 if whole in ("a", "an") else int(whole) if whole.isdigit() else _UNITS.get(whole, _TENS.get(whole))
         if base is not None:
             out.add(_canon(str(base + 0.5)))
+    # "for the past week and a half": one and a half, with no number said before the unit.
+    for m in _UNIT_AND_A_HALF.finditer(text):
+        before = m.group(1).lower()
+        if not before.isdigit() and before not in _UNITS and before not in _TENS and before not in ("a", "an"):
+            out.add("1.5")
     if re.search(r"(?<!and )\b(a|one) half\b|\bhalf (a|an)\b", text, re.IGNORECASE):
         out.add("0.5")
     return out

@@ -13,6 +13,7 @@ import re
 
 from .cleanup import sentence_case
 from .numbers import normalise_numbers
+from .questions import FINDING_WORD
 from .register import FIRST_OR_SECOND_PERSON, Pronouns, clinical_units, to_third_person
 
 RUN_ON_WORDS = 40
@@ -32,6 +33,17 @@ _NOISE = re.compile(
     r"\b(?:recording|microphone|the app|consent|my (?:wife|husband|kids|son|daughter|weekend|vacation)|"
     r"the clinician (?:was|went|had|love|like)\w*|weather|traffic|parking|football|baseball|basketball|"
     r"nice to (?:meet|see)|how are you|how's it going|good to see|thank)\b", re.IGNORECASE)
+# Talk to the recording system ("Will tell dax a little bit about the patient") and a request to the patient
+# to tell about something ("Tell the clinic a little bit about the patient's heart failure"): the answer is
+# the note's content, the request is not (one naming a number is kept: "... in a 24 hour period").
+_TO_SYSTEM_OR_REQUEST = re.compile(r"\b(?:dax|dragon)\b|^\W*(?:will |can |could )?(?:you )?tell (?:the clinic|"
+                                   r"the clinician|me|us)\b", re.IGNORECASE)
+# Words that carry nothing on their own: a clause of the patient, a verb and these is a fragment
+# ("The patient actually felt.", "Went through a lot.").
+_EMPTY_WORDS = set(_words("patient patient's actually through lot little bit kind sort went"))
+# A clause cut before its complement ends on a word that needs one ("... felt.", "... because.").
+# A preposition may end a sentence ("... the tumor the clinician is dealing with"), so none is listed.
+_DANGLING_END = re.compile(r"\b(?:felt|feel|feels|think|thinks|said|says|because|the|a|an|and|but)\W*$", re.IGNORECASE)
 
 
 def content_words(text: str) -> list[str]:
@@ -126,7 +138,10 @@ def _tidy(text: str) -> str:
 
 def _acceptable(text: str) -> bool:
     return (len(content_words(text)) >= MIN_CONTENT_WORDS and not FIRST_OR_SECOND_PERSON.search(text)
-            and "?" not in text and not _NOISE.search(text))
+            and "?" not in text and not _NOISE.search(text)
+            and not (_TO_SYSTEM_OR_REQUEST.search(text) and not re.search(r"\d", text))
+            and not _DANGLING_END.search(text)
+            and len([w for w in content_words(text) if w.strip(".,") not in _EMPTY_WORDS]) >= 2)
 
 
 def _at_new_subjects(text: str) -> list[str]:
@@ -174,12 +189,28 @@ def _chunks(text: str) -> list[str]:
 # (not before "throwing up", which is what is felt).
 _FEEL_LIKE = re.compile(r"\bi (?:feel|felt) like\s+(?=(?:sometimes|there's|there is|i|i'm|i've|it|it's|my|the|a|"
                         r"an|this|that)\b)", re.IGNORECASE)
+# "I've had this runny nose": the demonstrative points at the complaint being discussed, which a note names
+# plainly ("has had a runny nose"); only after a verb of having, and only before a finding word.
+_DEMONSTRATIVE = re.compile(r"\b(has|have|had|having|got|noticed|with)\s+(this|that|these|those)\s+(?=(?:[a-z-]+\s+)?"
+                            + FINDING_WORD.pattern.removeprefix(r"\b") + ")", re.IGNORECASE)
+# "Since it is one of the symptoms ..., will get a covid swab": a reason whose "it" or "that" is not said in the
+# sentence is dropped and the action stays ("In this time period will just get a covid swab").
+_PRONOUN_REASON = re.compile(r"^(?:since|because|as)\s+(?:it|that|this)\b[^,]{0,80},\s*(?=\S)", re.IGNORECASE)
+
+
+def _plainly_named(text: str) -> str:
+    def article(m: re.Match[str]) -> str:
+        if m.group(2).lower() in ("these", "those"):
+            return f"{m.group(1)} "
+        following = text[m.end():m.end() + 1].lower()
+        return f"{m.group(1)} {'an' if following in 'aeiou' else 'a'} "
+    return _PRONOUN_REASON.sub("", _DEMONSTRATIVE.sub(article, text))
 
 
 def note_sentences(cleaned: str, role: str, pronouns: Pronouns) -> list[str]:
     """The clause in clinical register, as note sentences that each pass the noise rules."""
     cleaned = _FEEL_LIKE.sub("", cleaned)
-    text = _untagged(clinical_units(normalise_numbers(to_third_person(cleaned, role, pronouns))))
+    text = _plainly_named(_untagged(clinical_units(normalise_numbers(to_third_person(cleaned, role, pronouns)))))
     parts = _at_new_subjects(text) if text.lower().count("the patient") >= 3 else [text]
     if len(text.split()) > RUN_ON_WORDS and len(parts) == 1:
         parts = _joined_short([p.strip() for p in _CUT.split(text) if p and p.strip()])

@@ -41,7 +41,8 @@ def _plan(text: str) -> list[str]:
 @pytest.mark.parametrize("said, name", [
     ("so for your first problem , your high blood pressure , it's not well controlled", "Hypertension"),
     ("for your next problem your type 2 diabetes we will increase the metformin", "Type 2 diabetes"),
-    ("for your first problem i think you have an acute lumbar , um , strain", "Acute lumbar strain"),
+    ("for your first problem i think you have an acute lumbar , um , strain", "Probable acute lumbar strain"),
+    ("so for your first problem i think you have gout", "Probable gout"),  # a one-word name stays hedged too
     ("first problem of the headache i do think that you have a tension type headache", "Headache"),
     ("so for your first problem , your , your depression , it seems like you're doing well", "Depression"),
     ("in terms of your gout , everything seems controlled right now", "Gout"),

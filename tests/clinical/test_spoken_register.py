@@ -72,3 +72,47 @@ def test_the_samples_note_states_what_the_patient_denied_and_leaves_nothing_miss
         assert denied in text, denied
     assert "make that" not in text and "but for." not in text and "feels like sometimes" not in text
     assert possibly_missing(sample, note) == []
+
+
+def test_fragments_talk_to_the_recording_system_and_tell_me_about_requests_are_not_note_sentences():
+    for spoken, role in (("I actually felt.", PATIENT), ("I went through a lot.", PATIENT),
+                         ("I will tell dax a little bit about you.", DOCTOR),
+                         ("Tell me a little bit about your heart failure.", DOCTOR),
+                         ("I think it is because.", PATIENT)):
+        assert note_sentences(spoken, role, THEY) == [], spoken
+    # What the patient says about it, a drug, a number, or a sentence ending on its preposition, stays.
+    for spoken, role in (("I took some Tylenol.", PATIENT), ("I have been traveling a lot.", PATIENT),
+                         ("Tell me about how many wet diapers she has in a 24 hour period.", DOCTOR),
+                         ("These tests help us determine what type of tumor we are dealing with.", DOCTOR)):
+        assert note_sentences(spoken, role, THEY), spoken
+
+
+def test_this_before_the_complaint_reads_as_an_article_and_not_before_a_time():
+    text = " ".join(note_sentences("I've had this runny nose for the past week and a half.", PATIENT, THEY))
+    assert text == "The patient has had a runny nose for the past week and a half."
+    text = " ".join(note_sentences("I've had these headaches since Monday and this itchy rash too.", PATIENT, THEY))
+    assert "has had headaches" in text and "this itchy rash" in text  # only after a verb of having
+    text = " ".join(note_sentences("I noticed this swelling in my ankle this morning.", PATIENT, THEY))
+    assert "noticed a swelling" in text and "this morning" in text
+
+
+def test_a_reason_whose_it_is_not_said_is_dropped_and_the_action_stays():
+    text = " ".join(note_sentences("Since it is one of the symptoms of covid as well, we will just get a covid "
+                                   "swab just in case.", DOCTOR, THEY))
+    assert text.startswith("Will just get a covid swab") and "since it" not in text.lower()
+    # A reason that names what it is about stays.
+    text = " ".join(note_sentences("Since your blood pressure is high today, we will start lisinopril.", DOCTOR,
+                                   THEY))
+    assert "blood pressure" in text and "lisinopril" in text
+
+
+
+def test_a_hedged_one_problem_impression_stays_hedged_and_a_week_and_a_half_is_one_and_a_half():
+    sample = parse_transcript_file(DATA / "RES0091.txt")
+    note = ExtractiveNoteWriter().draft(sample, builtin_template("soap")).note
+    assessment = [st.text for sec in note.sections if sec.key == "assessment" for st in sec.statements]
+    assert assessment[0] == "1. Probable cold."  # "it seems that you might just be having a cold"
+    from scribe_core.clinical.support import spoken_numbers
+
+    assert spoken_numbers("for the past week and a half") == {"1.5"}
+    assert spoken_numbers("two weeks and a half") == {"2", "2.5"}
