@@ -71,7 +71,7 @@ _POSSESSIVE_ORGAN = re.compile(r"^(?:the patient's|their|his|her)\s+(?=(?:heart|
                                re.IGNORECASE)
 _SIDE = re.compile(r"\b(?:left|right|bilateral\w*)\b")  # a side is never lost with a lead
 VITALS = "Vital signs"
-MAX_LINE_WORDS = 45
+MAX_LINE_WORDS = 50
 _TRAILING = re.compile(r"[\s,;-]+(?=\.?$)")
 
 

@@ -133,7 +133,8 @@ def _tidy(text: str) -> str:
     # "..., but well" ends on a filler; "hydrating well" and "doing really well" end on what was said.
     text = re.sub(r"(?:[\s,]+(?:but|and|or|so|because|which|that|then)|,\s*well)+\s*[.,]?\s*$", "", text,
                   flags=re.IGNORECASE)
-    return re.sub(r"\s{2,}", " ", text).strip(" ,;")
+    text = re.sub(r"[\s,;-]+(?=\.$)", "", text)  # "jelly beans, ." / "order an mri-.": marks, not text
+    return re.sub(r"\s{2,}", " ", text).strip(" ,;-")
 
 
 def _acceptable(text: str) -> bool:
