@@ -198,6 +198,8 @@ def _vitals_as_lines(facts: list[Fact], vitals: list[SlotItem]) -> list[Fact]:
     out: list[Fact] = []
     for f in facts:
         lines = only_reads_out(f.text, f.evidence, vitals) if f.kind == "statement" else []
+        if any(unsupported_claims(v.text, [f.text]) for v in lines):
+            lines = []  # a line that could not be checked against the sentence never replaces it
         out += [Fact("vital", "exam", v.text, list(v.evidence), f.order) for v in lines
                 if all(v.text != o.text for o in out)] if lines else [f]
     return out

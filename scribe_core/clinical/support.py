@@ -26,7 +26,8 @@ _NUMBER_WORD = re.compile(r"\b(?:(" + "|".join(_TENS) + r")(?:[- ](" + "|".join(
 _AND_A_HALF = re.compile(r"\b(\d+|a|an|" + "|".join([*_UNITS, *_TENS]) + r")\s+(?:[a-z]+\s+)?and a half\b",
                          re.IGNORECASE)
 _UNIT_AND_A_HALF = re.compile(r"\b(\w+)\s+(?:hour|day|week|month|year)s?\s+and a half\b", re.IGNORECASE)
-_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+# Not a digit inside a name ("SpO2", "A1c", "B12"): those are words, not numbers said.
+_DIGITS = re.compile(r"(?<!\w)\d+(?:\.\d+)?")
 # Drug-name endings for names missing from the list (generic stems, WHO INN suffixes).
 _DRUG_SUFFIX = re.compile(r"^[a-z]{3,}(pril|sartan|olol|dipine|statin|prazole|tidine|cillin|mycin|floxacin|cycline|"
                           r"azole|vir|mab|nib|formin|gliptin|gliflozin|glutide|triptan|oxetine|pram|azepam|"

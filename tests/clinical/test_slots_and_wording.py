@@ -123,3 +123,11 @@ def test_a_sentence_that_only_reads_out_a_vital_sign_is_written_as_the_sign_and_
     assert not any(f.kind == "statement" and "152/94" in f.text for f in facts)
     # "a little fast" is the doctor's judgement of the reading: the sentence stays as said.
     assert any(f.kind == "statement" and "a little fast" in f.text and "110" in f.text for f in facts)
+
+
+def test_two_vital_signs_read_out_together_are_both_written_and_a_digit_inside_a_name_is_no_number():
+    from scribe_core.clinical.support import spoken_numbers
+
+    both = parse_transcript_text("[doctor] your temperature is 38.2 and your oxygen saturation is 95 percent .\n")
+    assert [f.text for f in extract_facts(both) if f.kind == "vital"] == ["Temperature 38.2.", "SpO2 95%."]
+    assert spoken_numbers("SpO2 95%. A1c 7.2. B12 300.") == {"95", "7.2", "300"}

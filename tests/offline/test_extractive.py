@@ -55,7 +55,7 @@ def test_facts_land_in_their_soap_sections(transcript):
     texts = {s.key: " ".join(st.text for st in s.statements) for s in note.sections}
     assert "dry cough" in texts["subjective"] and "penicillin" in texts["subjective"]
     assert "Denies chest pain" in texts["subjective"]  # "No chest pain." to the doctor's question
-    assert "oxygen saturation" in texts["objective"]
+    assert "SpO2 95%" in texts["objective"] and "38.2" in texts["objective"]  # read out: written as a clinician does
     assert "viral chest infection" in texts["assessment"]
     assert "azithromycin 500 mg" in texts["plan"]
 
