@@ -18,7 +18,7 @@ from .medication_list import medicine_list
 from .numbers import normalise_numbers
 from .problems import chief_complaint, opening_complaint, problem_headers
 from .questions import FINDING_WORD, answered_questions, statement_for
-from .referents import with_test_named
+from .referents import with_asked_subject, with_test_named
 from .register import FIRST_OR_SECOND_PERSON, Pronouns, clinical_units
 from .section_model import SectionModel, default_model
 from .slot_types import SlotItem
@@ -155,6 +155,7 @@ def extract_facts(transcript: Transcript, model: SectionModel | None = None,
             continue
         for text in note_sentences(said, s.role, pronouns):
             text, cited = with_test_named(text, [s.utterance_id], sentences, s)  # "It showed ..." says what did
+            text, cited = with_asked_subject(text, cited, sentences, s)  # "It started ..." says what did
             facts.append(Fact("statement", section, text, cited, s.index, salience))
     reason = chief_complaint(sentences)
     complaint, opening = opening_complaint(sentences)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from ..model import DOCTOR
 from .visit import VisitSentence
 
 # The doctor's name for the test -> how a note names it.
@@ -68,3 +69,35 @@ def with_test_named(text: str, evidence: list[str], sentences: list[VisitSentenc
     rest = text[pointer.end():]
     cited = list(dict.fromkeys([*evidence, utterance]))
     return f"The {name} {rest}", cited
+
+
+# The patient's "it" answering a question about a finding: "when did the cough start?" / "it started about a
+# week ago" -> "The cough started about a week ago.", citing the question too.
+_IT_SUBJECT = re.compile(r"^(?:it|that)\s+(?=(?:\w+ly\s+)?(?:started|starts|began|begins|has been|had been|was|is|"
+                         r"gets|got|comes|came|goes|went|happens|happened|hurts|hurt|lasted|lasts|feels|felt|seems|"
+                         r"seemed|used to)\b)", re.IGNORECASE)
+
+
+def _asked_finding(question: str) -> str | None:
+    from .questions import FINDING_WORD
+
+    pattern = re.compile(r"\b(?:the|your|this|that)\s+((?:[a-z-]+\s+){0,2}?(?:" + FINDING_WORD.pattern + r"))",
+                         re.IGNORECASE)
+    found = {m.group(1).lower() for m in pattern.finditer(question) if not re.search(r"\byou", m.group(1))}
+    return found.pop() if len(found) == 1 else None  # two findings asked about: "it" is not clear
+
+
+def with_asked_subject(text: str, evidence: list[str], sentences: list[VisitSentence],
+                       at: VisitSentence) -> tuple[str, list[str]]:
+    """ "It started about a week ago." -> "The cough started about a week ago." when the question the
+    patient answers names one finding; unchanged otherwise."""
+    pointer = _IT_SUBJECT.match(text)
+    if not pointer or at.role == DOCTOR or at.index == 0:
+        return text, evidence
+    before = sentences[at.index - 1]
+    if before.role != DOCTOR or not before.is_question or before.utterance_index != at.utterance_index - 1:
+        return text, evidence  # only the first sentence of the answer, right after the question
+    finding = _asked_finding(before.raw)
+    if finding is None:
+        return text, evidence
+    return f"The {finding} {text[pointer.end():]}", list(dict.fromkeys([before.utterance_id, *evidence]))

@@ -52,3 +52,18 @@ def test_two_tests_named_together_are_not_guessed_between():
     both = parse_transcript_text("[doctor] i looked at your ekg and your echo . it showed that your heart is "
                                  "pumping normally at 60 % .\n")
     assert not any(f.text.startswith(("The EKG", "The echocardiogram")) for f in _statements(both))
+
+
+def test_the_patients_it_names_the_finding_the_question_asked_about():
+    visit = parse_transcript_text(
+        "[doctor] hi , what brings you in ?\n[patient] i have a cough .\n"
+        "[doctor] okay , and when did the cough start ?\n"
+        "[patient] it started about a week ago and it gets worse at night .\n")
+    fact = next(f for f in _statements(visit) if "a week ago" in f.text)
+    assert fact.text.startswith("The cough started about a week ago") and fact.evidence == ["U3", "U4"]
+    # Two findings asked about at once: which one "it" is stays unsaid, so the words stay as spoken.
+    both = parse_transcript_text(
+        "[doctor] hi , what brings you in ?\n[patient] i have a cough and some pain .\n"
+        "[doctor] okay , and did the cough or the chest pain start first ?\n"
+        "[patient] it started about a week ago , before anything else .\n")
+    assert not any(f.text.startswith(("The cough", "The chest pain")) for f in _statements(both))
