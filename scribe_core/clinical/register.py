@@ -131,7 +131,7 @@ def to_third_person(sentence: str, role: str, pronouns: Pronouns) -> str:
         text = _FINDING.sub("there is", text)
         text = _REVIEW.sub(lambda m: m.group(1), text)
         text = _PLAN_LEAD.sub("will", text)
-    words = re.findall(r"[A-Za-z']+|[^\sA-Za-z']+", text)
+    words = re.findall(r"[A-Za-z'][A-Za-z'0-9]*|[^\sA-Za-z']+", text)  # "spo2", "a1c": one word
     me = "i" if role == PATIENT else "you"
     out: list[str] = []
     i = 0

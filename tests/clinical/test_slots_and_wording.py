@@ -131,3 +131,8 @@ def test_two_vital_signs_read_out_together_are_both_written_and_a_digit_inside_a
     both = parse_transcript_text("[doctor] your temperature is 38.2 and your oxygen saturation is 95 percent .\n")
     assert [f.text for f in extract_facts(both) if f.kind == "vital"] == ["Temperature 38.2.", "SpO2 95%."]
     assert spoken_numbers("SpO2 95%. A1c 7.2. B12 300.") == {"95", "7.2", "300"}
+
+
+def test_a_name_holding_a_digit_stays_one_word_in_the_note():
+    assert note_sentences("your spo2 was ninety eight percent and your a1c was 7.2 today", "Doctor",
+                          Pronouns.for_sex(None)) == ["The patient's spo2 was 98% and their A1c was 7.2 today."]
