@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from ..clinical_lexicon import CONDITIONS
 from ..model import DOCTOR
 from .certainty import dropped_hedge, hedged
 from .support import NEGATION
@@ -49,6 +50,8 @@ _STANDPOINT = re.compile(r"\bfrom (?:a|an|the|your) ([a-z][a-z0-9 \-']{2,40}?) (
                          r"point of view)\b", re.IGNORECASE)
 _NOT_A_NAME = re.compile(r"^(?:problem|issue|concern|one|it|that|this|thing|i|you|we|other|most|rest|pain|"
                          r"past|next|first|last|is|at|and|of|as|in|so|your|when|if)\b", re.IGNORECASE)
+# Unlike cleanup's, this takes the commas around a filler with it: "an acute lumbar , um , strain" names one
+# problem. (Not in cleanup: in "any fevers , um , chills" those commas part a list.)
 _FILLERS = re.compile(r"[,\s]*\b(?:um+|uh+|uhm+|you know|kind of|sort of)\b[,\s]*", re.IGNORECASE)
 CLINICAL_NAMES = {
     "high blood pressure": "Hypertension", "blood pressure": "Hypertension", "hypertension": "Hypertension",
@@ -110,8 +113,6 @@ def opening_complaint(sentences: list[VisitSentence]) -> tuple[str | None, list[
 
 
 def _named_condition(phrase: str) -> bool:
-    from ..clinical_lexicon import CONDITIONS
-
     words = re.findall(r"[a-z0-9-]+", phrase.lower())
     return phrase.lower() in CLINICAL_NAMES or any(w in CONDITIONS and w not in ("pain", "pains", "sore") for w in
                                                    words) or (len(words) >= 2 and words[-1] == "pain")

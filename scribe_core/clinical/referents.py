@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from ..model import DOCTOR
+from .questions import FINDING_WORD
 from .visit import VisitSentence
 
 # The doctor's name for the test -> how a note names it.
@@ -78,12 +79,12 @@ _IT_SUBJECT = re.compile(r"^(?:it|that)\s+(?=(?:\w+ly\s+)?(?:started|starts|bega
                          r"seemed|used to)\b)", re.IGNORECASE)
 
 
-def _asked_finding(question: str) -> str | None:
-    from .questions import FINDING_WORD
+_ASKED_FINDING = re.compile(r"\b(?:the|your|this|that)\s+((?:[a-z-]+\s+){0,2}?(?:" + FINDING_WORD.pattern + r"))",
+                            re.IGNORECASE)
 
-    pattern = re.compile(r"\b(?:the|your|this|that)\s+((?:[a-z-]+\s+){0,2}?(?:" + FINDING_WORD.pattern + r"))",
-                         re.IGNORECASE)
-    found = {m.group(1).lower() for m in pattern.finditer(question) if not re.search(r"\byou", m.group(1))}
+
+def _asked_finding(question: str) -> str | None:
+    found = {m.group(1).lower() for m in _ASKED_FINDING.finditer(question) if not re.search(r"\byou", m.group(1))}
     return found.pop() if len(found) == 1 else None  # two findings asked about: "it" is not clear
 
 

@@ -55,9 +55,7 @@ def _derived(facts: list[Fact], wanted: set[str]) -> list[Fact]:
             if f.section == "assessment_plan":
                 section = "plan" if f.kind == "order" or _PLAN_CUE.search(f.text) else "assessment"
                 out.append(Fact(f.kind, section, f.text, f.evidence, f.order, f.salience, f.terms))
-    if "medications" not in wanted:
-        out = [f for f in out if f.kind != "medication_list"]
-    else:  # the medication list, and what the patient said of medicines taken ("No regular medications.")
+    if "medications" in wanted:  # the medication list, and what the patient said of medicines taken
         out += [Fact(f.kind, "medications", f.text, f.evidence, f.order, f.salience, f.terms) for f in facts
                 if f.kind == "medication" and f.section == "hpi" and negated(f.text) and not drug_names(f.text)]
     return out

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from ..clinical.content_units import NOT_DRUGS
 from ..clinical.support import drug_names, spoken_numbers, without_enumerator
+from ..model import LIST_ENUMERATOR
 
 FILLER = re.compile(r"\b(um+|uh+|uhm+|erm?|hmm+|mhm|you know|i mean|kind of like|sort of like)\b", re.IGNORECASE)
 PERSON = re.compile(r"\b(i|i'm|i've|i'd|i'll|me|my|mine|myself|we|we're|we've|we'll|we'd|us|our|ours|ourselves|"
@@ -68,11 +69,6 @@ class KeyFactTally:
         return 100 * (self.stated + self.listed) / max(1, self.facts)
 
 
-# A numbered problem of the assessment and plan ("2. Hypertension.") is a heading of the problem list, not a
-# fragment: it is short by design.
-_PROBLEM_HEADING = re.compile(r"^\d{1,2}\.\s+[A-Z][^.?!]{1,60}\.$")
-
-
 def junk_reasons(statement: str) -> list[str]:
     words = without_enumerator(statement).split()
     reasons = []
@@ -82,7 +78,8 @@ def junk_reasons(statement: str) -> list[str]:
         reasons.append("question mark")
     if PERSON.search(statement):
         reasons.append("first or second person")
-    if len(words) < 3 and not _PROBLEM_HEADING.match(statement):
+    # A numbered problem ("2. Hypertension.") heads the problem list: short by design, not a fragment.
+    if len(words) < 3 and not LIST_ENUMERATOR.match(statement):
         reasons.append("under 3 words")
     if len(words) > 55:
         reasons.append("over 55 words")
