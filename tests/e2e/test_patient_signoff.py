@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from .test_browser import CHROMIUM, CHROMIUM_ARGS, heading, open_from_sidebar
 
 pytestmark = pytest.mark.browser
 
+from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 # An invented consultation, imported as a transcript: drafted on this machine, nothing to wait for.
@@ -56,6 +58,21 @@ def button(page, name: str):
     return found
 
 
+def click(page, name: str) -> None:
+    """Click the one button of that name. While Streamlit re-runs a page (after Enter in a text box, say) the
+    previous run's tabs can stand beside the new ones for a moment, so the one button seen now can be two when
+    the click comes: nothing was clicked then, and the click is tried again once the re-run has settled."""
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            button(page, name).click(timeout=5_000)
+            return
+        except PlaywrightError as err:
+            if "strict mode violation" not in str(err) or time.monotonic() > deadline:
+                raise
+            print("RETRY", name); page.wait_for_timeout(300)
+
+
 def _walk(page, app_server: AppServer, visit: Path, tmp_path: Path, timings: dict) -> None:
     # 1. Intake: the patient's name and record number, then import the transcript.
     page.goto(app_server.url)
@@ -80,7 +97,7 @@ def _walk(page, app_server: AppServer, visit: Path, tmp_path: Path, timings: dic
     area = next(areas.nth(i) for i in range(areas.count()) if "amoxicillin 500 mg" in areas.nth(i).input_value())
     area.fill(area.input_value().replace("500 mg", "875 mg"))
     area.press("Control+Enter")
-    button(page, "Save note").click()
+    click(page, "Save note")
     expect(page.get_by_text("Note saved.")).to_be_visible(timeout=15_000)
 
     # 3. Sign: the single-user install asks once for the signer's name, then the open items are listed first.
@@ -88,18 +105,18 @@ def _walk(page, app_server: AppServer, visit: Path, tmp_path: Path, timings: dic
     credentials = page.get_by_role("textbox", name="Credentials")
     credentials.fill("MD")
     credentials.press("Enter")
-    button(page, "Save my signature").click()
+    click(page, "Save my signature")
     expect(page.get_by_text("You sign as")).to_be_visible(timeout=15_000)
-    button(page, "Sign as final").click()
+    click(page, "Sign as final")
     expect(page.get_by_text(re.compile(r"Before you sign: \d+ open item"))).to_be_visible(timeout=15_000)
     expect(page.get_by_text(re.compile("amoxicillin 875 mg")).last).to_be_visible()
-    button(page, "Confirm and sign").click()
+    click(page, "Confirm and sign")
     expect(page.get_by_text("Signed: version 1, as Dana Smith, MD.")).to_be_visible(timeout=15_000)
 
     # 4. The PDF says which lines the clinician changed, and who signed.
     page.get_by_role("tab", name="Export").click()
     with page.expect_download() as download:
-        button(page, "Download note PDF").click()
+        click(page, "Download note PDF")
     pdf = tmp_path / "note.pdf"
     download.value.save_as(pdf)
     text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
@@ -117,5 +134,5 @@ def _walk(page, app_server: AppServer, visit: Path, tmp_path: Path, timings: dic
     open_from_sidebar(page, "Privacy", timings)
     expect(page.get_by_text(re.compile("signed but was never sent to the EHR"))).to_be_visible(timeout=15_000)
     page.get_by_text(re.compile("including the signed note that was never sent")).click()
-    button(page, "Purge encounter").click()
+    click(page, "Purge encounter")
     expect(page.get_by_text("Purged 1 encounter(s).")).to_be_visible(timeout=30_000)
