@@ -31,6 +31,11 @@ _COMMAND = re.compile(r"\b(hey|hi|okay|ok)\s*,?\s*(dragon|dax|siri|alexa|compute
                       r"\bplease (summarize|include|add|document|put|insert|note)\b|"
                       r"^\s*(in|for) the (assessment|plan)\b.*\b(please|include)\b|"
                       r"\b(end|stop|pause) (the )?recording\b|"
+                      # "go ahead and do the orders and procedures as described", "trigger finger injection
+                      # template": the doctor tells the dictation system to fill in what was said.
+                      r"\b(?:orders?|medications?)[\s,]+(?:(?:um|uh)[\s,]+)?(?:and|or)[\s,]+(?:(?:um|uh)[\s,]+)?(?:the\s+)?"
+                      r"procedures?\b|"
+                      r"^\W*(?:[\w-]+ ){0,4}template\W*$|\bfinish (?:off )?the note\b|"
                       r"^\s*(?:and |so |okay,? |ok,? )?(?:show|pull up|open) (?:me |us )?(?:the|her|his|your) "
                       r"(?:[\w-]+ ){0,3}?(?:x-?rays?|labs?|results?|vitals?|vital signs|blood pressure|echo\w*|ekg|ecg|"
                       r"mri|ct|scan|panel|imaging|images?|ultrasound|creatinine|readings?)\b",

@@ -43,8 +43,10 @@ _NAMED = re.compile(r"^(?:(?:and|so|now|okay|alright|um|uh)\s+)*(?:for|regarding
                     r"with regards? to|moving on to|now for|so for)\s+(?:your|his|her|the)\s+"
                     r"([a-z][a-z0-9 \-']{2,40}?)" + _END, re.IGNORECASE)
 # "my impression of you is that you have this hyperglycemia", "from a chronic back pain standpoint".
-_IMPRESSION = re.compile(r"\bmy impression[,\s]+(?:(?:of you|is that|is)[,\s]+)+"
-                         r"(?:(?:you\s*)?(?:have had|have|'ve had|'ve got)\s+)?(?:this |a |an |some |that )?"
+# "my impression is that you probably have a contusion" names a probable contusion.
+_IMPRESSION = re.compile(r"\bmy impression[,\s]+(?:(?:of (?:you|him|her)|is that|is)[,\s]+)+"
+                         r"(?:(?:(?:you|he|she|they)\s*)?(?P<hedge>(?:probably|likely|most likely|possibly)\s+)?"
+                         r"(?:have had|have|has|'ve had|'ve got)\s+)?(?:this |a |an |some |that )?"
                          r"([a-z][a-z0-9 \-']{2,40}?)" + _END, re.IGNORECASE)
 _STANDPOINT = re.compile(r"\bfrom (?:a|an|the|your) ([a-z][a-z0-9 \-']{2,40}?) (?:standpoint|perspective|aspect|"
                          r"point of view)\b", re.IGNORECASE)
@@ -112,10 +114,17 @@ def opening_complaint(sentences: list[VisitSentence]) -> tuple[str | None, list[
     return None, []
 
 
+# A diagnosis the lexicon does not list still reads as one by its ending ("lateral epicondylitis", "patellofemoral
+# pain syndrome", "cervical radiculopathy", "right leg contusion").
+_DIAGNOSIS_WORD = re.compile(r"^(?!diagnosis$|prognosis$).*(?:itis|osis|oma|pathy|emia|algia|syndrome|disease|disorder|"
+                             r"contusion)$")
+
+
 def _named_condition(phrase: str) -> bool:
     words = re.findall(r"[a-z0-9-]+", phrase.lower())
     return phrase.lower() in CLINICAL_NAMES or any(w in CONDITIONS and w not in ("pain", "pains", "sore") for w in
-                                                   words) or (len(words) >= 2 and words[-1] == "pain")
+                                                   words) or (len(words) >= 2 and words[-1] == "pain") or any(
+        _DIAGNOSIS_WORD.search(w) for w in words)
 
 
 def _probable(name: str) -> str:
@@ -124,7 +133,8 @@ def _probable(name: str) -> str:
 
 def problem_name(sentence: str) -> str | None:
     """The problem a sentence of the assessment and plan opens, in a note's words, or None."""
-    text = re.sub(r"\b(\w+)(?:\s*,?\s+\1\b)+", r"\1", _FILLERS.sub(" ", sentence), flags=re.IGNORECASE)  # "your, your"
+    text = re.sub(r"\b(\w+)-?(?:\s*,?\s+\1\b)+", r"\1", _FILLERS.sub(" ", sentence),
+                  flags=re.IGNORECASE)  # "your, your", "you- you"
     text = re.sub(r"\s{2,}", " ", text).strip()
     m = _ORDINAL.search(text)
     if m:
@@ -142,8 +152,9 @@ def problem_name(sentence: str) -> str | None:
             return _probable(clinical_name(phrase)) if doubt else clinical_name(phrase)
         return None
     impression = _IMPRESSION.search(text)  # says it is the diagnosis, whatever the words
-    if impression and not _NOT_A_NAME.match(impression.group(1)) and len(impression.group(1).split()) <= 4:
-        return clinical_name(impression.group(1))
+    if impression and not _NOT_A_NAME.match(impression.group(2)) and len(impression.group(2).split()) <= 4:
+        name = clinical_name(impression.group(2))
+        return _probable(name) if impression.group("hedge") else name
     for m in (_NAMED.match(text), _STANDPOINT.search(text)):
         if m and not _NOT_A_NAME.match(m.group(1)) and len(m.group(1).split()) <= 4 and _named_condition(m.group(1)):
             return clinical_name(m.group(1))
@@ -151,10 +162,13 @@ def problem_name(sentence: str) -> str | None:
 
 
 # A one-problem visit names its problem as the doctor's impression: "i think you have a right ankle sprain",
-# "it seems that you might just be having a cold", "this is consistent with plantar fasciitis".
-_DIAGNOSED = re.compile(r"\b(?:you have|you've got|you're having|you are having|you (?:might|may) (?:just )?(?:be "
-                        r"having|have)|consistent with|diagnos\w+ (?:you )?with|sounds like you have|looks like you "
-                        r"have)\s+(?:an?\s+|some\s+|the\s+|this\s+)?([a-z][a-z0-9 \-']{2,40}?)" + _END,
+# "it seems that you might just be having a cold", "this is consistent with plantar fasciitis", "the diagnosis
+# here would be lateral epicondylitis".
+_DIAGNOSED = re.compile(r"\b(?:you have|you do have|you've got|you're having|you are having|"
+                        r"you (?:might|may) (?:just )?(?:be having|have)|consistent with|diagnos\w+ (?:you )?with|"
+                        r"sounds like you have|looks like you have|"
+                        r"(?:your|my|the) diagnosis (?:here )?(?:is|would be|will be))\s+"
+                        r"(?:an?\s+|some\s+|the\s+|this\s+|that\s+)?([a-z][a-z0-9 \-']{2,40}?)" + _END,
                         re.IGNORECASE)
 
 
@@ -170,18 +184,20 @@ def impression_problem(sentences: list[VisitSentence]) -> tuple[str, VisitSenten
         if s.role != DOCTOR or s.context.position < 0.5 or s.is_question:
             continue
         text = re.sub(r"\s{2,}", " ", _FILLERS.sub(" ", s.raw))
-        m = _DIAGNOSED.search(text)
-        phrase = m.group(1) if m else ""
-        if m and (NEGATION.search(text[max(0, m.start() - 30):m.start()]) or re.match(r"(?:any|no)\b", phrase)):
-            continue  # "i don't think you have any type of infection" rules a problem out
-        words = phrase.lower().split()
-        if (m and not _NOT_A_NAME.match(phrase) and len(words) <= 5 and _named_condition(phrase)
-                and not set(words) & _SIGNS and words[-1] not in ("of", "in", "on", "over", "to", "with")):
-            name = clinical_name(phrase)
-            lead = text[max(0, m.start() - 40):m.start(1)]  # "it seems that you might just be having a cold"
-            if hedged(lead) or dropped_hedge(name, [s.raw]):
-                name = _probable(name)
-            return name + ".", s
+        at = 0
+        # Matches may overlap: "so you do have that your diagnosis is uncontrolled hypertension".
+        while m := _DIAGNOSED.search(text, at):
+            phrase, at = m.group(1), m.start(1)
+            if NEGATION.search(text[max(0, m.start() - 30):m.start()]) or re.match(r"(?:any|no)\b", phrase):
+                break  # "i don't think you have any type of infection" rules a problem out
+            words = phrase.lower().split()
+            if (not _NOT_A_NAME.match(phrase) and len(words) <= 5 and _named_condition(phrase)
+                    and not set(words) & _SIGNS and words[-1] not in ("of", "in", "on", "over", "to", "with")):
+                name = clinical_name(phrase)
+                lead = text[max(0, m.start() - 40):m.start(1)]  # "it seems that you might just be having a cold"
+                if hedged(lead) or dropped_hedge(name, [s.raw]):
+                    name = _probable(name)
+                return name + ".", s
     return None
 
 

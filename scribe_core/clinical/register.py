@@ -99,18 +99,23 @@ _PLAN_LEAD = re.compile(
     r"\b(?:i|we) (?:do )?want to\b|\b(?:i|we) (?:need|have) to\b|\b(?:i|we) (?:can|could|should)\b", re.IGNORECASE)
 _ADVICE = re.compile(r"\b(?:i|we) (?:want|would like|need|recommend|suggest|advise|encourage)(?: that)? you(?: to)?\b",
                      re.IGNORECASE)
+# "I don't think we need to do any more workup" is a decision against, and stays the clinician's view (its
+# "think" is a hedge the support check keeps): "does not think there is a need to do any more workup".
+_NO_NEED = re.compile(r"\b(?:i|we) (?:do not|don't|dont) (?:really )?think (?:that )?(?:we|you|he|she|they) "
+                      r"(?:really )?(?:need|have) to\b", re.IGNORECASE)
 # Lead-ins that add nothing ("I know you've had...", "I see that..."): dropped.
 _LEAD_IN = re.compile(r"\b(?:i|we) (?:do )?(?:know|understand|remember|see|noticed|heard|hear)(?: that)?,?\s*(?=[a-z])",
                       re.IGNORECASE)
 # "I think we should start..." is a recommendation: the plan rule below states it ("Will start...").
 _RECOMMENDING = re.compile(r"\b(?:i|we) (?:do )?(?:think|believe|feel like|guess|suppose|would say)(?: that)?,?\s*"
                            r"(?=(?:we|i)\b)", re.IGNORECASE)
-# A hedged impression stays hedged: "I think this is a viral bronchitis" -> "Probably a viral bronchitis";
+# A hedged impression stays hedged: "I think this is a viral bronchitis" -> "Probably a viral bronchitis",
+# "I think this is most likely strep" -> "Most likely strep";
 # any other "I think/suspect ..." keeps its verb ("The clinician suspects a fracture").
 _HEDGED_IMPRESSION = re.compile(
     r"\b(?:i|we) (?:do )?(?:think|believe|suspect|feel like|guess|suppose)(?: that)?,?\s*"
     r"(?:this|it|that|what (?:you|she|he) (?:have|has|had))\s*(?:is|'s|was|(might|may|could) be)\s+"
-    r"(?:probably\s+|likely\s+|possibly\s+)?(?=[a-z])",
+    r"(probably\s+|(?:most\s+)?likely\s+|possibly\s+)?(?=[a-z])",
     re.IGNORECASE)
 _FINDING = re.compile(r"\b(?:i|we) (?:do |can )?(?:appreciate|note|notice|hear|feel)(?! that)\b", re.IGNORECASE)
 _REVIEW = re.compile(r"\b(?:i|we) (reviewed|looked at|discussed|talked about|went over|examined|checked)\b",
@@ -124,10 +129,12 @@ def to_third_person(sentence: str, role: str, pronouns: Pronouns) -> str:
     for pattern, repl in _CONTRACTIONS:
         text = re.sub(pattern, repl, text, flags=re.IGNORECASE)
     if role != PATIENT:
+        text = _NO_NEED.sub("the clinician does not think there is a need to", text)
         text = _ADVICE.sub("advised the patient to", text)
         text = _LEAD_IN.sub("", text)
         text = _RECOMMENDING.sub("", text)
-        text = _HEDGED_IMPRESSION.sub(lambda m: "possibly " if m.group(1) else "probably ", text)
+        # The doctor's own hedge word when there is one ("most likely strep"), not a second one before it.
+        text = _HEDGED_IMPRESSION.sub(lambda m: m.group(2) or ("possibly " if m.group(1) else "probably "), text)
         text = _FINDING.sub("there is", text)
         text = _REVIEW.sub(lambda m: m.group(1), text)
         text = _PLAN_LEAD.sub("will", text)

@@ -95,6 +95,10 @@ _STATUS = (("not taking", re.compile(r"\b(?:not taking|haven't (?:been )?tak|has
            ("new", re.compile(r"\b(?:start|restart|resume|add|begin|prescrib|put (?:you|her|him) on|try)\w*\b",
                               re.IGNORECASE)),
            ("continued", re.compile(r"\b(?:continue|keep|stay on|remain on|refill)\w*\b", re.IGNORECASE)))
+# The doctor telling the patient to take a medicine ("take amoxicillin 500 mg three times a day", "i want you
+# to use the inhaler") prescribes it: it is new, not a medicine the patient already takes.
+_INSTRUCTED = re.compile(r"(?:^|\b(?:i want you to|i'd like you to|i would like you to|you should|you need to|you'll|"
+                         r"you will|please|just))\W*(?:take|use|apply)\s+(?:the\s+|some\s+|an?\s+)?$", re.IGNORECASE)
 _CHANGE = (("decreased", re.compile(r"\b(?:decrease|lower|cut back|reduc|drop)\w*", re.IGNORECASE)),
            ("increased", re.compile(r"\b(?:increas|rais|bump|doubl)\w*", re.IGNORECASE)),
            ("switched", re.compile(r"\bswitch\w*", re.IGNORECASE)))
@@ -139,6 +143,8 @@ def _medications(s: VisitSentence, text: str) -> list[Medication]:
         status = max(found)[1] if found else "taking"
         if any(key == "not taking" for _, key in found):
             status = "not taking"
+        if status == "taking" and s.role == DOCTOR and _INSTRUCTED.search(window):
+            status = "new"
         if status == "taking" and s.role == DOCTOR and not dose:
             continue  # a drug the doctor only names is not yet a medication fact
         nearest = max(((m.end(), word) for word, pattern in _CHANGE for m in pattern.finditer(window)), default=None)

@@ -55,7 +55,7 @@ def content_words(text: str) -> list[str]:
 _TAG = re.compile(r"\s*,?\b(okay|ok|alright|all right|yeah|yep|sure|sorry|no problem|great|awesome|perfect|"
                   r"y-you know|you know)\b,?", re.IGNORECASE)
 _TAG_KEPT_AFTER = set(_words("""is am are was were be been doing feel feels felt look looks looked seem seems seemed
-make makes made went going gone sleep sleeping sounds sound not pretty"""))
+make makes made went going gone sleep sleeping sounds sound not pretty a an the very really so such"""))
 # A new "the patient ..." sentence run on without its full stop; not after a word that subordinates it.
 _NEW_SUBJECT = re.compile(
     r"\s+(?=the patient\s+(?:\w+ly\s+)?(?:has|is|was|does|did|had|can|will|would|should|gets|got|takes|took|"
@@ -115,13 +115,18 @@ def _they(m: re.Match[str]) -> str:
     return "them" if _previous_word(m.string, m.start()) in _OBJECT_BEFORE and not subject else "they"
 
 
+# "through the patient portal" names a thing, not the patient.
+_THE_PATIENT = re.compile(r"\bthe patient\b(?!\s+(?:portal|education|instructions|handouts?|information|navigator|"
+                          r"advocate|room|line)\b)('s)?", re.IGNORECASE)
+
+
 def _without_repeats_of_the_patient(text: str) -> str:
     """After the first "the patient", the patient is they (them, their): "The patient did have the patient's
     appendix taken out when the patient was 18" -> "... their appendix taken out when they were 18"."""
-    first = re.search(r"\bthe patient\b(?:'s)?", text, re.IGNORECASE)
+    first = _THE_PATIENT.search(text)
     if not first:
         return text
-    tail = re.sub(r"\bthe patient\b('s)?", _they, text[first.end():], flags=re.IGNORECASE)
+    tail = _THE_PATIENT.sub(_they, text[first.end():])
     tail = re.sub(r"\bthey\s+((?:\w+ly\s+)?)([A-Za-z']+)",
                   lambda m: f"they {m.group(1)}{_plural_verb(m.group(2))}", tail)
     return text[:first.end()] + tail
@@ -131,8 +136,9 @@ def _tidy(text: str) -> str:
     text = _without_repeats_of_the_patient(_untagged(text))
     # A clause cut before "now" or "so" may end on its conjunction ("..., but").
     # "..., but well" ends on a filler; "hydrating well" and "doing really well" end on what was said.
-    text = re.sub(r"(?:[\s,]+(?:but|and|or|so|because|which|that|then)|,\s*well)+\s*[.,]?\s*$", "", text,
-                  flags=re.IGNORECASE)
+    # "... workup of that" ends on its object: a "that" after a preposition stays.
+    text = re.sub(r"(?:[\s,]+(?:but|and|or|so|because|which|(?<!\bof )(?<!\babout )(?<!\bwith )(?<!\bfor )that|then)|"
+                  r",\s*well)+\s*[.,]?\s*$", "", text, flags=re.IGNORECASE)
     text = re.sub(r"[\s,;-]+(?=\.$)", "", text)  # "jelly beans, ." / "order an mri-.": marks, not text
     return re.sub(r"\s{2,}", " ", text).strip(" ,;-")
 
@@ -208,9 +214,15 @@ def _plainly_named(text: str) -> str:
     return _PRONOUN_REASON.sub("", _DEMONSTRATIVE.sub(article, text))
 
 
+# "i think, you know, i don't think ...": a filler between commas, and a frame the speaker starts again.
+_RESTARTED_FRAME = re.compile(r"(?:^|,)\s*(?:y-)?you know\s*(?=,|$)|(?:^|(?<=,))\s*i think\s*,\s*(?=(?:,\s*)*i\b)",
+                              re.IGNORECASE)
+
+
 def note_sentences(cleaned: str, role: str, pronouns: Pronouns) -> list[str]:
     """The clause in clinical register, as note sentences that each pass the noise rules."""
-    cleaned = _FEEL_LIKE.sub("", cleaned)
+    cleaned = _FEEL_LIKE.sub("", _RESTARTED_FRAME.sub(" ", _RESTARTED_FRAME.sub(" ", cleaned)).lstrip(" ,"))
+    cleaned = re.sub(r"\s+,", ",", re.sub(r"\s{2,}", " ", cleaned))
     text = _plainly_named(_untagged(clinical_units(normalise_numbers(to_third_person(cleaned, role, pronouns)))))
     parts = _at_new_subjects(text) if text.lower().count("the patient") >= 3 else [text]
     if len(text.split()) > RUN_ON_WORDS and len(parts) == 1:

@@ -48,6 +48,10 @@ def _plan(text: str) -> list[str]:
     ("in terms of your gout , everything seems controlled right now", "Gout"),
     ("so my impression of you , you have this hyperglycemia , which is probably an infection", "Hyperglycemia"),
     ("from a chronic back pain standpoint i can refer you to physical therapy", "Chronic back pain"),
+    # A hedge inside the impression, and a stutter before it, keep the name and the hedge.
+    ("well , my impression is that you- you probably have a contusion , but let's take a look at your x-ray",
+     "Probable contusion"),
+    ("my impression is that she has a contusion", "Contusion"),
 ])
 def test_the_problem_is_named_as_a_note_names_it(said, name):
     assert problem_name(said) == name
@@ -135,3 +139,24 @@ def test_a_one_problem_visit_takes_its_problem_from_the_doctors_impression_but_n
     ruled_out = opening + ("[doctor] i don't think you have any type of infection , it looks fine .\n"
                            "[doctor] we'll get you a brace and ice it .\n")
     assert not [line for line in _plan(ruled_out) if line[:1].isdigit()]
+
+
+@pytest.mark.parametrize("said, problem", [
+    ("so looking at the x-ray and your exam , my diagnosis here would be lateral epicondylitis .",
+     "1. Lateral epicondylitis."),
+    ("so you do have that your diagnosis is uncontrolled hypertension .", "1. Uncontrolled hypertension."),
+    ("your symptoms are consistent with patellofemoral pain syndrome .", "1. Probable patellofemoral pain syndrome."),
+    ("so you do have that kidney stone on the right .", "1. Kidney stone."),
+])
+def test_a_one_problem_visit_reads_a_diagnosis_said_as_such_and_one_the_lexicon_does_not_list(said, problem):
+    visit = ("[doctor] what brings you in today ?\n[patient] my elbow hurts when i lift things .\n"
+             "[doctor] okay , let me examine you .\n[patient] sure .\n[doctor] " + said + "\n"
+             "[doctor] we'll see you again in two weeks .\n")
+    assert _plan(visit)[0] == problem
+
+
+def test_a_prognosis_or_the_word_diagnosis_is_not_a_problem():
+    visit = ("[doctor] what brings you in today ?\n[patient] the results of my scan .\n[doctor] okay .\n"
+             "[patient] sure .\n[doctor] we believe you have a favorable diagnosis prognosis .\n"
+             "[doctor] we'll see you again in two weeks .\n")
+    assert not any(line[:1].isdigit() for line in _plan(visit))

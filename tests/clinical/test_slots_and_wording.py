@@ -56,6 +56,17 @@ def test_a_dose_change_reads_as_a_clinician_writes_it_and_a_switch_gives_no_drug
     assert _dose_in("norvasc", ["switch you from norvasc to losartan 50 mg daily"]) is None
 
 
+def test_a_medicine_the_doctor_tells_the_patient_to_take_is_prescribed_not_already_taken():
+    visit = parse_transcript_text(
+        "[doctor] hello , what brings you in today ?\n[patient] a sore throat and a fever for four days .\n"
+        "[doctor] take amoxicillin 500 mg three times a day for ten days .\n"
+        "[doctor] and you take lisinopril 20 mg every day , right ?\n[patient] yes .\n")
+    meds = {(m.name, m.dose, m.status) for m in visit_slots(visit).medications}
+    assert ("amoxicillin", "500 mg", "new") in meds
+    note = ExtractiveNoteWriter().draft(visit, builtin_template("soap")).note
+    assert not any("takes amoxicillin" in st.text.lower() for st in note.statements())
+
+
 def test_the_note_states_what_the_long_turn_said_each_line_backed_by_what_it_cites():
     note = ExtractiveNoteWriter().draft(VISIT, ACI).note
     by_key = {s.key: [st.text for st in s.statements] for s in note.sections}

@@ -31,6 +31,17 @@ THEY = Pronouns.for_sex(None)
     ("no dizziness, i feel like sometimes i have a headache though", PATIENT,
      "No dizziness, sometimes the patient has a headache though."),
     ("i feel like throwing up after meals", PATIENT, "The patient feels like throwing up after meals."),
+    # "great" before its noun is what the doctor said, not a tag; "the patient portal" is a thing.
+    ("you're doing a great job of keeping it controlled", DOCTOR,
+     "The patient is doing a great job of keeping it controlled."),
+    ("i'll be in touch with you through the patient portal", DOCTOR,
+     "Will be in touch with the patient through the patient portal."),
+    # A double hedge reads once, in the doctor's own word.
+    ("i think this is most likely strep pharyngitis, a bacterial infection", DOCTOR,
+     "Most likely strep pharyngitis, a bacterial infection."),
+    # A decision against keeps its object and the doctor's view; a restarted frame and "you know" go.
+    ("i think, you know, i don't think we need to do any more workup of that", DOCTOR,
+     "The clinician does not think there is a need to do any more workup of that."),
 ])
 def test_words_that_carry_meaning_survive_and_frames_that_carry_none_go(said, role, written):
     assert note_sentences(said, role, THEY) == [written]
