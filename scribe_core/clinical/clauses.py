@@ -23,7 +23,9 @@ _CUES = re.compile(
     r"(?<!\bfor)(?<!\bright)(?<!\buntil)(?<!\bby)(?<!\bfrom)(?<!\bjust)(?<!\bthink)(?<!\bhope)(?<!\bguess)"
     r"\s(?=(?:okay|ok|alright|all right|so|now|um so|and so|and now|anyway|also|next|then)\b(?!\s+(?:much|many|far|"
     r"that|long|is|was|it)\b))"
-    r"|\s(?=(?:on|in)\s+(?:your|the|his|her)\s+(?:[a-z]+\s+){0,2}(?:exam|examination)\b)"
+    # "everything on your exam looks normal": the exam is what "everything" is about, not a new clause.
+    r"|(?<!\beverything)(?<!\banything)(?<!\bnothing)(?<!\belse)"
+    r"\s(?=(?:on|in)\s+(?:your|the|his|her)\s+(?:[a-z]+\s+){0,2}(?:exam|examination)\b)"
     r"|\s(?=(?:for|regarding|as far as|in terms of|with regards? to)\s+(?:your|the|his|her)\s+(?:[a-z]+\s+){0,2}"
     r"(?:problem|issue|diagnosis|blood pressure|diabetes|heart|kidney|back|knee|pain|medications?)\b)"
     r"|\s(?=(?:your|the|his|her)\s+(?:[a-z0-9-]+\s+){0,2}(?:x-?rays?|labs?|ecg|ekg|echo\w*|mri|ct|a1c|a one c|"

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 _FILLERS = re.compile(
-    r"(?<![\w'-])(?:u+m+|u+h+m*|h+m+|e+r+m+|m+h+m+|mm+|ah+|oh|er|uh-huh|i mean|like i said|"
+    # "er" after an article is the emergency room ("any medications in the er?"), not a filler.
+    r"(?<![\w'-])(?:u+m+|u+h+m*|h+m+|e+r+m+|m+h+m+|mm+|ah+|oh|(?<!the )(?<!an )er|uh-huh|i mean|like i said|"
     r"you know(?!\s+(?:of|that|what|how|if|about|when|where|who|why|it|him|her|them))|"
     r"sort of|kind of|okay so|alright so|all right so|so yeah|yeah so|you see)(?![\w'-])\s*,?\s*",
     re.IGNORECASE)
@@ -29,23 +30,30 @@ _LEADING = re.compile(r"^(?:\s*(?:and|so|but|well|okay|ok|alright|all right|yeah
 _COMMAND = re.compile(r"\b(hey|hi|okay|ok)\s*,?\s*(dragon|dax|siri|alexa|computer)\b|^\s*(dragon|dax)\s*,|"
                       r"\bfinalize (the|this) (note|report)\b|"
                       r"\bplease (summarize|include|add|document|put|insert|note)\b|"
-                      r"^\s*(in|for) the (assessment|plan)\b.*\b(please|include)\b|"
+                      r"^\W*(?:(?:um|uh|and|so|okay|now)\W+)*(in|for) the (assessment|plan)\b.*\b(please|include)\b|"
+
                       r"\b(end|stop|pause) (the )?recording\b|"
-                      # "go ahead and do the orders and procedures as described", "trigger finger injection
-                      # template": the doctor tells the dictation system to fill in what was said.
-                      r"\b(?:orders?|medications?)[\s,]+(?:(?:um|uh)[\s,]+)?(?:and|or)[\s,]+(?:(?:um|uh)[\s,]+)?(?:the\s+)?"
-                      r"procedures?\b|"
-                      r"^\W*(?:[\w-]+ ){0,4}template\W*$|\bfinish (?:off )?the note\b|"
+                      r"\bfinish (?:off )?the note\b|"
                       r"^\s*(?:and |so |okay,? |ok,? )?(?:show|pull up|open) (?:me |us )?(?:the|her|his|your) "
                       r"(?:[\w-]+ ){0,3}?(?:x-?rays?|labs?|results?|vitals?|vital signs|blood pressure|echo\w*|ekg|ecg|"
                       r"mri|ct|scan|panel|imaging|images?|ultrasound|creatinine|readings?)\b",
                       re.IGNORECASE)
+# Short dictation to the system: "go ahead and do the orders and procedures as described", "trigger finger
+# injection template", "next is betty hill, date of birth is ...". Only in a short sentence: speech recognition
+# without punctuation runs the same words into a whole dictated paragraph, which is note text.
+_SHORT_COMMAND = re.compile(r"\b(?:orders?|medications?)[\s,]+(?:(?:um|uh)[\s,]+)?(?:and|or)[\s,]+(?:(?:um|uh)[\s,]+)?"
+                            r"(?:the\s+)?procedures?\b|^\W*(?:[\w-]+ ){0,4}template\W*$|"
+                            r"^\W*(?:(?:um|uh|and|so|okay)\W+)*next (?:is|patient is|up is)\b|\bdate of birth is\b",
+                            re.IGNORECASE)
+SHORT_COMMAND_WORDS = 15
 _COMMAND_ORDER = re.compile(r"\b(?:dragon|dax)\s*,?\s*(order|prescribe|schedule|refer)\s+(.+)", re.IGNORECASE)
 
 
 def is_command(sentence: str) -> bool:
     """True for a sentence addressed to the recording system ("hey dragon, show me the labs")."""
-    return bool(_COMMAND.search(sentence))
+    words = [w for w in re.findall(r"[\w'/-]+", sentence) if w.lower() not in ("um", "uh", "uhm")]
+    return bool(_COMMAND.search(sentence)) or (len(words) <= SHORT_COMMAND_WORDS
+                                                and bool(_SHORT_COMMAND.search(sentence)))
 
 
 def command_order(sentence: str) -> str | None:
@@ -62,12 +70,17 @@ _SPLIT_CLITIC = [(re.compile(r"\s+(n't|'s|'re|'ve|'ll|'d|'m)\b", re.IGNORECASE),
                  (re.compile(r"\bgot ta\b", re.IGNORECASE), "have to")]
 
 
+_RESTARTED = re.compile(r"\b((?:[\w']+\s+){0,3}[\w']+)\s*,?\s*(?:\.\.\.|…)\s*(?=\1\b)", re.IGNORECASE)
+
+
 def clean(text: str) -> str:
     """Text fit for a note: fillers, stutters and false starts removed, spacing tidied."""
     out = text
     for pattern, repl in _SPLIT_CLITIC:
         out = pattern.sub(repl, out)
-    # "..." inside a sentence marks a restart ("could be,... could be"): the repeat rule then folds it.
+    # "..." inside a sentence marks a restart ("could be,... could be"): the repeat rule then folds it. Said
+    # again right after "...", even words holding a number are a restart ("three months ... three months ago").
+    out = _RESTARTED.sub("", out)
     out = re.sub(r"\s*,?\s*(?:\.\.\.|…)\s*(?=\S)", " ", out)
     out = _SPACE_PUNCT.sub(r"\1", out)
     out = _FILLERS.sub("", out)

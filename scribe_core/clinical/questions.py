@@ -72,6 +72,10 @@ class Answered:
     medication: bool = False  # "are you taking the lisinopril 20 milligrams?"
 
 
+_PRESSED = re.compile(r"\bwhen i (?:push|press) (?:on |down on )?(?:your |the )?(?!here\b|there\b)([a-z]+(?: [a-z]+)?)"
+                      r"\s*(?:,|\bdo\b|\bdoes\b)", re.IGNORECASE)
+
+
 def topic_of(question: str) -> str | None:
     """The finding a yes/no question asks about, or None when it asks about something else."""
     q = clean(question).rstrip("?. ").strip()
@@ -90,7 +94,8 @@ def topic_of(question: str) -> str | None:
         topic = f"{acted.group(1)}ing{acted.group(2) or ''} {topic}"
     # "loss of taste of, sorry, loss of sense of taste or smell": what the doctor corrected it to.
     topic = re.split(r",?\s*\b(?:sorry|i mean|rather)\b,?\s*", topic)[-1]
-    topic = re.sub(r"^(?:that|this|those|these)\s+|^symptoms? of (?:an? )?", "", topic)
+    topic = re.sub(r"^(?:that|this|those|these)\s+|^symptoms? of (?:an? )?|^(?:issues?|problems?|trouble) with ", "",
+                   topic)
     topic = re.sub(r"\byour\s+", "", topic, flags=re.IGNORECASE)
     # "any other symptoms, like shortness of breath, chest pain": the list is the topic.
     listed = re.search(r"\blike\s+(?:any\s*,?\s*)?(.+)$", topic)
@@ -103,6 +108,9 @@ def topic_of(question: str) -> str | None:
         topic = _TRAILING.sub("", topic).strip(" ,")
     topic = re.sub(r"\b(you|your)\b", lambda w: "the patient" if w.group(0).lower() == "you" else "the patient's",
                    topic, flags=re.IGNORECASE)
+    pressed = _PRESSED.search(q)  # "when i push on your lower belly, do you have any pain": where it was asked
+    if pressed and topic in ("pain", "tenderness", "discomfort"):
+        topic = f"{topic} on pressing the {pressed.group(1)}"
     words = topic.split()
     if words and words[0].lower() in _NOT_A_TOPIC_START:
         return None
@@ -151,8 +159,10 @@ def answered_questions(pairs: list[tuple[str, str, str, str]]) -> list[Answered]
     return out
 
 
-_MEDICINES = re.compile(r"^(?:regular |daily |current |other |prescription )?(?:medications?|medicines?|pills)$",
-                        re.IGNORECASE)
+# "any regular medications?", "any medications in the er?": answered no, a medicine line ("No medications in the
+# ER."), not a symptom denied.
+_MEDICINES = re.compile(r"^(?:regular |daily |current |other |prescription )?(?:medications?|medicines?|pills)"
+                        r"(?:\s+(?:in|at|from|for)\s+[a-z ]{2,30})?$", re.IGNORECASE)
 
 
 def _drug_named(text: str) -> bool:

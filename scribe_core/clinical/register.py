@@ -37,6 +37,7 @@ _NOT_VERBS = {"on", "in", "at", "to", "the", "a", "an", "that", "this", "and", "
 _OBJECT_AFTER = set(_words("""to for with at told give gave tell help call see let make get show send about on from by
 ask asked advised patient has keep put start want prescribe of have had got bring examine check saw seen place refer
 follow"""))
+_TAKES_AN_OBJECT = set(_words("gives makes keeps wakes bothers lets helps tells takes hurts wakes woke kept made gets"))
 _IRREGULAR_PRESENT = {"have": "has", "do": "does", "am": "is", "are": "is", "be": "is", "go": "goes",
                       "don't": "doesn't", "haven't": "hasn't", "aren't": "isn't", "were": "was", "weren't": "wasn't"}
 
@@ -96,7 +97,9 @@ _CONTRACTIONS = [
 # Doctor's lead-ins that announce a plan: the clinician's "we" and "I" disappear, the action stays.
 _PLAN_LEAD = re.compile(
     r"\b(?:i|we) (?:am|are) (?:going to|gonna)\b|\b(?:i|we) will\b|\b(?:i|we) would like to\b|"
-    r"\b(?:i|we) (?:do )?want to\b|\b(?:i|we) (?:need|have) to\b|\b(?:i|we) (?:can|could|should)\b", re.IGNORECASE)
+    r"\b(?:i|we) (?:do )?want to\b|\b(?:i|we) (?:need|have) to\b|\b(?:i|we) should\b", re.IGNORECASE)
+# An option stays an option: "we could do an EGD" is not "will do an EGD" (the patient may choose otherwise).
+_OPTION_LEAD = re.compile(r"\b(?:i|we) (can|could|might|may)\b", re.IGNORECASE)
 _ADVICE = re.compile(r"\b(?:i|we) (?:want|would like|need|recommend|suggest|advise|encourage)(?: that)? you(?: to)?\b",
                      re.IGNORECASE)
 # "I don't think we need to do any more workup" is a decision against, and stays the clinician's view (its
@@ -109,6 +112,10 @@ _LEAD_IN = re.compile(r"\b(?:i|we) (?:do )?(?:know|understand|remember|see|notic
 # "I think we should start..." is a recommendation: the plan rule below states it ("Will start...").
 _RECOMMENDING = re.compile(r"\b(?:i|we) (?:do )?(?:think|believe|feel like|guess|suppose|would say)(?: that)?,?\s*"
                            r"(?=(?:we|i)\b)", re.IGNORECASE)
+# "we'll say you have some mild tenderness", "I'd say it's about the same": the frame carries nothing.
+# Kept before a bare "it" ("I would say it's about an eight"): what "it" is would be lost with the frame.
+_SAY_FRAME = re.compile(r"\b(?:i|we) (?:will|would|can|could) (?:just )?say(?: that)?,?\s+(?=[a-z])(?!it\b|it's\b|"
+                        r"that's\b)", re.IGNORECASE)
 # A hedged impression stays hedged: "I think this is a viral bronchitis" -> "Probably a viral bronchitis",
 # "I think this is most likely strep" -> "Most likely strep";
 # any other "I think/suspect ..." keeps its verb ("The clinician suspects a fracture").
@@ -122,12 +129,31 @@ _REVIEW = re.compile(r"\b(?:i|we) (reviewed|looked at|discussed|talked about|wen
                      re.IGNORECASE)
 
 
+# The patient's "you" is the person they speak to only where the words say so ("like you said", "I told you",
+# "your office"); elsewhere it is the generic "you" of "it hurts when you bend over", which is the patient.
+_ADDRESSED_CLINICIAN = re.compile(
+    r"\b(?:(?P<verb>see|saw|told|tell|asked|ask|called|call)\s+you\b|"
+    r"your(?=\s+(?:office|clinic|nurse|first available|appointment|staff|schedule)\b)|"
+    r"you\s+(?P<said>said|mentioned|mention|asked|told|recommended|prescribed|gave)\b)", re.IGNORECASE)
+
+
+def _the_clinician(m: re.Match[str]) -> str:
+    if m.group("verb"):
+        return m.group("verb") + " the clinician"
+    if m.group("said"):
+        return "the clinician " + third_person_verb(m.group("said"))
+    return "the clinician's"
+
+
 def to_third_person(sentence: str, role: str, pronouns: Pronouns) -> str:
     """The sentence in the third person. The patient is the subject of the patient's "I" and the
     doctor's "you"; the doctor's own "I"/"we" is dropped from plans and findings."""
     text = sentence
     for pattern, repl in _CONTRACTIONS:
         text = re.sub(pattern, repl, text, flags=re.IGNORECASE)
+    text = _SAY_FRAME.sub("", text)
+    if role == PATIENT:  # "since you mention anxiety", "I needed to see you": the clinician, not the patient
+        text = _ADDRESSED_CLINICIAN.sub(_the_clinician, text)
     if role != PATIENT:
         text = _NO_NEED.sub("the clinician does not think there is a need to", text)
         text = _ADVICE.sub("advised the patient to", text)
@@ -138,6 +164,7 @@ def to_third_person(sentence: str, role: str, pronouns: Pronouns) -> str:
         text = _FINDING.sub("there is", text)
         text = _REVIEW.sub(lambda m: m.group(1), text)
         text = _PLAN_LEAD.sub("will", text)
+        text = _OPTION_LEAD.sub(lambda m: m.group(1).lower(), text)
     words = re.findall(r"[A-Za-z'][A-Za-z'0-9]*|[^\sA-Za-z']+", text)  # "spo2", "a1c": one word
     me = "i" if role == PATIENT else "you"
     out: list[str] = []
@@ -160,6 +187,15 @@ def to_third_person(sentence: str, role: str, pronouns: Pronouns) -> str:
             subject_said = True
             chunk, i = _subject_verb(words, i, subject)
             out.extend(chunk)
+            continue
+        if role == PATIENT and low == "you":  # the generic "you" ("it hurts when you bend over") is the patient
+            prev = out[-1].lower() if out else ""
+            if prev in _OBJECT_AFTER or prev in _TAKES_AN_OBJECT:  # "it gives you a headache"
+                out.append(pronouns.object)
+                i += 1
+            else:
+                chunk, i = _subject_verb(words, i, pronouns.subject)
+                out.extend(chunk)
             continue
         if role == PATIENT:
             mapped = {"my": pronouns.possessive, "me": pronouns.object, "myself": pronouns.reflexive,
@@ -205,10 +241,16 @@ _SPOKEN_COUNT = re.compile(r"\b(" + "|".join(list(_SMALL_NUMBERS)[2:]) + r")\s+(
                            re.IGNORECASE)
 
 
+# Abbreviations a note writes in capitals; "er" only as a place ("the er", "an er visit").
+_ABBREVIATIONS = re.compile(r"\b(?:egd|ekg|ecg|mri|ct|gerd|gi|copd|uti|bmp|cbc|cmp|tsh|psa|ent|icu|ibs|hiv|dvt|"
+                            r"nsaids?)\b|(?<=\bthe )er\b|(?<=\ban )er\b", re.IGNORECASE)
+
+
 def clinical_units(text: str) -> str:
-    """Units and counts as a note writes them: "40 milligrams once a day" -> "40 mg once daily", "four
-    weeks" -> "4 weeks", "150 over 90" -> "150/90". Only the form changes; the values stay."""
+    """Units, counts and abbreviations as a note writes them: "40 milligrams once a day" -> "40 mg once daily",
+    "four weeks" -> "4 weeks", "150 over 90" -> "150/90", "an egd" -> "an EGD". Only the form changes; the
+    values stay."""
     text = _SPOKEN_COUNT.sub(lambda m: _SMALL_NUMBERS[m.group(1).lower()] + " ", text)
     for pattern, repl in _UNIT_WORDS:
         text = re.sub(pattern, repl, text, flags=re.IGNORECASE)
-    return text
+    return _ABBREVIATIONS.sub(lambda m: m.group(0).upper().replace("NSAIDS", "NSAIDs"), text)

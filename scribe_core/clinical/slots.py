@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import DOCTOR, Transcript
-from .history_slots import allergies, demographics, present_illness, social_history
+from .history_slots import allergies, answered_duration, demographics, present_illness, social_history
 from .numbers import READING, normalise_numbers, value
 from .register import Pronouns, clinical_units
 from .slot_types import SlotItem
@@ -174,9 +174,15 @@ def slots_of(sentences: list[VisitSentence], pronouns: Pronouns | None = None) -
     slots = VisitSlots()
     pronouns = pronouns or Pronouns.for_sex(None)
     seen_vitals: set[str] = set()
+    asked: VisitSentence | None = None  # the doctor's last question
     for s in sentences:
         if not slots.demographics:
             slots.demographics += demographics(s)
+        if asked and s.utterance_index == asked.utterance_index + 1:
+            slots.present_illness += answered_duration(asked, s)
+            asked = None  # only the answer's first sentence answers
+        if s.role == DOCTOR and s.is_question:
+            asked = s
         if s.statement is None or s.command:
             continue
         text = clinical_units(normalise_numbers(s.statement))

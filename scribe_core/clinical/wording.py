@@ -143,8 +143,16 @@ def _tidy(text: str) -> str:
     return re.sub(r"\s{2,}", " ", text).strip(" ,;-")
 
 
+_SHORT_FINDING = re.compile(r"\d|" + FINDING_WORD.pattern + r"|\b(?:x-?rays?|labs?|mri|ct|ekg|ecg|echo\w*|ultrasound|"
+                            r"scan|lungs?|heart|abdomen|belly|wound|incision|skin)\b", re.IGNORECASE)
+
+
 def _acceptable(text: str) -> bool:
-    return (len(content_words(text)) >= MIN_CONTENT_WORDS and not FIRST_OR_SECOND_PERSON.search(text)
+    content = len(content_words(text))
+    # A short whole clause with a number, a finding or a test in it is a finding ("The pain is a 7/10.", "Her
+    # lungs are clear.", "The x-ray is normal."), not a fragment.
+    return ((content >= MIN_CONTENT_WORDS or (content >= 2 and _SHORT_FINDING.search(text) is not None))
+            and not FIRST_OR_SECOND_PERSON.search(text)
             and "?" not in text and not _NOISE.search(text)
             and not (_TO_SYSTEM_OR_REQUEST.search(text) and not re.search(r"\d", text))
             and not _DANGLING_END.search(text)

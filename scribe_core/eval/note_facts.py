@@ -17,7 +17,9 @@ from ..clinical.content_units import NOT_DRUGS
 from ..clinical.support import drug_names, spoken_numbers, without_enumerator
 from ..model import LIST_ENUMERATOR
 
-FILLER = re.compile(r"\b(um+|uh+|uhm+|erm?|hmm+|mhm|you know|i mean|kind of like|sort of like)\b", re.IGNORECASE)
+# "the ER" / "an ER visit" is the emergency room, not the filler "er".
+FILLER = re.compile(r"\b(um+|uh+|uhm+|erm|(?<!\bthe )(?<!\ban )er|hmm+|mhm|you know|i mean|kind of like|"
+                    r"sort of like)\b", re.IGNORECASE)
 PERSON = re.compile(r"\b(i|i'm|i've|i'd|i'll|me|my|mine|myself|we|we're|we've|we'll|we'd|us|our|ours|ourselves|"
                     r"you|you're|you've|you'll|you'd|your|yours|yourself)\b", re.IGNORECASE)
 # "C5-6" or "T2" names a level, not a number the dialogue said (list enumerators: support.py).

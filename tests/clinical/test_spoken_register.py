@@ -127,3 +127,80 @@ def test_a_hedged_one_problem_impression_stays_hedged_and_a_week_and_a_half_is_o
 
     assert spoken_numbers("for the past week and a half") == {"1.5"}
     assert spoken_numbers("two weeks and a half") == {"2", "2.5"}
+
+
+SHE = Pronouns.for_sex("female")
+
+
+@pytest.mark.parametrize("said, role, written", [
+    # The patient's "you" is the clinician where the words say so, and the patient where it is generic.
+    ("i really needed to see you three months ago, but this was your first available appointment", PATIENT,
+     "She really needed to see the clinician 3 months ago, but this was the clinician's first available "
+     "appointment."),
+    ("since you mention anxiety, i was going through a stressful job transition", PATIENT,
+     "Since the clinician mentions anxiety, she was going through a stressful job transition."),
+    ("it hurts when you bend over and it wakes you up at night", PATIENT,
+     "It hurts when she bends over and it wakes her up at night."),
+    # "I'd say" / "we'll say" frames carry nothing; a short whole clause with a finding, test or number stays.
+    ("i would say that the pain is a seven out of ten", PATIENT, "The pain is a 7/10."),
+    ("your lungs are clear", DOCTOR, "Her lungs are clear."),
+    ("the x-ray is normal", DOCTOR, "The x-ray is normal."),
+    ("we will say you have some mild tenderness in the upper abdominal quadrants, but everything on your exam "
+     "looks normal", DOCTOR, "She has some mild tenderness in the upper abdominal quadrants, but everything on "
+     "her exam looks normal."),
+    # Abbreviations as a note writes them; "er" after an article is the emergency room.
+    ("we could do an egd to look for gerd after your visit to the er", DOCTOR,
+     "Could do an EGD to look for GERD after her visit to the ER."),
+])
+def test_who_you_is_frames_short_findings_and_abbreviations(said, role, written):
+    assert note_sentences(said, role, SHE) == [written]
+
+
+def test_fragments_stay_out_even_when_short_findings_are_kept():
+    for spoken, role in (("I actually felt.", PATIENT), ("Just weird stuff.", PATIENT), ("That is good.", DOCTOR),
+                         ("It hurts.", PATIENT)):
+        assert note_sentences(spoken, role, SHE) == [], spoken
+
+
+def test_a_restart_after_an_ellipsis_is_said_once_even_with_a_number_and_the_er_is_no_filler():
+    from scribe_core.clinical.cleanup import clean, is_command
+
+    assert clean("i needed to see you three months ... three months ago") == "i needed to see you three months ago"
+    assert clean("twenty ... twenty five milligrams") == "twenty five milligrams"
+    assert clean("did they give you any medications in the er ?") == "did they give you any medications in the er?"
+    assert clean("er , i think so") == "i think so"
+    # Dictation about whom the note is, and what to put in it, is not note text.
+    assert is_command("next is betty hill , uh , date of birth is 2/21/1968 .")
+    assert is_command("um , in the plan , include our discussion of the egd .")
+    assert is_command("go ahead and um , pres- do the orders and um , procedures uh , as described .")
+    assert not is_command("i will see you next in two weeks .")
+    # Without punctuation the same words open a whole dictated paragraph, which is note text.
+    assert not is_command("next patient is nicole miller date of birth is 09/18/1949 patient was called for a "
+                          "follow-up for chronic congestive heart failure with diastolic dysfunction")
+    from scribe_core.eval.note_facts import junk_reasons
+
+    assert junk_reasons("No medications were given in the ER.") == []
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("any in- ... issues with abdominal pain ?", "abdominal pain"),
+    ("so when i push on your lower belly , do you have any pain , or does it feel tender ?",
+     "pain on pressing the lower belly"),
+    ("when i press here does that cause any pain ?", "pain"),
+])
+def test_a_questions_topic_drops_issues_with_and_keeps_where_it_was_pressed(question, topic):
+    assert topic_of(question) == topic
+
+
+def test_no_medications_given_elsewhere_is_a_medicine_line_and_how_long_is_answered_with_the_span():
+    from scribe_core.clinical import parse_transcript_text
+
+    visit = parse_transcript_text("Doctor: What brings you in today?\nPatient: I have a headache.\n"
+                                  "Doctor: How long has it been going on?\nPatient: About three days.\n"
+                                  "Doctor: Did they prescribe you any medications in the ER?\nPatient: No.\n"
+                                  "Doctor: I think this is a tension headache.\n")
+    note = ExtractiveNoteWriter().draft(visit, builtin_template("aci")).note
+    lines = {st.text: st.evidence for st in note.statements()}
+    assert lines["Duration: about 3 days."] == ["U3", "U4"]
+    assert "No medications in the ER." in lines
+    assert not any(text.startswith("Denies medications") for text in lines)

@@ -74,12 +74,17 @@ def click(page, name: str) -> None:
 
 
 def _choose_file(page, path: Path) -> None:
-    """Give the transcript uploader the file. The re-run that Enter in the MRN box started can replace the
-    uploader just after the file was given to it (the file then shows nowhere): give it again, at most twice."""
+    """Give the transcript uploader the file. A file given while the re-run that Enter in the MRN box started
+    is still rendering the uploader is kept by the input but never taken up (nothing uploads, no name shows; a
+    person would pick it again): then the input is emptied and given the file again, at most twice."""
+    chooser = page.locator("[data-testid=stFileUploaderDropzoneInput][accept*=\".txt\"]")
     for attempt in range(3):
-        page.locator("[data-testid=stFileUploaderDropzoneInput][accept*=\".txt\"]").set_input_files(str(path))
+        if attempt:
+            chooser.set_input_files([])
+            page.wait_for_timeout(500)
+        chooser.set_input_files(str(path))
         try:
-            expect(page.get_by_text(path.name)).to_be_visible(timeout=10_000)
+            expect(page.get_by_text(path.name)).to_be_visible(timeout=8_000)
             return
         except AssertionError:
             if attempt == 2:
@@ -120,10 +125,10 @@ def _walk(page, app_server: AppServer, visit: Path, tmp_path: Path, timings: dic
     click(page, "Save my signature")
     expect(page.get_by_text("You sign as")).to_be_visible(timeout=15_000)
     click(page, "Sign as final")
-    expect(page.get_by_text(re.compile(r"Before you sign: \d+ open item"))).to_be_visible(timeout=15_000)
+    expect(page.get_by_text(re.compile(r"Before you sign: \d+ open item"))).to_be_visible(timeout=30_000)
     expect(page.get_by_text(re.compile("amoxicillin 875 mg")).last).to_be_visible()
     click(page, "Confirm and sign")
-    expect(page.get_by_text("Signed: version 1, as Dana Smith, MD.")).to_be_visible(timeout=15_000)
+    expect(page.get_by_text("Signed: version 1, as Dana Smith, MD.")).to_be_visible(timeout=30_000)
 
     # 4. The PDF says which lines the clinician changed, and who signed.
     page.get_by_role("tab", name="Export").click()
