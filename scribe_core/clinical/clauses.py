@@ -21,6 +21,7 @@ MIN_CLAUSE_WORDS = 4
 # Not after a word the cue completes: "but for now", "right now", "until now", "i think so".
 _CUES = re.compile(
     r"(?<!\bfor)(?<!\bright)(?<!\buntil)(?<!\bby)(?<!\bfrom)(?<!\bjust)(?<!\bthink)(?<!\bhope)(?<!\bguess)"
+    r"(?<!\bi)(?<!\bwe)(?<!\byou)(?<!\bshe)(?<!\bhe)"  # "and i also have pain": the subject's own clause
     r"\s(?=(?:okay|ok|alright|all right|so|now|um so|and so|and now|anyway|also|next|then)\b(?!\s+(?:much|many|far|"
     r"that|long|is|was|it)\b))"
     # "everything on your exam looks normal": the exam is what "everything" is about, not a new clause.

@@ -110,7 +110,7 @@ def present_illness(s: VisitSentence, text: str, pronouns: Pronouns) -> list[Slo
 # "how long has this been going on?" / "about three days": the answer is the duration, said as a time span.
 _HOW_LONG = re.compile(r"\bhow long (?:has|have|had|did|does|do|is|was)\b|\bwhen did (?:it|this|that|the \w+|your \w+)"
                        r" (?:start|begin)\b", re.IGNORECASE)
-_SPAN = re.compile(r"^(?:(?:um|uh|oh|well|so|i think|i'd say|maybe|probably)[\s,]+)*((?:(?:about|around|like|maybe|"
+_SPAN = re.compile(r"(?:^|\s)((?:(?:about|around|like|maybe|"
                    r"probably|almost|over|just|only|roughly|a little over|more than|less than)\s+)?"
                    r"(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                    r"a couple(?: of)?|a few|several)"
@@ -122,9 +122,12 @@ def answered_duration(question: VisitSentence, answer: VisitSentence) -> list[Sl
     """The patient's time span answering the doctor's "how long ...?" ("Duration: about 3 days."), citing both."""
     if question.role != DOCTOR or answer.role != PATIENT or not _HOW_LONG.search(question.cleaned):
         return []
-    m = _SPAN.match(answer.cleaned)
-    if not m:
+    # The answer's last span is its most exact ("about i want to say a few weeks i think it's been about three
+    # weeks now"); a long answer is telling more than how long, and the note takes it as said.
+    spans = list(_SPAN.finditer(answer.cleaned))
+    if not spans or len(answer.cleaned.split()) > 25:
         return []
+    m = spans[-1]
     span = clinical_units(m.group(1)).strip().lower()
     name = "Onset" if span.lower().endswith(" ago") else "Duration"
     return [SlotItem(f"{name}: {span}.", (question.utterance_id, answer.utterance_id), answer.index)]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from ..clinical_lexicon import CONDITIONS
+from ..clinical_lexicon import ANATOMY, CONDITIONS
 from ..model import DOCTOR
 from .certainty import dropped_hedge, hedged
 from .support import NEGATION
@@ -41,6 +41,7 @@ _DIAGNOSIS = re.compile(r"^(?:i\s+)?(?:do\s+)?(?:think|believe|feel)\s+(?:that\s
 # introduced the way the doctor moves from one problem to the next.
 _NAMED = re.compile(r"^(?:(?:and|so|now|okay|alright|um|uh)\s+)*(?:for|regarding|as for|as far as|in terms of|"
                     r"with regards? to|moving on to|now for|so for)\s+(?:your|his|her|the)\s+"
+                    r"(?:(?:problem|issue|concern) of\s+)?"  # "for your problem of left shoulder pain"
                     r"([a-z][a-z0-9 \-']{2,40}?)" + _END, re.IGNORECASE)
 # "my impression of you is that you have this hyperglycemia", "from a chronic back pain standpoint".
 # "my impression is that you probably have a contusion" names a probable contusion.
@@ -83,7 +84,8 @@ def chief_complaint(sentences: list[VisitSentence]) -> tuple[str, VisitSentence]
     return None
 
 
-_OPENING = re.compile(r"\b(what brings you|what's going on|what is going on|how can i help|what can i do for you|"
+_OPENING = re.compile(r"\b(how are you|how're you|how have you been|"
+                      r"what brings you|what's going on|what is going on|how can i help|what can i do for you|"
                       r"what seems to be|what's the problem|what's been going on|reason for (your|the) visit|"
                       r"what (are you|have you been) (having|experiencing))\b", re.IGNORECASE)
 _COMPLAINT = re.compile(r"\b(?:this|a|an|some|my|the|having|had|with)\s+([a-z][a-z -]{2,40}?)(?=\s*(?:[,.;]|\bfor\b|"
@@ -98,14 +100,17 @@ def opening_complaint(sentences: list[VisitSentence]) -> tuple[str | None, list[
     for i, s in enumerate(sentences):
         if s.context.position > 0.25:
             break
-        if s.role != DOCTOR or not s.is_question or not _OPENING.search(s.cleaned):
+        # Speech recognition may not mark the opening as a question ("hi wayne how're you today").
+        if s.role != DOCTOR or not (s.is_question or s.context.position < 0.1) or not _OPENING.search(s.cleaned):
             continue
         answer = [a for a in sentences[i + 1:] if a.utterance_index == s.utterance_index + 1 and a.role != DOCTOR]
         complaint = None
         for a in answer:
             for m in _COMPLAINT.finditer(a.cleaned):
                 phrase = re.sub(r"^(?:this|that|a|an|some|my|the)\s+", "", m.group(1).strip(), flags=re.I)
-                if FINDING_WORD.search(phrase) and len(phrase.split()) <= 4:
+                # A body part alone ("... down in my chest") is where, not what the complaint is.
+                if (FINDING_WORD.search(phrase) and len(phrase.split()) <= 4
+                        and not set(phrase.lower().split()) <= ANATOMY):
                     complaint = clinical_name(phrase) + "."
                     break
             if complaint:

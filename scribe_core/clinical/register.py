@@ -114,8 +114,8 @@ _RECOMMENDING = re.compile(r"\b(?:i|we) (?:do )?(?:think|believe|feel like|guess
                            r"(?=(?:we|i)\b)", re.IGNORECASE)
 # "we'll say you have some mild tenderness", "I'd say it's about the same": the frame carries nothing.
 # Kept before a bare "it" ("I would say it's about an eight"): what "it" is would be lost with the frame.
-_SAY_FRAME = re.compile(r"\b(?:i|we) (?:will|would|can|could) (?:just )?say(?: that)?,?\s+(?=[a-z])(?!it\b|it's\b|"
-                        r"that's\b)", re.IGNORECASE)
+_SAY_FRAME = re.compile(r"\b(?:i|we) (?:will|would|can|could|want to|wanna) (?:just )?say(?: that)?,?\s+(?=[a-z])"
+                        r"(?!it\b|it's\b|that's\b)", re.IGNORECASE)
 # A hedged impression stays hedged: "I think this is a viral bronchitis" -> "Probably a viral bronchitis",
 # "I think this is most likely strep" -> "Most likely strep";
 # any other "I think/suspect ..." keeps its verb ("The clinician suspects a fracture").
@@ -236,7 +236,9 @@ _UNIT_WORDS = [(r"\bmilligrams?\b", "mg"), (r"\bmicrograms?\b", "mcg"), (r"\bmil
                (r"\b(\d+) percent\b", r"\1%")]
 _SMALL_NUMBERS = {w: str(i) for i, w in enumerate(
     _words("zero one two three four five six seven eight nine ten eleven twelve"))}
-_SPOKEN_COUNT = re.compile(r"\b(" + "|".join(list(_SMALL_NUMBERS)[2:]) + r")\s+(?=(?:more\s+)?(?:days?|weeks?|months?|"
+# "six to eight weeks": the first number of a range is a count of the same unit.
+_SPOKEN_COUNT = re.compile(r"\b(" + "|".join(list(_SMALL_NUMBERS)[2:]) + r")\s+(?=(?:(?:to|or)\s+(?:\d+|"
+                           + "|".join(list(_SMALL_NUMBERS)[2:]) + r")\s+)?(?:more\s+)?(?:days?|weeks?|months?|"
                            r"years?|hours?|minutes?|times|mg|milligrams?|pounds?|tablets?|pills?|units?)\b)",
                            re.IGNORECASE)
 

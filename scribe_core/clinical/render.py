@@ -103,7 +103,7 @@ def _labelled(fact: Fact, section_key: str) -> str:
 # lead that only names the problem again goes.
 _PROBLEM_LEAD = re.compile(
     r"^(?:(?:so|and|now|okay)\b[,\s]*)*(?:(?:for|regarding|as for|in terms of|with regards? to|moving on to)\s+)?"
-    r"(?:(?:the patient's|their|his|her|the)\s+)?(?:(?:first|second|third|fourth|fifth|next|last|final)\s+"
+    r"(?:(?:the patient's|their|his|her|the)\s+)?(?:(?:(?:first|second|third|fourth|fifth|next|last|final)\s+)?"
     r"(?:problem|issue|concern)\b[,\s]*(?:(?:of|for|with)\s+)?)?", re.IGNORECASE)
 _DETERMINER = re.compile(r"^(?:the patient's|their|his|her|the|this)\s+", re.IGNORECASE)
 _EMPTY_WORDS = {"the", "and", "they", "them", "their", "clinician", "patient", "patient's", "thinks", "think", "that",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from ..model import DOCTOR
 from .cleanup import sentence_case
 from .numbers import normalise_numbers
 from .questions import FINDING_WORD
@@ -32,7 +33,8 @@ _CUT = re.compile(r"\s*;\s*|,?\s+(?=(?:and|but)\s+(?:the patient|she|he|will|the
 _NOISE = re.compile(
     r"\b(?:recording|microphone|the app|consent|my (?:wife|husband|kids|son|daughter|weekend|vacation)|"
     r"the clinician (?:was|went|had|love|like)\w*|weather|traffic|parking|football|baseball|basketball|"
-    r"nice to (?:meet|see)|how are you|how's it going|good to see|thank)\b", re.IGNORECASE)
+    r"nice to (?:meet|see)|how are you|how's it going|good to see|thank|sounds like fun|congratulations|"
+    r"(?:that is|that's) awesome|good for you)\b", re.IGNORECASE)
 # Talk to the recording system ("Will tell dax a little bit about the patient") and a request to the patient
 # to tell about something ("Tell the clinic a little bit about the patient's heart failure"): the answer is
 # the note's content, the request is not (one naming a number is kept: "... in a 24 hour period").
@@ -43,7 +45,8 @@ _TO_SYSTEM_OR_REQUEST = re.compile(r"\b(?:dax|dragon)\b|^\W*(?:will |can |could 
 _EMPTY_WORDS = set(_words("patient patient's actually through lot little bit kind sort went"))
 # A clause cut before its complement ends on a word that needs one ("... felt.", "... because.").
 # A preposition may end a sentence ("... the tumor the clinician is dealing with"), so none is listed.
-_DANGLING_END = re.compile(r"\b(?:felt|feel|feels|think|thinks|said|says|because|the|a|an|and|but)\W*$", re.IGNORECASE)
+_DANGLING_END = re.compile(r"\b(?:felt|feel|feels|think|thinks|said|says|because|the|a|an|and|but|to be|while doing)"
+                           r"\W*$", re.IGNORECASE)
 
 
 def content_words(text: str) -> list[str]:
@@ -127,7 +130,7 @@ def _without_repeats_of_the_patient(text: str) -> str:
     if not first:
         return text
     tail = _THE_PATIENT.sub(_they, text[first.end():])
-    tail = re.sub(r"\bthey\s+((?:\w+ly\s+)?)([A-Za-z']+)",
+    tail = re.sub(r"\bthey\s+((?:(?:\w+ly|also|still|just|never|always|often|sometimes|now)\s+)?)([A-Za-z']+)",
                   lambda m: f"they {m.group(1)}{_plural_verb(m.group(2))}", tail)
     return text[:first.end()] + tail
 
@@ -136,8 +139,10 @@ def _tidy(text: str) -> str:
     text = _without_repeats_of_the_patient(_untagged(text))
     # A clause cut before "now" or "so" may end on its conjunction ("..., but").
     # "..., but well" ends on a filler; "hydrating well" and "doing really well" end on what was said.
-    # "... workup of that" ends on its object: a "that" after a preposition stays.
-    text = re.sub(r"(?:[\s,]+(?:but|and|or|so|because|which|(?<!\bof )(?<!\babout )(?<!\bwith )(?<!\bfor )that|then)|"
+    # "... workup of that", "... while doing that" end on the object: a "that" after a preposition or an -ing
+    # verb stays.
+    text = re.sub(r"(?:[\s,]+(?:but|and|or|so|because|which|then|"
+                  r"(?<!\bof )(?<!\babout )(?<!\bwith )(?<!\bfor )(?<!ing )that)|"
                   r",\s*well)+\s*[.,]?\s*$", "", text, flags=re.IGNORECASE)
     text = re.sub(r"[\s,;-]+(?=\.$)", "", text)  # "jelly beans, ." / "order an mri-.": marks, not text
     return re.sub(r"\s{2,}", " ", text).strip(" ,;-")
@@ -156,6 +161,7 @@ def _acceptable(text: str) -> bool:
             and "?" not in text and not _NOISE.search(text)
             and not (_TO_SYSTEM_OR_REQUEST.search(text) and not re.search(r"\d", text))
             and not _DANGLING_END.search(text)
+            and not _ONLY_A_TIME.fullmatch(text)
             and len([w for w in content_words(text) if w.strip(".,") not in _EMPTY_WORDS]) >= 2)
 
 
@@ -227,8 +233,15 @@ _RESTARTED_FRAME = re.compile(r"(?:^|,)\s*(?:y-)?you know\s*(?=,|$)|(?:^|(?<=,))
                               re.IGNORECASE)
 
 
+# "For the last several weeks." alone says when, but not what.
+_ONLY_A_TIME = re.compile(r"\W*(?:for|over|in|during) the (?:last|past|next) [a-z0-9 ]+\W*", re.IGNORECASE)
+_BEEN_BETTER = re.compile(r"^\W*(?:(?:well|oh|um|uh)\W+)*i(?:'ve| have) been better\b[\s,.]*", re.IGNORECASE)
+
+
 def note_sentences(cleaned: str, role: str, pronouns: Pronouns) -> list[str]:
     """The clause in clinical register, as note sentences that each pass the noise rules."""
+    if role != DOCTOR:  # "i've been better" answers "how are you": it says unwell, never "better"
+        cleaned = _BEEN_BETTER.sub("", cleaned)
     cleaned = _FEEL_LIKE.sub("", _RESTARTED_FRAME.sub(" ", _RESTARTED_FRAME.sub(" ", cleaned)).lstrip(" ,"))
     cleaned = re.sub(r"\s+,", ",", re.sub(r"\s{2,}", " ", cleaned))
     text = _plainly_named(_untagged(clinical_units(normalise_numbers(to_third_person(cleaned, role, pronouns)))))

@@ -204,3 +204,37 @@ def test_no_medications_given_elsewhere_is_a_medicine_line_and_how_long_is_answe
     assert lines["Duration: about 3 days."] == ["U3", "U4"]
     assert "No medications in the ER." in lines
     assert not any(text.startswith("Denies medications") for text in lines)
+
+
+def test_a_greeting_opens_the_complaint_and_ive_been_better_never_reads_as_better():
+    from scribe_core.clinical import parse_transcript_text
+
+    visit = parse_transcript_text(
+        "[doctor] hi wayne how're you today\n"
+        "[patient] i've been better i'm having this left shoulder pain that i've been having\n"
+        "[doctor] okay and how long have you had this pain\n"
+        "[patient] about i want to say a few weeks i think it's been about three weeks now\n"
+        "[doctor] what are you doing with your basement\n[patient] a man cave\n"
+        "[doctor] that is awesome great well that sounds like fun\n"
+        "[doctor] for your problem of left shoulder pain your symptoms are most likely due to a rotator cuff "
+        "tendinopathy i'm going to refer you to physical therapy for approximately six to eight weeks\n")
+    note = ExtractiveNoteWriter().draft(visit, builtin_template("aci")).note
+    by_section = {sec.key: [st.text for st in sec.statements] for sec in note.sections}
+    text = " ".join(st.text for st in note.statements())
+    assert by_section["cc"] == ["Left shoulder pain."]
+    assert "been better" not in text and "fun" not in text and "awesome" not in text
+    assert by_section["assessment_plan"][0] == "1. Left shoulder pain."
+    assert "6 to 8 weeks" in text and "problem of" not in text
+
+
+def test_a_body_part_alone_is_no_complaint_and_a_subjects_also_is_no_new_clause():
+    from scribe_core.clinical import parse_transcript_text
+
+    visit = parse_transcript_text(
+        "[doctor] okay raymond you've been having some difficulty swallowing could you tell me what's going on\n"
+        "[patient] well i've been better for the last several weeks i've been noticing that it's been hard for me "
+        "to swallow certain foods and i also have pain when i swallow down in my chest\n")
+    note = ExtractiveNoteWriter().draft(visit, builtin_template("aci")).note
+    text = [st.text for st in note.statements()]
+    assert "Chest." not in text and "For the last several weeks." not in text
+    assert any("also have pain when they swallow" in line for line in text), text
