@@ -77,12 +77,25 @@ def split_headings(sentence: str) -> list[Clause]:
     return out
 
 
+# A question asked inside a long turn ("let's talk about your pain how bad is that pain on a scale from zero to
+# ten"): its own clause, so it is read as a question and paired with its answer, not written as a statement.
+# Not "is that" / "is it": inside a turn they are mostly a copula ("what is reassuring is that you're not ...").
+_QUESTION_CUE = re.compile(r"\s(?=(?:how (?:long|often|much|many|bad|severe)|do you|does (?:it|that|the)|did you|"
+                           r"are you|have you (?:had|noticed|tried|been)|can you)\b)",
+                           re.IGNORECASE)
+_NOT_BEFORE_A_QUESTION = {"to", "i", "we", "will", "i'll", "we'll", "let", "that", "what", "if", "when", "how",
+                          "where", "why", "see", "know", "make", "sure", "whether", "because", "like", "so", "and",
+                          "or", "but", "as", "until", "unless", "ask", "asked", "wondering", "wonder"}
+
+
 def split_clauses(sentence: str) -> list[str]:
     """A long sentence cut at discourse and structure cues; a short one unchanged. Joined back with
     spaces the clauses are the sentence (nothing dropped)."""
     if len(sentence.split()) <= SPLIT_OVER_WORDS:
         return [sentence]
-    cuts = [0] + [m.start() for m in _CUES.finditer(sentence)] + [len(sentence)]
+    asked = [m.start() for m in _QUESTION_CUE.finditer(sentence)
+             if sentence[:m.start()].split()[-1].lower() not in _NOT_BEFORE_A_QUESTION]
+    cuts = [0] + sorted({m.start() for m in _CUES.finditer(sentence)} | set(asked)) + [len(sentence)]
     pieces = [sentence[a:b].strip() for a, b in zip(cuts, cuts[1:], strict=False)]
     out: list[str] = []
     carry = ""

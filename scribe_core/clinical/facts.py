@@ -129,7 +129,10 @@ def extract_facts(transcript: Transcript, model: SectionModel | None = None,
         if said is None or len(said.split()) < 4 or _PLEASANTRY.search(said):
             continue
         spoken = _LEAD_FILLER.sub("", s.raw)
+        # The doctor's "okay, and you had a skin cancer removed ..." opens a statement, not an answer.
         lead = _POLARITY_LEAD.match(spoken)
+        if lead and s.role == DOCTOR and lead.group(0).strip(" ,.!").lower() in ("okay", "ok"):
+            lead = None
         if lead and (not FINDING_WORD.search(spoken[lead.end():]) or len(spoken[lead.end():].split()) < 5):
             continue
         probs = model.probabilities(s.context)

@@ -13,6 +13,7 @@ import re
 from ..model import DOCTOR, PATIENT
 from .register import Pronouns, clinical_units, to_third_person
 from .slot_types import SlotItem
+from .support import drug_names
 from .visit import VisitSentence
 
 _AGE = re.compile(r"\b(\d{1,3})[- ]year[- ]old\s+(male|female|man|woman|gentleman|lady|boy|girl)\b", re.IGNORECASE)
@@ -118,10 +119,16 @@ _SPAN = re.compile(r"(?:^|\s)((?:(?:about|around|like|maybe|"
                    re.IGNORECASE)
 
 
+_ABOUT_A_MEDICINE = re.compile(r"\b(?:taking|been on|using|had (?:the|your) (?:cast|brace|sling))\b", re.IGNORECASE)
+
+
 def answered_duration(question: VisitSentence, answer: VisitSentence) -> list[SlotItem]:
     """The patient's time span answering the doctor's "how long ...?" ("Duration: about 3 days."), citing both."""
     if question.role != DOCTOR or answer.role != PATIENT or not _HOW_LONG.search(question.cleaned):
         return []
+    medicine = sorted(drug_names(question.cleaned)) if _ABOUT_A_MEDICINE.search(question.cleaned) else []
+    if _ABOUT_A_MEDICINE.search(question.cleaned) and len(medicine) != 1:
+        return []  # "how long have you been taking that?" is no symptom's duration
     # The answer's last span is its most exact ("about i want to say a few weeks i think it's been about three
     # weeks now"); a long answer is telling more than how long, and the note takes it as said.
     spans = list(_SPAN.finditer(answer.cleaned))
@@ -129,5 +136,10 @@ def answered_duration(question: VisitSentence, answer: VisitSentence) -> list[Sl
         return []
     m = spans[-1]
     span = clinical_units(m.group(1)).strip().lower()
-    name = "Onset" if span.lower().endswith(" ago") else "Duration"
-    return [SlotItem(f"{name}: {span}.", (question.utterance_id, answer.utterance_id), answer.index)]
+    cited = (question.utterance_id, answer.utterance_id)
+    if medicine:  # "crestor, how long have you been taking that?" / "about 18 months"
+        if span.endswith(" ago"):
+            return []
+        return [SlotItem(f"Has been taking {medicine[0]} for {span}.", cited, answer.index)]
+    name = "Onset" if span.endswith(" ago") else "Duration"
+    return [SlotItem(f"{name}: {span}.", cited, answer.index)]

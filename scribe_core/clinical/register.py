@@ -82,7 +82,10 @@ def _subject_verb(words: list[str], i: int, subject: str) -> tuple[list[str], in
            and j + 1 < len(words) and words[j + 1].isalpha()):
         out.append(words[j])
         j += 1
-    if j < len(words) and re.fullmatch(r"[A-Za-z']+", words[j]) and words[j].lower() not in _NOT_VERBS:
+    # "know" is no verb in the filler "you know", but is one in "you know how to use it".
+    knows = (j + 1 < len(words) and words[j].lower() == "know"
+             and words[j + 1].lower() in ("how", "what", "that", "about", "where", "when", "if", "why"))
+    if j < len(words) and re.fullmatch(r"[A-Za-z']+", words[j]) and (words[j].lower() not in _NOT_VERBS or knows):
         out.append(third_person_verb(words[j]))
         j += 1
     return out, j

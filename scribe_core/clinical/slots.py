@@ -174,14 +174,14 @@ def slots_of(sentences: list[VisitSentence], pronouns: Pronouns | None = None) -
     slots = VisitSlots()
     pronouns = pronouns or Pronouns.for_sex(None)
     seen_vitals: set[str] = set()
-    asked: VisitSentence | None = None  # the doctor's last question
+    asked: VisitSentence | None = None  # the doctor's last sentence: a question answered next
     for s in sentences:
         if not slots.demographics:
             slots.demographics += demographics(s)
         if asked and s.utterance_index == asked.utterance_index + 1:
             slots.present_illness += answered_duration(asked, s)
             asked = None  # only the answer's first sentence answers
-        if s.role == DOCTOR and s.is_question:
+        if s.role == DOCTOR:  # speech recognition may not mark it a question ("crestor how long have you ...")
             asked = s
         if s.statement is None or s.command:
             continue

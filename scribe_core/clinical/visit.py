@@ -15,16 +15,22 @@ from .segment import segment_many
 # after discourse words, the way a question does is one. Wh- openings count only when addressed to the
 # listener and not the speaker announcing a plan ("what we'll do is ...", "what i'm seeing here is ...").
 _DISCOURSE = re.compile(r"^(?:(?:okay|ok|alright|all right|and|so|now|well|wow|um+|uh+|oh|great|good|right|"
-                        r"yeah|hmm+)\b[\s,.]*)+", re.IGNORECASE)
+                        r"yeah|hmm+|then)\b[\s,.]*)+", re.IGNORECASE)
 _ASKS = re.compile(
     r"^(?:(?:do|does|did|are|is|was|were|have|has|had|can|could|would|will|any)\s+(?:you|your|it|there|that|"
     r"this|they|he|she|anyone|anybody|any|anything|the)\b"
-    r"|any\s+(?!time|way|how|more|longer|day|minute)\w+)", re.IGNORECASE)
+    r"|any\s+(?!time|way|how|more|longer|day|minute)\w+"
+    # "how long has the pain been going on", "how bad is that pain on a scale from zero to ten ...": asked
+    # without a "you", however long the turn.
+    r"|how (?:long|often|much|many|bad|severe|frequently) (?:has|have|is|are|does|do|did|was|were)\b)",
+    re.IGNORECASE)
 # Only short ones: "what is reassuring is that you're not having any cough ..." is the doctor's assessment.
 _ASKS_WH = re.compile(
     r"^(?!(?:what|how|when|where|which|who|why)\s+(?:i|i'm|we|we're|we'll)\b)"
     r"(?:what|how|when|where|which|who|why)\b(?!.*\b(?:i|we)(?:'ll| will| want| would| are going| think| "
-    r"recommend)\b).*\byou", re.IGNORECASE)
+    r"recommend)\b).*\byou"
+    # "anything you've done to help the pain": asked without a verb, as speech recognition gives it.
+    r"|^anything\s+(?:you|else)\b", re.IGNORECASE)
 # Short run-on turns carry their question in the middle ("pain on flexion what about extension when you
 # pick your wrist up", "turn your wrist in so do you have any pain when you do that"). Not "have you"
 # ("we have you on norvasc") and not long turns, whose statements must not be lost with the question.

@@ -34,12 +34,15 @@ _NOISE = re.compile(
     r"\b(?:recording|microphone|the app|consent|my (?:wife|husband|kids|son|daughter|weekend|vacation)|"
     r"the clinician (?:was|went|had|love|like)\w*|weather|traffic|parking|football|baseball|basketball|"
     r"nice to (?:meet|see)|how are you|how's it going|good to see|thank|sounds like fun|congratulations|"
-    r"(?:that is|that's) awesome|good for you)\b", re.IGNORECASE)
+    r"(?:that is|that's) awesome|good for you|how're (?:you|the patient)|how you doing)\b", re.IGNORECASE)
 # Talk to the recording system ("Will tell dax a little bit about the patient") and a request to the patient
 # to tell about something ("Tell the clinic a little bit about the patient's heart failure"): the answer is
 # the note's content, the request is not (one naming a number is kept: "... in a 24 hour period").
 _TO_SYSTEM_OR_REQUEST = re.compile(r"\b(?:dax|dragon)\b|^\W*(?:will |can |could )?(?:you )?tell (?:the clinic|"
-                                   r"the clinician|me|us)\b", re.IGNORECASE)
+                                   r"the clinician|me|us)\b|"
+                                   # "let's talk a little bit about your pain": what comes next, not a finding
+                                   r"^\W*(?:will|let's|let us) (?:just )?talk (?:a (?:little )?bit )?about\b",
+                                   re.IGNORECASE)
 # Words that carry nothing on their own: a clause of the patient, a verb and these is a fragment
 # ("The patient actually felt.", "Went through a lot.").
 _EMPTY_WORDS = set(_words("patient patient's actually through lot little bit kind sort went"))
@@ -229,12 +232,13 @@ def _plainly_named(text: str) -> str:
 
 
 # "i think, you know, i don't think ...": a filler between commas, and a frame the speaker starts again.
-_RESTARTED_FRAME = re.compile(r"(?:^|,)\s*(?:y-)?you know\s*(?=,|$)|(?:^|(?<=,))\s*i think\s*,\s*(?=(?:,\s*)*i\b)",
+_RESTARTED_FRAME = re.compile(r"(?:^|,)\s*(?:y-)?you know\s*(?=,|$)|(?:^|(?<=,))\s*i think\s*,\s*(?=(?:,\s*)*i\b)|"
+                              r"^\s*(?:y-)?you know,?\s+(?=(?:it|it's|i|i'm|i've|my|the|this|they|he|she|we)\b)",
                               re.IGNORECASE)
 
 
 # "For the last several weeks." alone says when, but not what.
-_ONLY_A_TIME = re.compile(r"\W*(?:for|over|in|during) the (?:last|past|next) [a-z0-9 ]+\W*", re.IGNORECASE)
+_ONLY_A_TIME = re.compile(r"\W*(?:for|over|in|during) the (?:last|past|next) [a-z ]+\W*", re.IGNORECASE)
 _BEEN_BETTER = re.compile(r"^\W*(?:(?:well|oh|um|uh)\W+)*i(?:'ve| have) been better\b[\s,.]*", re.IGNORECASE)
 
 

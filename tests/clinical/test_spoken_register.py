@@ -238,3 +238,29 @@ def test_a_body_part_alone_is_no_complaint_and_a_subjects_also_is_no_new_clause(
     text = [st.text for st in note.statements()]
     assert "Chest." not in text and "For the last several weeks." not in text
     assert any("also have pain when they swallow" in line for line in text), text
+
+
+def test_speech_recognition_without_punctuation_asks_its_questions_and_keeps_the_doctors_okay_statements():
+    from scribe_core.clinical import parse_transcript_text
+    from scribe_core.clinical.visit import is_question
+
+    assert is_question("okay and then and how long has this pain been going on")
+    assert is_question("and then does the pain radiate down your arm or up into your shoulder")
+    assert is_question("anything you've done to help relieve that pain")
+    assert not is_question("how long we keep it on depends on the results")
+    visit = parse_transcript_text(
+        "[doctor] hey lawrence how're you doing\n[patient] i'm doing alright aside from this elbow pain\n"
+        "[doctor] alright so now let's talk a little bit about your pain and how bad it how bad is that pain on a "
+        "scale from zero to ten ten being the worst pain you've ever felt in your life\n"
+        "[patient] i would say probably a six\n"
+        "[doctor] okay and then does the pain radiate down your arm\n[patient] no\n"
+        "[doctor] okay and you had a skin cancer removed about five months ago as well you've had a lot going on\n"
+        "[patient] you know it hurts a lot in the inside of my elbow\n"
+        "[doctor] crestor how long have you been taking that\n[patient] about 18 months\n")
+    note = ExtractiveNoteWriter().draft(visit, builtin_template("aci")).note
+    text = [st.text for st in note.statements()]
+    assert not any(line.lower().startswith(("does the pain", "hey lawrence", "will talk")) for line in text), text
+    assert any("skin cancer removed about 5 months ago" in line for line in text), text
+    assert any(line.startswith("It hurts a lot in the inside of") for line in text), text
+    assert not any(line.startswith("Duration: about 18 months") for line in text)  # how long crestor was taken
+    assert any("18 months" in line for line in text)
