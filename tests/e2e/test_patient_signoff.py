@@ -74,15 +74,22 @@ def click(page, name: str) -> None:
 
 
 def _choose_file(page, path: Path) -> None:
-    """Give the transcript uploader the file. A file given while the re-run that Enter in the MRN box started
-    is still rendering the uploader is kept by the input but never taken up (nothing uploads, no name shows; a
-    person would pick it again): then the input is emptied and given the file again, at most twice."""
+    """Give the transcript uploader the file. The re-run that Enter in the MRN box started can still be
+    rendering the page: a file given then is kept by the input but never taken up (nothing uploads, no name
+    shows), and a tab chosen then can be shown unselected again when the re-run ends. So the tab is chosen
+    again if it is not selected, and the file given again (the input emptied first) if its name does not show,
+    at most twice: what a person would do."""
+    tab = page.get_by_role("tab", name="Import a transcript")
     chooser = page.locator("[data-testid=stFileUploaderDropzoneInput][accept*=\".txt\"]")
     for attempt in range(3):
-        if attempt:
+        if tab.get_attribute("aria-selected") != "true":
+            tab.click()
+        if attempt == 0:
+            chooser.set_input_files(str(path))
+        elif not page.get_by_text(path.name).is_visible():
             chooser.set_input_files([])
             page.wait_for_timeout(500)
-        chooser.set_input_files(str(path))
+            chooser.set_input_files(str(path))
         try:
             expect(page.get_by_text(path.name)).to_be_visible(timeout=8_000)
             return
