@@ -83,9 +83,12 @@ def split_headings(sentence: str) -> list[Clause]:
 _QUESTION_CUE = re.compile(r"\s(?=(?:how (?:long|often|much|many|bad|severe)|do you|does (?:it|that|the)|did you|"
                            r"are you|have you (?:had|noticed|tried|been)|can you)\b)",
                            re.IGNORECASE)
-_NOT_BEFORE_A_QUESTION = {"to", "i", "we", "will", "i'll", "we'll", "let", "that", "what", "if", "when", "how",
-                          "where", "why", "see", "know", "make", "sure", "whether", "because", "like", "so", "and",
-                          "or", "but", "as", "until", "unless", "ask", "asked", "wondering", "wonder"}
+# Words no question starts right after ("let me see how you walk"); visit.py reads run-on questions with it.
+NOT_BEFORE_A_QUESTION = {"to", "i", "we", "will", "i'll", "we'll", "let", "that", "what", "if", "when", "how",
+                         "where", "why", "see", "know", "make", "sure", "whether", "because", "like", "so"}
+# Inside a long turn a connective joins the question to what came before ("... and how long has it ...").
+_NOT_BEFORE_A_QUESTION = NOT_BEFORE_A_QUESTION | {"and", "or", "but", "as", "until", "unless", "ask", "asked",
+                                                  "wondering", "wonder"}
 
 
 def split_clauses(sentence: str) -> list[str]:

@@ -31,7 +31,6 @@ _COMMAND = re.compile(r"\b(hey|hi|okay|ok)\s*,?\s*(dragon|dax|siri|alexa|compute
                       r"\bfinalize (the|this) (note|report)\b|"
                       r"\bplease (summarize|include|add|document|put|insert|note)\b|"
                       r"^\W*(?:(?:um|uh|and|so|okay|now)\W+)*(in|for) the (assessment|plan)\b.*\b(please|include)\b|"
-
                       r"\b(end|stop|pause) (the )?recording\b|"
                       r"\bfinish (?:off )?the note\b|"
                       r"^\s*(?:and |so |okay,? |ok,? )?(?:show|pull up|open) (?:me |us )?(?:the|her|his|your) "
@@ -51,9 +50,12 @@ _COMMAND_ORDER = re.compile(r"\b(?:dragon|dax)\s*,?\s*(order|prescribe|schedule|
 
 def is_command(sentence: str) -> bool:
     """True for a sentence addressed to the recording system ("hey dragon, show me the labs")."""
+    if _COMMAND.search(sentence):
+        return True
+    if not _SHORT_COMMAND.search(sentence):
+        return False
     words = [w for w in re.findall(r"[\w'/-]+", sentence) if w.lower() not in ("um", "uh", "uhm")]
-    return bool(_COMMAND.search(sentence)) or (len(words) <= SHORT_COMMAND_WORDS
-                                                and bool(_SHORT_COMMAND.search(sentence)))
+    return len(words) <= SHORT_COMMAND_WORDS
 
 
 def command_order(sentence: str) -> str | None:

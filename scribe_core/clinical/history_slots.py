@@ -126,8 +126,9 @@ def answered_duration(question: VisitSentence, answer: VisitSentence) -> list[Sl
     """The patient's time span answering the doctor's "how long ...?" ("Duration: about 3 days."), citing both."""
     if question.role != DOCTOR or answer.role != PATIENT or not _HOW_LONG.search(question.cleaned):
         return []
-    medicine = sorted(drug_names(question.cleaned)) if _ABOUT_A_MEDICINE.search(question.cleaned) else []
-    if _ABOUT_A_MEDICINE.search(question.cleaned) and len(medicine) != 1:
+    about_a_medicine = bool(_ABOUT_A_MEDICINE.search(question.cleaned))
+    medicine = sorted(drug_names(question.cleaned)) if about_a_medicine else []
+    if about_a_medicine and len(medicine) != 1:
         return []  # "how long have you been taking that?" is no symptom's duration
     # The answer's last span is its most exact ("about i want to say a few weeks i think it's been about three
     # weeks now"); a long answer is telling more than how long, and the note takes it as said.

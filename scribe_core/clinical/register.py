@@ -37,7 +37,7 @@ _NOT_VERBS = {"on", "in", "at", "to", "the", "a", "an", "that", "this", "and", "
 _OBJECT_AFTER = set(_words("""to for with at told give gave tell help call see let make get show send about on from by
 ask asked advised patient has keep put start want prescribe of have had got bring examine check saw seen place refer
 follow"""))
-_TAKES_AN_OBJECT = set(_words("gives makes keeps wakes bothers lets helps tells takes hurts wakes woke kept made gets"))
+_TAKES_AN_OBJECT = set(_words("gives makes keeps wakes bothers lets helps tells takes hurts woke kept made gets"))
 _IRREGULAR_PRESENT = {"have": "has", "do": "does", "am": "is", "are": "is", "be": "is", "go": "goes",
                       "don't": "doesn't", "haven't": "hasn't", "aren't": "isn't", "were": "was", "weren't": "wasn't"}
 

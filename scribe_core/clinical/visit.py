@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ..model import Transcript
-from .clauses import Clause, clauses
+from .clauses import NOT_BEFORE_A_QUESTION, Clause, clauses
 from .cleanup import clean, command_order, is_command
 from .section_model import SentenceContext
 from .segment import segment_many
@@ -77,8 +77,6 @@ _SHOW_THEN_TALK = re.compile(
 _INNER_QUESTION = re.compile(r"\s(?=(?:how are you|how is|how's|has it|has that|have you|do you|does it|did you|"
                              r"are you|is it|is that|was it|can you|could you|how (?:long|often|much|many)|"
                              r"what about)\b)", re.IGNORECASE)
-_NOT_BEFORE_A_QUESTION = {"to", "i", "we", "will", "i'll", "we'll", "let", "that", "what", "if", "when", "how",
-                          "where", "why", "see", "know", "make", "sure", "whether", "because", "like", "so"}
 
 
 def _statement_before_question(text: str) -> str | None:
@@ -88,7 +86,7 @@ def _statement_before_question(text: str) -> str | None:
 
     cuts = [m.start() for m in _INNER_QUESTION.finditer(text)
             if len(text[:m.start()].split()) >= 6 and text[:m.start()].split()[-1].lower() not in
-            _NOT_BEFORE_A_QUESTION]
+            NOT_BEFORE_A_QUESTION]
     if not cuts:
         return None
     before = text[:cuts[0]].strip(" ,")

@@ -246,6 +246,7 @@ def note_sentences(cleaned: str, role: str, pronouns: Pronouns) -> list[str]:
     """The clause in clinical register, as note sentences that each pass the noise rules."""
     if role != DOCTOR:  # "i've been better" answers "how are you": it says unwell, never "better"
         cleaned = _BEEN_BETTER.sub("", cleaned)
+    # Twice: a frame removed can leave another at the start ("i think, you know, i don't think").
     cleaned = _FEEL_LIKE.sub("", _RESTARTED_FRAME.sub(" ", _RESTARTED_FRAME.sub(" ", cleaned)).lstrip(" ,"))
     cleaned = re.sub(r"\s+,", ",", re.sub(r"\s{2,}", " ", cleaned))
     text = _plainly_named(_untagged(clinical_units(normalise_numbers(to_third_person(cleaned, role, pronouns)))))
