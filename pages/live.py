@@ -11,7 +11,6 @@ listed at the top, with all their audio, to be finished or discarded.
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
 from scribe_core.errors import ScribeError
 from scribe_core.live.session import LiveState
@@ -23,6 +22,7 @@ from ui.engine import engine_info, usable_engines
 from ui.labels import engine_name, when
 from ui.live_visits import get_live_visits
 from ui.local_time import viewer_zone
+from ui.microphone import microphone, nudge, reopen
 from ui.services import get_services
 from ui.state import select
 
@@ -52,34 +52,10 @@ if visit_id:
         st.session_state.pop(VISIT_KEY, None)  # stopped elsewhere, or the app restarted (listed below)
 
 
-def _microphone(visit) -> None:
-    """The browser's microphone, streaming only while a visit runs.
-
-    Mounted before the visit too, at the same place on the page, so that Start only flips it to playing:
-    mounting it already playing lets streamlit-webrtc's frontend start several peer connections at once
-    (it starts on every render until signalling begins), and the browser then waits out a failed one
-    (about 15 s) before the microphone comes up."""
-
-    async def on_frames(frames):  # every frame that arrived since the last call (20 ms each), in order
-        # Not `audio_frame_callback`: when the machine is busy it hands over only the newest of the
-        # queued frames and drops the rest, which would cut holes in the recording.
-        if visit is not None:
-            for frame in frames:
-                visit.feed_frame(frame)
-        return frames
-
-    webrtc_streamer(
-        key="live_mic", mode=WebRtcMode.SENDONLY, queued_audio_frames_callback=on_frames,
-        media_stream_constraints={"audio": {"echoCancellation": False, "noiseSuppression": False,
-                                            "autoGainControl": False}, "video": False},
-        rtc_configuration={"iceServers": []}, desired_playing_state=visit is not None,
-    )
-
-
 # AppTest cannot host the WebRTC component (it needs a live server session); page tests turn it off
 # and feed the session themselves. The browser tests run it for real.
 if st.session_state.get("live_microphone", True):
-    _microphone(session)
+    microphone(session)
 
 # -- visits a closed tab, crash or restart interrupted ------------------------------------------------
 for visit in visits.interrupted(by=viewer):
@@ -155,6 +131,13 @@ if stop_col.button("Stop and draft the note", key="live_stop", type="primary", i
         errors.error(str(err), icon=":material/error:")
 
 
+def _waiting_words(visit) -> str:
+    if visit.microphone.reconnects and not visit.microphone.gave_up:
+        return (f"Waiting for the microphone… its connection stalled and is being opened again "
+                f"(try {visit.microphone.reconnects + 1}).")
+    return "Waiting for the microphone… If the browser asks, allow it to use the microphone."
+
+
 @st.fragment(run_every=REFRESH_S)
 def _live_view() -> None:
     minutes, seconds = divmod(int(live.elapsed_s), 60)
@@ -165,6 +148,13 @@ def _live_view() -> None:
     level_col.progress(level, text=f"Input level {live.level_dbfs:.0f} dBFS")
     if live.notice:
         st.warning(live.notice, icon=":material/wifi_off:")
+    if live.elapsed_s == 0 and live.microphone.gave_up:
+        st.warning("The microphone has not connected. Check that this browser may use the microphone (the "
+                   "icon at the left of the address bar) and that no other tab holds it, then reconnect.",
+                   icon=":material/mic_off:")
+        if st.button("Reconnect the microphone", key="live_mic_reconnect", icon=":material/refresh:"):
+            reopen(live, by_hand=True)
+    nudge(live)
     dropped = live.streamer.dropped_keyterms
     if dropped:
         st.caption(f"Left out of the live transcript's key terms (at most 100, each at most 50 characters): "
@@ -172,8 +162,7 @@ def _live_view() -> None:
     turns = live.turns()
     with st.container(key="live_transcript"):
         if not turns:
-            st.caption("Waiting for the microphone…" if live.elapsed_s == 0 else
-                       "The transcript appears here as you talk.")
+            st.caption(_waiting_words(live) if live.elapsed_s == 0 else "The transcript appears here as you talk.")
         for turn in turns:
             text = turn.text if turn.final else f"_{turn.text}…_"
             # The live engine tells speakers apart, not who is who: Doctor and Patient are assigned

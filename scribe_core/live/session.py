@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from ..errors import InvalidStateError
 from ..storage.live_journal import LiveRecordingWriter
 from .errors import LiveStreamError
+from .microphone import MicrophoneWatch
 from .pcm import SILENCE_DBFS, Downsampler, bytes_to_ms, level_dbfs
 from .transcript import LiveTranscript, LiveTurn
 
@@ -61,6 +62,7 @@ class LiveSession:
         self._lock = threading.Lock()
         self._state = LiveState.READY
         self._level = SILENCE_DBFS
+        self.microphone = MicrophoneWatch()  # whether the browser's connection stalled before any audio
 
     # -- controls ---------------------------------------------------------------------------------
     def start(self) -> None:
@@ -125,6 +127,17 @@ class LiveSession:
     @property
     def elapsed_s(self) -> float:
         return bytes_to_ms(self.recording.bytes_recorded) / 1000
+
+    @property
+    def microphone_stalled(self) -> bool:
+        """Recording, yet the browser's offered connection brought no audio: the page opens a new one."""
+        return self._state == LiveState.RECORDING and self.microphone.stalled(
+            audio_arrived=self.recording.bytes_recorded > 0)
+
+    @property
+    def microphone_page_run_due(self) -> bool:
+        return self.microphone.page_run_due(recording=self._state == LiveState.RECORDING,
+                                            audio_arrived=self.recording.bytes_recorded > 0)
 
     @property
     def level_dbfs(self) -> float:

@@ -5,6 +5,7 @@ benchmarks/live.py."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -75,7 +76,10 @@ class LiveStack:
 
 
 @contextmanager
-def live_stack(home: Path, wav: Path, *, cloud: bool, timeline: Path | None = None) -> Iterator[LiveStack]:
+def live_stack(home: Path, wav: Path, *, cloud: bool, timeline: Path | None = None,
+               unanswered_offers: int = 0) -> Iterator[LiveStack]:
+    """The app and its fakes; `unanswered_offers`: the WebRTC library's first answers fail as on a machine
+    too busy to answer in time (tests/live/webrtc_faults)."""
     procs: list[subprocess.Popen] = []
     try:
         batch, batch_urls = _spawn(["tests.fakes.assemblyai", "--port", "0", "--api-key", "test-key"], 2)
@@ -91,6 +95,9 @@ def live_stack(home: Path, wav: Path, *, cloud: bool, timeline: Path | None = No
             app.env["ASSEMBLYAI_STREAMING_URL"] = streaming_url
         else:
             app.env.pop("ASSEMBLYAI_API_KEY", None)  # no key: the offline engine, nothing leaves the machine
+        if unanswered_offers:
+            app.env["PYTHONPATH"] = f"{REPO / 'tests' / 'live' / 'webrtc_faults'}{os.pathsep}{app.env['PYTHONPATH']}"
+            app.env["WEBRTC_UNANSWERED_OFFERS"] = str(unanswered_offers)
         app.start()
         try:
             yield LiveStack(app, streaming_url)
@@ -110,6 +117,24 @@ class VisitObservation:
     shown: list[tuple[float, int]] = field(default_factory=list)  # (monotonic time, words shown so far)
     stop_clicked: float = 0.0
     recorded_at_stop_s: float = 0.0
+    # The browser's side of the microphone's WebRTC connection, for the failure message: (s after Start, event)
+    connection: list[tuple[float, str]] = field(default_factory=list)
+
+    def why_slow(self) -> str:
+        events = "; ".join(f"{at:.1f} s {event}" for at, event in self.connection)
+        return f"microphone after {self.microphone_s} s; connection: {events}"
+
+
+_CONNECTION_EVENTS = ("RTCConfiguration", "connectionstatechange", "Receive answer")
+
+
+def _watch_connection(page, seen: VisitObservation, started: list[float]) -> None:
+    def on_console(message) -> None:
+        text = message.text
+        if started and text.startswith(_CONNECTION_EVENTS):
+            event = "offer made" if text.startswith("RTCConfiguration") else text.split(" {")[0]
+            seen.connection.append((time.monotonic() - started[0], event))
+    page.on("console", on_console)
 
 
 def _shown_words(page) -> int:
@@ -129,10 +154,13 @@ def _recorded_s(page) -> float:
 def run_visit(page, app_url: str, *, record_s: float, during=None, timeout_s: float = 240) -> VisitObservation:
     """Consent, start, let `record_s` of audio be recorded (calling `during(recorded_s)` as it goes), stop."""
     seen = VisitObservation()
+    clicked: list[float] = []
+    _watch_connection(page, seen, clicked)
     page.goto(f"{app_url}/live")
     page.get_by_text("The patient agreed to be recorded").click()
     page.get_by_role("button", name="Start the visit").click()
     started = time.monotonic()
+    clicked.append(started)
     recording_from: float | None = None
     most = 0
     while time.monotonic() - started < timeout_s:

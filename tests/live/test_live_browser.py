@@ -68,7 +68,7 @@ def test_cloud_live_visit_with_a_dropped_connection_keeps_every_second_of_audio(
         stored = stored_pcm(stack, seen.encounter_id)
 
     # The microphone comes up within seconds of Start (a failed first WebRTC connection costs ~15 s).
-    assert seen.microphone_s is not None and seen.microphone_s < 12, seen.microphone_s
+    assert seen.microphone_s is not None and seen.microphone_s < 12, seen.why_slow()
     assert seen.first_words_s is not None and seen.first_words_s < 30, "words appeared during the visit"
     assert seen.shown[-1][1] >= 40
     assert [s["ended"] for s in sessions] == ["dropped", "terminated"], sessions
@@ -84,6 +84,28 @@ def test_cloud_live_visit_with_a_dropped_connection_keeps_every_second_of_audio(
     assert first_at == 0 and 0 < second_at <= first_len
     assert second_at + second_len == len(stored.tobytes())
     assert ready_s < 60
+
+
+def test_a_microphone_connection_the_server_could_not_answer_is_opened_again(fed_wav, tmp_path):
+    """On a machine too busy to answer the browser's offer within streamlit-webrtc's 10 s, the library
+    raises and the offer is dead: the page stays usable and opens a fresh connection, and the visit records."""
+    app_errors: list[int] = []
+    with live_stack(tmp_path, fed_wav, cloud=True, unanswered_offers=2) as stack:
+        playwright, browser = _browser(fed_wav)
+        try:
+            page = browser.new_page()
+            seen = run_visit(page, stack.app.url, record_s=8, during=lambda _: app_errors.append(
+                page.get_by_text("This app has encountered an error").count()))
+        finally:
+            browser.close()
+            playwright.stop()
+        wait_until_ready(stack, seen.encounter_id)
+        stored = stored_pcm(stack, seen.encounter_id)
+    assert not any(app_errors), "the page fell over instead of opening the microphone again"
+    # Two failed answers (4 s), a stall, closing and a fresh connection: 8-10 s beside a CPU burner; the
+    # page before this stayed on its error for the whole visit.
+    assert seen.microphone_s is not None and seen.microphone_s < 20, seen.why_slow()
+    assert len(stored) / 16000 >= seen.recorded_at_stop_s - 0.5 >= 7
 
 
 def test_offline_live_visit_shows_words_and_ends_with_a_note(fed_wav, tmp_path):

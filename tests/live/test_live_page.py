@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from scribe_core.access import SINGLE_USER, Viewer
+from scribe_core.live.microphone import AUTOMATIC_RECONNECTS
 from scribe_core.live.session import LiveState
 from scribe_core.live.visits import LiveVisits
 from scribe_core.model import EncounterState
@@ -82,3 +83,28 @@ def test_an_interrupted_visit_is_finished_from_the_page(services, consultation_p
     assert any("Interrupted live visit" in md.value for md in at.markdown)
     _button(at, f"live_finish_{session.encounter_id}").click().run()
     assert services.scribe.queries.encounter(DOCTOR, session.encounter_id).duration_s == pytest.approx(2.0, abs=0.25)
+
+
+def test_a_microphone_that_never_connects_asks_the_person_to_check_the_browser(services, fake_streaming,  # noqa: F811
+                                                                              consultation_pcm):
+    visits = LiveVisits(services.scribe, services.settings)
+    at = _open(services, visits)
+    at.checkbox(key="live_consent").check().run()
+    _button(at, "live_start").click().run()
+    session = visits.session(at.session_state["live_visit_id"], by=LOCAL)
+    assert any("allow it to use the microphone" in c.value for c in at.caption)
+    assert not any(w.icon == ":material/mic_off:" for w in at.warning)
+    for _ in range(AUTOMATIC_RECONNECTS):  # every automatic reopening stalled too
+        session.microphone.reconnecting()
+    at.run()
+    assert any("microphone has not connected" in w.value for w in at.warning)
+    _button(at, "live_mic_reconnect").click().run()
+    assert session.microphone.reconnects == 0 and session.microphone.keep_closed()
+    for _ in range(AUTOMATIC_RECONNECTS):
+        session.microphone.reconnecting()
+    at.run()
+    assert any("microphone has not connected" in w.value for w in at.warning)
+    stream(session.feed_pcm, consultation_pcm[: 16000].tobytes(), speed=4)  # it connected after all
+    at.run()
+    assert not any("microphone has not connected" in w.value for w in at.warning)
+    visits.stop(session.encounter_id, by=LOCAL)
