@@ -53,7 +53,7 @@ def microphone(visit: LiveSession | None) -> None:
     if visit is None:
         return
     visit.microphone.seen(offered=offered)
-    if visit.microphone_stalled and not visit.microphone.gave_up:
+    if visit.microphone_reopen_due:
         reopen(visit)
 
 

@@ -23,9 +23,9 @@ from collections.abc import Callable
 # (two CPU burners beside the browser test); 6 s without any means it will not come.
 STALL_S = 6.0
 SETTLE_S = 1.5  # the browser closes a connection 0.5 s after it is asked to, and the page updates after
-# The browser's offer reaches the server as a component value, which asks for a page run; under load that
-# run can be lost (seen once in six loaded test runs: the offer sat unanswered for a minute, until a
-# click ran the page). While no audio has come, the page runs at least this often.
+# The browser's offer (and its closing) reaches the server as a component value, which asks for a page
+# run; under load that run can be lost (up to one loaded test run in four: the offer sat unanswered for
+# a minute, until a click ran the page). While no audio has come, the page runs at least this often.
 QUIET_S = 3.0
 AUTOMATIC_RECONNECTS = 3  # then the page asks the person to check the browser and reconnect by hand
 
@@ -75,6 +75,10 @@ class MicrophoneWatch:
             return False
         return self._failed or (self._offered_at is not None and self._clock() - self._offered_at >= STALL_S)
 
+    def reopen_due(self, *, audio_arrived: bool) -> bool:
+        """Stalled, and automatic reopenings are left: close it and open a fresh one."""
+        return self.stalled(audio_arrived=audio_arrived) and not self.gave_up
+
     def page_run_due(self, *, recording: bool, audio_arrived: bool) -> bool:
         """The page must run to act: to close a stalled connection, to open the fresh one once the old is
         gone, or to take up an offer (or a closing) whose own page run was lost. None of these changes
@@ -85,7 +89,7 @@ class MicrophoneWatch:
         if self._closing_since is not None:
             if self._closed_at is not None and now - self._closed_at >= SETTLE_S:
                 return True
-        elif self.stalled(audio_arrived=False) and not self.gave_up:
+        elif self.reopen_due(audio_arrived=False):
             return True
         return now - self._last_seen >= QUIET_S
 

@@ -129,9 +129,9 @@ class LiveSession:
         return bytes_to_ms(self.recording.bytes_recorded) / 1000
 
     @property
-    def microphone_stalled(self) -> bool:
+    def microphone_reopen_due(self) -> bool:
         """Recording, yet the browser's offered connection brought no audio: the page opens a new one."""
-        return self._state == LiveState.RECORDING and self.microphone.stalled(
+        return self._state == LiveState.RECORDING and self.microphone.reopen_due(
             audio_arrived=self.recording.bytes_recorded > 0)
 
     @property
